@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+
+namespace Missions.Host.Data;
+
+public sealed class ContentStoreOptions
+{
+    public const string Section = "Missions:Content";
+
+    /// <summary>Where attachment and artifact bytes live; relative paths are taken from the content root.</summary>
+    public string Path { get; set; } = "data/content";
+}
+
+public sealed record StoredContent(string Key, long Size, string Sha256);
+
+/// <summary>Bytes behind attachments and artifacts, addressed by an opaque key that is never shown to users.</summary>
+public interface IContentStore
+{
+    Task<StoredContent> SaveAsync(string key, Stream content, CancellationToken cancellationToken);
+
+    Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken);
+
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+}
+
+internal sealed class DiskContentStore : IContentStore
+{
+    private readonly string root;
+
+    public DiskContentStore(Microsoft.Extensions.Options.IOptions<ContentStoreOptions> options, IHostEnvironment environment)
+    {
+        root = System.IO.Path.GetFullPath(options.Value.Path, environment.ContentRootPath);
+    }
+
+    public async Task<StoredContent> SaveAsync(string key, Stream content, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var temporary = path + ".partial";
+        long size;
+        byte[] hash;
+        await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[81920];
+            size = 0;
+            int read;
+            while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                size += read;
+            }
+
+            await file.FlushAsync(cancellationToken);
+            hash = sha.GetHashAndReset();
+        }
+
+        // Write then rename: a reader never sees half a file, and a crash leaves only a .partial behind.
+        File.Move(temporary, path, overwrite: true);
+        return new StoredContent(key, size, Convert.ToHexStringLower(hash));
+    }
+
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        Stream? stream = File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true) : null;
+        return Task.FromResult(stream);
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    private string PathOf(string key)
+    {
+        // Keys are made by the product ("attachments/<mission>/<id>"), but never trust one to stay inside the root.
+        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, key));
+        if (!path.StartsWith(root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The content key leaves the store.", nameof(key));
+        }
+
+        return path;
+    }
+}

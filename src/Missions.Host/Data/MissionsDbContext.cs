@@ -1,0 +1,274 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Missions.Host.Conversations;
+using Missions.Host.Missions;
+using Missions.Host.Proposals;
+using Missions.Host.Runs;
+using Missions.Host.Workspace;
+
+namespace Missions.Host.Data;
+
+/// <summary>
+/// The one context. The model uses only what maps to SQLite, PostgreSQL and SQL Server alike: string enums, bounded
+/// strings on every key and index, UTC <see cref="DateTime"/>s, lists stored as JSON text, and no provider-specific
+/// column types. Migrations are written by hand (see <c>Data/Migrations</c>) and a test proves they build this model.
+/// </summary>
+public sealed class MissionsDbContext(DbContextOptions<MissionsDbContext> options) : DbContext(options)
+{
+    public const int NameLength = 200;
+    public const int IdLength = 256;
+    public const int EnumLength = 32;
+
+    public DbSet<Mission> Missions => Set<Mission>();
+    public DbSet<MissionTask> MissionTasks => Set<MissionTask>();
+    public DbSet<Comment> Comments => Set<Comment>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
+    public DbSet<Proposal> Proposals => Set<Proposal>();
+    public DbSet<Run> Runs => Set<Run>();
+    public DbSet<RunLogEntry> RunLogEntries => Set<RunLogEntry>();
+    public DbSet<Artifact> Artifacts => Set<Artifact>();
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<Staff> Staff => Set<Staff>();
+    public DbSet<Blueprint> Blueprints => Set<Blueprint>();
+    public DbSet<ConversationReference> ConversationReferences => Set<ConversationReference>();
+    public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<Counter> Counters => Set<Counter>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every enum is stored by name: readable in the database, stable when members are added.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(EnumLength);
+        // SQLite hands DateTimes back as Unspecified and Npgsql refuses non-UTC ones for timestamptz; all are UTC.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<string>().AreUnicode();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Mission>(b =>
+        {
+            b.ToTable("Missions");
+            b.Property(m => m.Title).HasMaxLength(NameLength);
+            b.Property(m => m.Rank).HasMaxLength(BoardRank.MaxLength);
+            ConfigureActor(b, m => m.RequestedById, m => m.RequestedByName);
+            ConfigureActor(b, m => m.ApprovedById, m => m.ApprovedByName);
+            b.Property(m => m.Version).IsConcurrencyToken();
+            b.HasIndex(m => m.Number).IsUnique();
+            b.HasIndex(m => new { m.Status, m.Rank });
+            b.HasIndex(m => m.ProjectId);
+            b.HasIndex(m => m.AssigneeId);
+            b.HasIndex(m => m.ProposalId).IsUnique();
+            b.HasOne<Project>().WithMany().HasForeignKey(m => m.ProjectId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Staff>().WithMany().HasForeignKey(m => m.AssigneeId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Blueprint>().WithMany().HasForeignKey(m => m.BlueprintId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Proposal>().WithMany().HasForeignKey(m => m.ProposalId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<ConversationReference>().WithMany().HasForeignKey(m => m.ConversationReferenceId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<MissionTask>(b =>
+        {
+            b.ToTable("MissionTasks");
+            b.Property(t => t.Title).HasMaxLength(NameLength);
+            b.Property(t => t.Version).IsConcurrencyToken();
+            b.HasIndex(t => new { t.MissionId, t.Position });
+            b.HasOne<Mission>().WithMany().HasForeignKey(t => t.MissionId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Staff>().WithMany().HasForeignKey(t => t.StaffId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Comment>(b =>
+        {
+            b.ToTable("Comments");
+            ConfigureActor(b, c => c.AuthorId, c => c.AuthorName);
+            b.HasIndex(c => new { c.MissionId, c.CreatedAt });
+            b.HasOne<Mission>().WithMany().HasForeignKey(c => c.MissionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Attachment>(b =>
+        {
+            b.ToTable("Attachments");
+            b.Property(a => a.FileName).HasMaxLength(NameLength);
+            b.Property(a => a.ContentType).HasMaxLength(NameLength);
+            b.Property(a => a.Sha256).HasMaxLength(64).IsUnicode(false);
+            b.Property(a => a.StorageKey).HasMaxLength(IdLength);
+            ConfigureActor(b, a => a.UploadedById, a => a.UploadedByName);
+            b.HasIndex(a => a.MissionId);
+            b.HasOne<Mission>().WithMany().HasForeignKey(a => a.MissionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ActivityEntry>(b =>
+        {
+            b.ToTable("ActivityEntries");
+            ConfigureActor(b, a => a.ActorId, a => a.ActorName);
+            b.Property(a => a.Action).HasMaxLength(64);
+            b.HasIndex(a => new { a.MissionId, a.Id });
+            b.HasIndex(a => a.ProposalId);
+            b.HasOne<Mission>().WithMany().HasForeignKey(a => a.MissionId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Proposal>().WithMany().HasForeignKey(a => a.ProposalId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Proposal>(b =>
+        {
+            b.ToTable("Proposals");
+            b.Property(p => p.Title).HasMaxLength(NameLength);
+            b.Property(p => p.Questions).HasConversion(StringListConverter, StringListComparer);
+            b.Property(p => p.DuplicateHint).HasMaxLength(500);
+            ConfigureActor(b, p => p.RequestedById, p => p.RequestedByName);
+            ConfigureActor(b, p => p.DecidedById, p => p.DecidedByName);
+            b.Property(p => p.CardMessageId).HasMaxLength(IdLength);
+            b.Property(p => p.RejectionReason).HasMaxLength(2000);
+            b.Property(p => p.Version).IsConcurrencyToken();
+            b.HasIndex(p => new { p.Status, p.CreatedAt });
+            b.HasIndex(p => p.ConversationReferenceId);
+            b.HasOne<Project>().WithMany().HasForeignKey(p => p.ProjectId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Staff>().WithMany().HasForeignKey(p => p.AssigneeId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Blueprint>().WithMany().HasForeignKey(p => p.BlueprintId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<ConversationReference>().WithMany().HasForeignKey(p => p.ConversationReferenceId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Run>(b =>
+        {
+            b.ToTable("Runs");
+            b.Property(r => r.Trigger).HasMaxLength(64);
+            b.Property(r => r.LeaseOwner).HasMaxLength(NameLength);
+            b.Property(r => r.Version).IsConcurrencyToken();
+            b.HasIndex(r => new { r.Status, r.QueuedAt });
+            b.HasIndex(r => r.MissionId);
+            b.HasOne<Mission>().WithMany().HasForeignKey(r => r.MissionId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<MissionTask>().WithMany().HasForeignKey(r => r.TaskId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Staff>().WithMany().HasForeignKey(r => r.StaffId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<RunLogEntry>(b =>
+        {
+            b.ToTable("RunLogEntries");
+            b.Property(l => l.Step).HasMaxLength(NameLength);
+            b.HasIndex(l => new { l.RunId, l.Id });
+            b.HasOne<Run>().WithMany().HasForeignKey(l => l.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Artifact>(b =>
+        {
+            b.ToTable("Artifacts");
+            b.Property(a => a.Name).HasMaxLength(NameLength);
+            b.Property(a => a.ContentType).HasMaxLength(NameLength);
+            b.Property(a => a.Sha256).HasMaxLength(64).IsUnicode(false);
+            b.Property(a => a.StorageKey).HasMaxLength(IdLength);
+            b.HasIndex(a => a.MissionId);
+            b.HasIndex(a => a.RunId);
+            b.HasOne<Mission>().WithMany().HasForeignKey(a => a.MissionId).OnDelete(DeleteBehavior.Cascade);
+            // Restrict, not cascade: SQL Server refuses a second cascade path (Mission → Run → Artifact).
+            b.HasOne<Run>().WithMany().HasForeignKey(a => a.RunId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Project>(b =>
+        {
+            b.ToTable("Projects");
+            b.Property(p => p.Name).HasMaxLength(NameLength);
+            b.Property(p => p.Version).IsConcurrencyToken();
+            b.HasIndex(p => p.Name).IsUnique();
+        });
+
+        modelBuilder.Entity<Staff>(b =>
+        {
+            b.ToTable("Staff");
+            b.Property(s => s.Name).HasMaxLength(NameLength);
+            b.Property(s => s.Role).HasMaxLength(NameLength);
+            b.Property(s => s.Model).HasMaxLength(NameLength);
+            b.Property(s => s.Version).IsConcurrencyToken();
+            b.HasIndex(s => s.Name).IsUnique();
+        });
+
+        modelBuilder.Entity<Blueprint>(b =>
+        {
+            b.ToTable("Blueprints");
+            b.Property(p => p.Name).HasMaxLength(NameLength);
+            b.Property(p => p.Tasks).HasConversion(StringListConverter, StringListComparer);
+            b.Property(p => p.ContextChecklist).HasConversion(StringListConverter, StringListComparer);
+            b.Property(p => p.Keywords).HasConversion(StringListConverter, StringListComparer);
+            b.Property(p => p.Version).IsConcurrencyToken();
+            b.HasIndex(p => p.Name).IsUnique();
+            b.HasOne<Staff>().WithMany().HasForeignKey(p => p.DefaultStaffId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<ConversationReference>(b =>
+        {
+            b.ToTable("ConversationReferences");
+            b.Property(c => c.Channel).HasMaxLength(EnumLength);
+            b.Property(c => c.ConversationId).HasMaxLength(IdLength);
+            b.Property(c => c.ThreadId).HasMaxLength(IdLength);
+            b.Property(c => c.ServiceUrl).HasMaxLength(IdLength);
+            b.Property(c => c.TenantId).HasMaxLength(IdLength);
+            b.Property(c => c.BotId).HasMaxLength(IdLength);
+            b.Property(c => c.ConversationType).HasMaxLength(EnumLength);
+            b.Property(c => c.TimeZone).HasMaxLength(64);
+            b.Property(c => c.Version).IsConcurrencyToken();
+            b.HasIndex(c => new { c.Channel, c.ConversationId }).IsUnique();
+            b.HasOne<Project>().WithMany().HasForeignKey(c => c.ProjectId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<InboundEvent>(b =>
+        {
+            b.ToTable("InboundEvents");
+            b.HasKey(e => new { e.Channel, e.EventId });
+            b.Property(e => e.Channel).HasMaxLength(EnumLength);
+            b.Property(e => e.EventId).HasMaxLength(IdLength);
+            b.HasIndex(e => e.ReceivedAt);
+        });
+
+        modelBuilder.Entity<OutboxMessage>(b =>
+        {
+            b.ToTable("OutboxMessages");
+            b.Property(o => o.Kind).HasMaxLength(64);
+            b.Property(o => o.ViewKey).HasMaxLength(IdLength);
+            b.Property(o => o.LeaseOwner).HasMaxLength(NameLength);
+            b.Property(o => o.SentMessageId).HasMaxLength(IdLength);
+            b.Property(o => o.LastError).HasMaxLength(2000);
+            b.Property(o => o.Version).IsConcurrencyToken();
+            b.HasIndex(o => new { o.Status, o.NextAttemptAt });
+            b.HasIndex(o => new { o.ConversationReferenceId, o.Id });
+            b.HasIndex(o => o.ViewKey);
+            // Named here: the default name is longer than PostgreSQL's 63-character identifiers.
+            b.HasOne<ConversationReference>().WithMany().HasForeignKey(o => o.ConversationReferenceId).OnDelete(DeleteBehavior.Restrict)
+                .HasConstraintName("FK_OutboxMessages_ConversationReferences");
+        });
+
+        modelBuilder.Entity<Counter>(b =>
+        {
+            b.ToTable("Counters");
+            b.HasKey(c => c.Name);
+            b.Property(c => c.Name).HasMaxLength(64);
+        });
+    }
+
+    private static void ConfigureActor<T>(EntityTypeBuilder<T> b, System.Linq.Expressions.Expression<Func<T, string?>> id, System.Linq.Expressions.Expression<Func<T, string?>> name)
+        where T : class
+    {
+        b.Property(id).HasMaxLength(IdLength);
+        b.Property(name).HasMaxLength(NameLength);
+    }
+
+    private static readonly ValueConverter<List<string>, string> StringListConverter = new(
+        v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+        v => JsonSerializer.Deserialize<List<string>>(v, JsonSerializerOptions.Default) ?? new List<string>());
+
+    private static readonly ValueComparer<List<string>> StringListComparer = new(
+        (a, b) => (a == null && b == null) || (a != null && b != null && a.SequenceEqual(b)),
+        v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s.GetHashCode(StringComparison.Ordinal))),
+        v => v.ToList());
+}
+
+/// <summary>A named counter (for mission numbers), advanced with a conditional update so no value is ever handed out twice.</summary>
+public sealed class Counter
+{
+    public required string Name { get; set; }
+    public long Value { get; set; }
+}
+
+internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

@@ -1,0 +1,164 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Missions.Host.Data;
+using Missions.Host.Web;
+
+namespace Missions.Host.Missions;
+
+public sealed class AttachmentOptions
+{
+    public const string Section = "Missions:Attachments";
+
+    public long MaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Accepted content types; text/* types are checked to be text, binary ones by their signature.</summary>
+    public List<string> AllowedContentTypes { get; set; } =
+    [
+        "text/plain", "text/markdown", "text/csv", "application/json", "application/pdf",
+        "image/png", "image/jpeg", "image/gif", "image/webp",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ];
+}
+
+/// <summary>Checks that an upload's bytes are what its content type claims, before anything is stored.</summary>
+public static class ContentSniffer
+{
+    private static readonly Dictionary<string, byte[][]> Signatures = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["application/pdf"] = ["%PDF-"u8.ToArray()],
+        ["image/png"] = [[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]],
+        ["image/jpeg"] = [[0xFF, 0xD8, 0xFF]],
+        ["image/gif"] = ["GIF87a"u8.ToArray(), "GIF89a"u8.ToArray()],
+        ["image/webp"] = ["RIFF"u8.ToArray()],
+        // Office Open XML documents are zip packages.
+        ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"] = [[0x50, 0x4B, 0x03, 0x04]],
+        ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] = [[0x50, 0x4B, 0x03, 0x04]],
+        ["application/vnd.openxmlformats-officedocument.presentationml.presentation"] = [[0x50, 0x4B, 0x03, 0x04]],
+    };
+
+    public static bool IsTextLike(string contentType) =>
+        contentType.StartsWith("text/", StringComparison.OrdinalIgnoreCase) || contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Null when the head of the content fits the type, else why not.</summary>
+    public static string? Check(string contentType, ReadOnlySpan<byte> head)
+    {
+        if (IsTextLike(contentType))
+        {
+            if (head.IndexOf((byte)0) >= 0)
+            {
+                return "The file says it is text but contains binary data.";
+            }
+
+            // The head may end inside a multi-byte character; allow an incomplete sequence only at the very end.
+            var decoder = new UTF8Encoding(false, true).GetDecoder();
+            try
+            {
+                Span<char> chars = stackalloc char[head.Length + 1];
+                decoder.Convert(head, chars, flush: false, out _, out _, out _);
+            }
+            catch (DecoderFallbackException)
+            {
+                return "The file says it is text but is not UTF-8.";
+            }
+
+            return null;
+        }
+
+        if (!Signatures.TryGetValue(contentType, out var signatures))
+        {
+            return null;
+        }
+
+        foreach (var signature in signatures)
+        {
+            if (head.StartsWith(signature))
+            {
+                return null;
+            }
+        }
+
+        return $"The file's content does not look like {contentType}.";
+    }
+}
+
+internal sealed class AttachmentService(MissionsDbContext db, IContentStore store, Microsoft.Extensions.Options.IOptions<AttachmentOptions> options, TimeProvider clock)
+{
+    private const int SniffLength = 4096;
+
+    public async Task<Attachment> AddAsync(long number, IFormFile file, Actor actor, CancellationToken ct)
+    {
+        var limits = options.Value;
+        var mission = await db.Missions.AsNoTracking().SingleOrDefaultAsync(m => m.Number == number, ct)
+            ?? throw ProblemException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
+        if (file.Length == 0)
+        {
+            throw ProblemException.Invalid("file", "The file is empty.");
+        }
+
+        if (file.Length > limits.MaxBytes)
+        {
+            throw ProblemException.PayloadTooLarge("file", $"The file is {file.Length:N0} bytes; attachments may be at most {limits.MaxBytes:N0} bytes.");
+        }
+
+        var contentType = (file.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        if (!limits.AllowedContentTypes.Contains(contentType, StringComparer.OrdinalIgnoreCase))
+        {
+            throw ProblemException.UnsupportedMedia("file", $"'{(contentType.Length == 0 ? "(none)" : contentType)}' files cannot be attached. Accepted: {string.Join(", ", limits.AllowedContentTypes)}.");
+        }
+
+        var fileName = SafeFileName(file.FileName);
+        await using var content = file.OpenReadStream();
+        var head = new byte[(int)Math.Min(SniffLength, file.Length)];
+        await content.ReadExactlyAsync(head, ct);
+        if (ContentSniffer.Check(contentType, head) is { } mismatch)
+        {
+            throw ProblemException.UnsupportedMedia("file", mismatch);
+        }
+
+        content.Position = 0;
+        var id = Guid.CreateVersion7();
+        var stored = await store.SaveAsync($"attachments/{mission.Id:N}/{id:N}", content, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var attachment = new Attachment
+        {
+            Id = id,
+            MissionId = mission.Id,
+            FileName = fileName,
+            ContentType = contentType,
+            Size = stored.Size,
+            Sha256 = stored.Sha256,
+            StorageKey = stored.Key,
+            UploadedById = actor.Id,
+            UploadedByName = actor.Name,
+            CreatedAt = now,
+        };
+        db.Attachments.Add(attachment);
+        db.ActivityEntries.Add(MissionOperations.Activity(mission.Id, actor, "attached", now, null, null, null, $"{fileName} ({stored.Size:N0} bytes)"));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            // Nothing points at the bytes: do not leave them behind.
+            await store.DeleteAsync(stored.Key, CancellationToken.None);
+            throw;
+        }
+
+        return attachment;
+    }
+
+    internal static string SafeFileName(string? name)
+    {
+        var baseName = Path.GetFileName((name ?? "").Replace('\\', '/'));
+        var cleaned = new string(baseName.Where(c => !char.IsControl(c) && c != '"' && c != '/').ToArray()).Trim();
+        if (cleaned.Length == 0)
+        {
+            cleaned = "attachment";
+        }
+
+        return cleaned.Length <= 200 ? cleaned : cleaned[^200..];
+    }
+}

@@ -1,0 +1,415 @@
+using Microsoft.EntityFrameworkCore;
+using Missions.Host.Data;
+using Missions.Host.Web;
+using Missions.Host.Workspace;
+
+namespace Missions.Host.Missions;
+
+public sealed record NewMission(
+    string Title,
+    string Objective,
+    string? Description = null,
+    Guid? ProjectId = null,
+    Guid? AssigneeId = null,
+    Guid? BlueprintId = null,
+    bool AutoRun = false,
+    DateOnly? DueDate = null,
+    Guid? ProposalId = null,
+    Guid? ConversationReferenceId = null,
+    Actor? RequestedBy = null);
+
+public sealed record MissionEdit(
+    Patch<string> Title = default,
+    Patch<string> Objective = default,
+    Patch<string> Description = default,
+    Patch<Guid?> ProjectId = default,
+    Patch<Guid?> AssigneeId = default,
+    Patch<Guid?> BlueprintId = default,
+    Patch<bool> AutoRun = default,
+    Patch<DateOnly?> DueDate = default);
+
+/// <summary>
+/// What can be done to a mission, for every caller (REST API, chat). Each state change is one transaction: a
+/// conditional update guarded by the version (and status) the caller saw, plus the activity entry that records it.
+/// A lost race is a <see cref="ProblemException"/> 409, never a lost update.
+/// </summary>
+public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
+{
+    public const int MaxTitle = MissionsDbContext.NameLength;
+    public const int MaxText = 20_000;
+
+    public async Task<Mission> GetAsync(long number, CancellationToken cancellationToken) =>
+        await db.Missions.AsNoTracking().SingleOrDefaultAsync(m => m.Number == number, cancellationToken)
+        ?? throw ProblemException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
+
+    public async Task<Mission> CreateAsync(NewMission input, Actor actor, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var mission = await CreateInTransactionAsync(input, actor, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return mission;
+    }
+
+    /// <summary>Creates the mission inside the caller's open transaction (the caller commits).</summary>
+    internal async Task<Mission> CreateInTransactionAsync(NewMission input, Actor actor, CancellationToken cancellationToken)
+    {
+        var title = RequireText(input.Title, "title", MaxTitle);
+        var objective = RequireText(input.Objective, "objective", MaxText);
+        var description = OptionalText(input.Description, "description", MaxText) ?? "";
+        await CheckReferencesAsync(input.ProjectId, input.AssigneeId, input.BlueprintId, cancellationToken);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var requester = input.RequestedBy ?? actor;
+        var mission = new Mission
+        {
+            Id = Guid.CreateVersion7(),
+            Number = await Counters.NextAsync(db, Counters.MissionNumber, cancellationToken),
+            Title = title,
+            Objective = objective,
+            Description = description,
+            Status = MissionStatus.Backlog,
+            Rank = BoardRank.After(await LastRankAsync(MissionStatus.Backlog, null, cancellationToken)),
+            ProjectId = input.ProjectId,
+            AssigneeId = input.AssigneeId,
+            BlueprintId = input.BlueprintId,
+            ProposalId = input.ProposalId,
+            ConversationReferenceId = input.ConversationReferenceId,
+            AutoRun = input.AutoRun,
+            DueDate = input.DueDate,
+            RequestedById = requester.Id,
+            RequestedByName = requester.Name,
+            ApprovedById = input.ProposalId is null ? null : actor.Id,
+            ApprovedByName = input.ProposalId is null ? null : actor.Name,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        };
+        db.Missions.Add(mission);
+        db.ActivityEntries.Add(Activity(mission.Id, actor, "created", now, null, MissionStatus.Backlog, 1,
+            input.ProposalId is null ? null : "Approved from a proposal."));
+        await db.SaveChangesAsync(cancellationToken);
+        db.Entry(mission).State = EntityState.Detached;
+        return mission;
+    }
+
+    /// <summary>Moves a mission to another status, if the lifecycle allows it and nobody changed it meanwhile.</summary>
+    public async Task<Mission> TransitionAsync(long number, MissionStatus to, long? expectedVersion, Actor actor, string? note, CancellationToken cancellationToken)
+    {
+        var mission = await GetAsync(number, cancellationToken);
+        CheckVersion(expectedVersion, mission);
+        CheckTransition(mission, to);
+        note = OptionalText(note, "note", 2000);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rank = BoardRank.After(await LastRankAsync(to, mission.Id, cancellationToken));
+        var updated = await ApplyAsync(mission, to, rank, actor, "transitioned", note, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return updated;
+    }
+
+    /// <summary>
+    /// Places a mission on the board: in a column (a status change follows the lifecycle) and between two neighbours.
+    /// Only the moved mission's rank changes.
+    /// </summary>
+    public async Task<Mission> MoveAsync(long number, MissionStatus? toStatus, long? afterNumber, long? beforeNumber, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
+    {
+        var mission = await GetAsync(number, cancellationToken);
+        CheckVersion(expectedVersion, mission);
+        var to = toStatus ?? mission.Status;
+        if (to != mission.Status)
+        {
+            CheckTransition(mission, to);
+        }
+
+        if (afterNumber == number || beforeNumber == number)
+        {
+            throw ProblemException.Invalid(afterNumber == number ? "after" : "before", "A mission cannot be placed next to itself.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rank = await RankForPlacementAsync(mission, to, afterNumber, beforeNumber, cancellationToken);
+        var updated = await ApplyAsync(mission, to, rank, actor, "moved", null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return updated;
+    }
+
+    public async Task<Mission> EditAsync(long number, long expectedVersion, MissionEdit edit, Actor actor, CancellationToken cancellationToken)
+    {
+        var mission = await db.Missions.SingleOrDefaultAsync(m => m.Number == number, cancellationToken)
+            ?? throw ProblemException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
+        CheckVersion(expectedVersion, mission);
+
+        var changed = new List<string>();
+        void Set<T>(Patch<T> value, Func<T> current, Action<T> assign, string field)
+        {
+            if (value.IsSet && !EqualityComparer<T>.Default.Equals(value.Value!, current()))
+            {
+                assign(value.Value!);
+                changed.Add(field);
+            }
+        }
+
+        if (edit.Title.IsSet)
+        {
+            Set(Patch.Of<string>(RequireText(edit.Title.Value, "title", MaxTitle)), () => mission.Title, v => mission.Title = v, "title");
+        }
+
+        if (edit.Objective.IsSet)
+        {
+            Set(Patch.Of<string>(RequireText(edit.Objective.Value, "objective", MaxText)), () => mission.Objective, v => mission.Objective = v, "objective");
+        }
+
+        if (edit.Description.IsSet)
+        {
+            Set(Patch.Of<string>(OptionalText(edit.Description.Value, "description", MaxText) ?? ""), () => mission.Description, v => mission.Description = v, "description");
+        }
+
+        await CheckReferencesAsync(edit.ProjectId.Value, edit.AssigneeId.Value, edit.BlueprintId.Value, cancellationToken);
+        Set(edit.ProjectId, () => mission.ProjectId, v => mission.ProjectId = v, "project");
+        Set(edit.AssigneeId, () => mission.AssigneeId, v => mission.AssigneeId = v, "assignee");
+        Set(edit.BlueprintId, () => mission.BlueprintId, v => mission.BlueprintId = v, "blueprint");
+        Set(edit.AutoRun, () => mission.AutoRun, v => mission.AutoRun = v, "autoRun");
+        Set(edit.DueDate, () => mission.DueDate, v => mission.DueDate = v, "dueDate");
+
+        if (changed.Count == 0)
+        {
+            db.Entry(mission).State = EntityState.Detached;
+            return mission;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        mission.Version = expectedVersion + 1;
+        mission.UpdatedAt = now;
+        db.ActivityEntries.Add(Activity(mission.Id, actor, "edited", now, null, null, mission.Version, "Changed " + string.Join(", ", changed) + "."));
+        try
+        {
+            // Version is a concurrency token: EF adds "AND Version = <loaded>" to the UPDATE, in SaveChanges' transaction.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            var current = await GetAsync(number, cancellationToken);
+            throw ProblemException.StaleVersion(expectedVersion, current.Version);
+        }
+
+        db.Entry(mission).State = EntityState.Detached;
+        return mission;
+    }
+
+    public async Task<Comment> AddCommentAsync(long number, string? text, Actor actor, CancellationToken cancellationToken)
+    {
+        var body = RequireText(text, "text", MaxText);
+        var mission = await GetAsync(number, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var comment = new Comment
+        {
+            Id = Guid.CreateVersion7(),
+            MissionId = mission.Id,
+            AuthorId = actor.Id,
+            AuthorName = actor.Name,
+            AuthorKind = actor.Kind,
+            Text = body,
+            CreatedAt = now,
+        };
+        db.Comments.Add(comment);
+        db.ActivityEntries.Add(Activity(mission.Id, actor, "commented", now, null, null, null, Excerpt(body)));
+        await db.SaveChangesAsync(cancellationToken);
+        return comment;
+    }
+
+    internal static ActivityEntry Activity(Guid missionId, Actor actor, string action, DateTime at, MissionStatus? from, MissionStatus? to, long? version, string? detail) => new()
+    {
+        MissionId = missionId,
+        At = at,
+        ActorId = actor.Id,
+        ActorName = actor.Name,
+        ActorKind = actor.Kind,
+        Action = action,
+        FromStatus = from,
+        ToStatus = to,
+        MissionVersion = version,
+        Detail = detail,
+    };
+
+    private async Task<Mission> ApplyAsync(Mission mission, MissionStatus to, string rank, Actor actor, string action, string? note, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var version = mission.Version + 1;
+        var from = mission.Status;
+        // The guard is in the WHERE: whoever changed the row first wins, everyone else updates nothing.
+        var updated = await db.Missions
+            .Where(m => m.Id == mission.Id && m.Version == mission.Version && m.Status == from)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, to)
+                .SetProperty(m => m.Rank, rank)
+                .SetProperty(m => m.Version, version)
+                .SetProperty(m => m.UpdatedAt, now), cancellationToken);
+        if (updated == 0)
+        {
+            var current = await db.Missions.AsNoTracking().Where(m => m.Id == mission.Id).Select(m => new { m.Version, m.Status }).SingleAsync(cancellationToken);
+            throw current.Status != from
+                ? ProblemException.Conflict($"{Mission.FormatNumber(mission.Number)} was just moved {MissionLifecycle.Describe(current.Status)} by someone else.", "concurrent-change")
+                : ProblemException.StaleVersion(mission.Version, current.Version);
+        }
+
+        var detail = from == to ? $"Placed at {rank}." : note;
+        db.ActivityEntries.Add(Activity(mission.Id, actor, action, now, from, to, version, detail));
+        await db.SaveChangesAsync(cancellationToken);
+        mission.Status = to;
+        mission.Rank = rank;
+        mission.Version = version;
+        mission.UpdatedAt = now;
+        return mission;
+    }
+
+    private async Task<string> RankForPlacementAsync(Mission mission, MissionStatus column, long? afterNumber, long? beforeNumber, CancellationToken cancellationToken)
+    {
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var after = afterNumber is null ? null : await NeighbourAsync(afterNumber.Value, column, "after", cancellationToken);
+            var before = beforeNumber is null ? null : await NeighbourAsync(beforeNumber.Value, column, "before", cancellationToken);
+            var columnItems = db.Missions.AsNoTracking().Where(m => m.Status == column && m.Id != mission.Id);
+
+            string? low, high;
+            if (after is not null && before is not null)
+            {
+                if (Compare(after, before) >= 0)
+                {
+                    throw ProblemException.Invalid("before", $"{Mission.FormatNumber(before.Number)} is not below {Mission.FormatNumber(after.Number)} on the board.");
+                }
+
+                (low, high) = (after.Rank, before.Rank);
+            }
+            else if (after is not null)
+            {
+                low = after.Rank;
+                high = await columnItems.Where(m => string.Compare(m.Rank, after.Rank) > 0).OrderBy(m => m.Rank).Select(m => m.Rank).FirstOrDefaultAsync(cancellationToken);
+            }
+            else if (before is not null)
+            {
+                high = before.Rank;
+                low = await columnItems.Where(m => string.Compare(m.Rank, before.Rank) < 0).OrderByDescending(m => m.Rank).Select(m => m.Rank).FirstOrDefaultAsync(cancellationToken);
+            }
+            else
+            {
+                low = await LastRankAsync(column, mission.Id, cancellationToken);
+                high = null;
+            }
+
+            if (high is null || string.CompareOrdinal(low ?? "", high) < 0)
+            {
+                var rank = BoardRank.Between(low, high);
+                if (rank.Length <= BoardRank.MaxLength)
+                {
+                    return rank;
+                }
+            }
+
+            // Equal neighbours (two concurrent moves chose the same spot) or a gap worn down to the rank length
+            // limit: spread the column once, then place again. This is the only time other missions' ranks change.
+            await RebalanceAsync(column, mission.Id, cancellationToken);
+        }
+
+        throw ProblemException.Conflict("The board changed while the mission was being placed; try again.", "concurrent-change");
+    }
+
+    private async Task RebalanceAsync(MissionStatus column, Guid except, CancellationToken cancellationToken)
+    {
+        var items = await db.Missions.AsNoTracking()
+            .Where(m => m.Status == column && m.Id != except)
+            .OrderBy(m => m.Rank).ThenBy(m => m.Number)
+            .Select(m => new { m.Id, m.Rank })
+            .ToListAsync(cancellationToken);
+        var ranks = BoardRank.Spread(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var id = items[i].Id;
+            var rank = ranks[i];
+            await db.Missions.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Rank, rank), cancellationToken);
+        }
+    }
+
+    private async Task<Mission> NeighbourAsync(long number, MissionStatus column, string field, CancellationToken cancellationToken)
+    {
+        var neighbour = await db.Missions.AsNoTracking().SingleOrDefaultAsync(m => m.Number == number, cancellationToken)
+            ?? throw ProblemException.Invalid(field, $"There is no mission {Mission.FormatNumber(number)}.");
+        if (neighbour.Status != column)
+        {
+            throw ProblemException.Invalid(field, $"{Mission.FormatNumber(number)} is {MissionLifecycle.Describe(neighbour.Status)}, not in the column the mission is moving to.");
+        }
+
+        return neighbour;
+    }
+
+    private static int Compare(Mission a, Mission b)
+    {
+        var byRank = string.CompareOrdinal(a.Rank, b.Rank);
+        return byRank != 0 ? byRank : a.Number.CompareTo(b.Number);
+    }
+
+    private Task<string?> LastRankAsync(MissionStatus column, Guid? except, CancellationToken cancellationToken) =>
+        db.Missions.AsNoTracking()
+            .Where(m => m.Status == column && m.Id != except)
+            .OrderByDescending(m => m.Rank)
+            .Select(m => m.Rank)
+            .FirstOrDefaultAsync(cancellationToken);
+
+    private async Task CheckReferencesAsync(Guid? projectId, Guid? assigneeId, Guid? blueprintId, CancellationToken cancellationToken)
+    {
+        if (projectId is { } p && !await db.Projects.AnyAsync(x => x.Id == p, cancellationToken))
+        {
+            throw ProblemException.Invalid("projectId", $"There is no project {p}.");
+        }
+
+        if (assigneeId is { } s && !await db.Set<Staff>().AnyAsync(x => x.Id == s, cancellationToken))
+        {
+            throw ProblemException.Invalid("assigneeId", $"There is no staff member {s}.");
+        }
+
+        if (blueprintId is { } b && !await db.Blueprints.AnyAsync(x => x.Id == b, cancellationToken))
+        {
+            throw ProblemException.Invalid("blueprintId", $"There is no blueprint {b}.");
+        }
+    }
+
+    private static void CheckVersion(long? expected, Mission mission)
+    {
+        if (expected is { } v && v != mission.Version)
+        {
+            throw ProblemException.StaleVersion(v, mission.Version);
+        }
+    }
+
+    private static void CheckTransition(Mission mission, MissionStatus to)
+    {
+        if (MissionLifecycle.Check(mission.Status, to) is { } reason)
+        {
+            throw ProblemException.Conflict($"{Mission.FormatNumber(mission.Number)} cannot move: {reason}", "invalid-transition");
+        }
+    }
+
+    internal static string RequireText(string? value, string field, int max)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            throw ProblemException.Invalid(field, $"'{field}' is required.");
+        }
+
+        return text.Length <= max ? text : throw ProblemException.Invalid(field, $"'{field}' is longer than {max} characters.");
+    }
+
+    internal static string? OptionalText(string? value, string field, int max)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return text.Length <= max ? text : throw ProblemException.Invalid(field, $"'{field}' is longer than {max} characters.");
+    }
+
+    private static string Excerpt(string text) => text.Length <= 200 ? text : text[..197] + "...";
+}

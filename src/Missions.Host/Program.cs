@@ -1,0 +1,25 @@
+using Missions.Host.Data;
+using Missions.Host.Missions;
+using Missions.Host.Proposals;
+using Missions.Host.Web;
+using Missions.Host.Workspace;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddMissionsData();
+builder.AddWorkspace();
+builder.AddMissions();
+builder.AddProposals();
+builder.AddMissionsApi();
+
+var app = builder.Build();
+
+await app.Services.InitializeMissionsDatabaseAsync();
+await app.Services.SeedWorkspaceAsync();
+
+app.MapMissionsApi();
+
+await app.RunAsync();
+
+/// <summary>The entry point, public so integration tests can host it through WebApplicationFactory.</summary>
+public partial class Program;

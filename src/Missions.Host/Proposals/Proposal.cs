@@ -1,0 +1,51 @@
+namespace Missions.Host.Proposals;
+
+/// <summary>A draft mission made from chat, waiting for a human. Approving one creates exactly one mission.</summary>
+public sealed class Proposal
+{
+    public Guid Id { get; set; }
+    public ProposalStatus Status { get; set; } = ProposalStatus.Pending;
+    public required string Title { get; set; }
+    public required string Objective { get; set; }
+
+    /// <summary>The request as it was written.</summary>
+    public string Description { get; set; } = "";
+
+    public Guid? ProjectId { get; set; }
+    public Guid? AssigneeId { get; set; }
+    public Guid? BlueprintId { get; set; }
+    public DateOnly? DueDate { get; set; }
+    public bool AutoRun { get; set; }
+
+    /// <summary>Open questions for the human, in order.</summary>
+    public List<string> Questions { get; set; } = [];
+
+    /// <summary>A pending proposal or open mission this one looks like, as a hint to the approver.</summary>
+    public string? DuplicateHint { get; set; }
+
+    public string? RequestedById { get; set; }
+    public string? RequestedByName { get; set; }
+    public Guid? ConversationReferenceId { get; set; }
+
+    /// <summary>The channel's id of the message that carries the proposal card, once it is known.</summary>
+    public string? CardMessageId { get; set; }
+
+    public string? DecidedById { get; set; }
+    public string? DecidedByName { get; set; }
+    public DateTime? DecidedAt { get; set; }
+    public string? RejectionReason { get; set; }
+    public Guid? MissionId { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? ExpiresAt { get; set; }
+    public long Version { get; set; } = 1;
+}
+
+public enum ProposalStatus
+{
+    Pending,
+    Approved,
+    Rejected,
+    Expired,
+}

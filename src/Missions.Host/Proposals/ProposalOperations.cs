@@ -1,0 +1,176 @@
+using Microsoft.EntityFrameworkCore;
+using Missions.Host.Data;
+using Missions.Host.Missions;
+using Missions.Host.Web;
+using Missions.Host.Workspace;
+
+namespace Missions.Host.Proposals;
+
+/// <summary>The edits a person made on the proposal card before approving it; unset fields keep the draft's value.</summary>
+public sealed record ProposalEdits(
+    Patch<string> Title = default,
+    Patch<string> Objective = default,
+    Patch<Guid?> ProjectId = default,
+    Patch<Guid?> AssigneeId = default,
+    Patch<DateOnly?> DueDate = default,
+    Patch<bool> AutoRun = default);
+
+public sealed record ProposalDecision(Proposal Proposal, Mission? Mission);
+
+/// <summary>
+/// Approve and reject. Approval is one transaction: a conditional update Pending → Approved guarded by the version,
+/// then the mission. However often it is clicked, at most one caller gets past the guard, and the unique index on
+/// <c>Missions.ProposalId</c> stands behind it.
+/// </summary>
+public sealed class ProposalOperations(MissionsDbContext db, MissionOperations missions, ApproverPolicy approvers, TimeProvider clock)
+{
+    public async Task<Proposal> GetAsync(Guid id, CancellationToken cancellationToken) =>
+        await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken)
+        ?? throw ProblemException.NotFound($"There is no proposal {id}.");
+
+    public async Task<ProposalDecision> ApproveAsync(Guid id, ProposalEdits edits, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
+    {
+        var proposal = await GetAsync(id, cancellationToken);
+        await CheckOpenAsync(proposal, expectedVersion, actor, cancellationToken);
+
+        var title = MissionOperations.RequireText(edits.Title.Or(proposal.Title), "title", MissionOperations.MaxTitle);
+        var objective = MissionOperations.RequireText(edits.Objective.Or(proposal.Objective), "objective", MissionOperations.MaxText);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var version = proposal.Version + 1;
+        var won = await db.Proposals
+            .Where(p => p.Id == id && p.Status == ProposalStatus.Pending && p.Version == proposal.Version)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.Status, ProposalStatus.Approved)
+                .SetProperty(p => p.Title, title)
+                .SetProperty(p => p.Objective, objective)
+                .SetProperty(p => p.DecidedById, actor.Id)
+                .SetProperty(p => p.DecidedByName, actor.Name)
+                .SetProperty(p => p.DecidedAt, now)
+                .SetProperty(p => p.UpdatedAt, now)
+                .SetProperty(p => p.Version, version), cancellationToken);
+        if (won == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
+            throw ProblemException.Conflict("The proposal changed while you were deciding; reload it.", "concurrent-change");
+        }
+
+        // The mission joins this transaction: both commit, or neither does.
+        var mission = await missions.CreateInTransactionAsync(new NewMission(
+            title,
+            objective,
+            proposal.Description,
+            edits.ProjectId.Or(proposal.ProjectId),
+            edits.AssigneeId.Or(proposal.AssigneeId),
+            proposal.BlueprintId,
+            edits.AutoRun.Or(proposal.AutoRun),
+            edits.DueDate.Or(proposal.DueDate),
+            proposal.Id,
+            proposal.ConversationReferenceId,
+            proposal.RequestedById is null ? null : Actor.Human(proposal.RequestedById, proposal.RequestedByName ?? proposal.RequestedById)), actor, cancellationToken);
+        await db.Proposals.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.MissionId, mission.Id), cancellationToken);
+        db.ActivityEntries.Add(new ActivityEntry
+        {
+            ProposalId = id,
+            MissionId = mission.Id,
+            At = now,
+            ActorId = actor.Id,
+            ActorName = actor.Name,
+            ActorKind = actor.Kind,
+            Action = "proposal-approved",
+            Detail = $"Approved as {Mission.FormatNumber(mission.Number)}.",
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        proposal.Status = ProposalStatus.Approved;
+        proposal.Title = title;
+        proposal.Objective = objective;
+        proposal.DecidedById = actor.Id;
+        proposal.DecidedByName = actor.Name;
+        proposal.DecidedAt = now;
+        proposal.UpdatedAt = now;
+        proposal.Version = version;
+        proposal.MissionId = mission.Id;
+        return new ProposalDecision(proposal, mission);
+    }
+
+    public async Task<Proposal> RejectAsync(Guid id, string? reason, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
+    {
+        var proposal = await GetAsync(id, cancellationToken);
+        await CheckOpenAsync(proposal, expectedVersion, actor, cancellationToken);
+        reason = MissionOperations.OptionalText(reason, "reason", 2000);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var version = proposal.Version + 1;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var won = await db.Proposals
+            .Where(p => p.Id == id && p.Status == ProposalStatus.Pending && p.Version == proposal.Version)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.Status, ProposalStatus.Rejected)
+                .SetProperty(p => p.RejectionReason, reason)
+                .SetProperty(p => p.DecidedById, actor.Id)
+                .SetProperty(p => p.DecidedByName, actor.Name)
+                .SetProperty(p => p.DecidedAt, now)
+                .SetProperty(p => p.UpdatedAt, now)
+                .SetProperty(p => p.Version, version), cancellationToken);
+        if (won == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
+            throw ProblemException.Conflict("The proposal changed while you were deciding; reload it.", "concurrent-change");
+        }
+
+        db.ActivityEntries.Add(new ActivityEntry
+        {
+            ProposalId = id,
+            At = now,
+            ActorId = actor.Id,
+            ActorName = actor.Name,
+            ActorKind = actor.Kind,
+            Action = "proposal-rejected",
+            Detail = reason,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        proposal.Status = ProposalStatus.Rejected;
+        proposal.RejectionReason = reason;
+        proposal.DecidedById = actor.Id;
+        proposal.DecidedByName = actor.Name;
+        proposal.DecidedAt = now;
+        proposal.UpdatedAt = now;
+        proposal.Version = version;
+        return proposal;
+    }
+
+    /// <summary>Refuses a decision on a proposal that is already decided, stale, or not this person's to make.</summary>
+    private async Task CheckOpenAsync(Proposal proposal, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
+    {
+        switch (proposal.Status)
+        {
+            case ProposalStatus.Approved:
+                var number = await db.Missions.AsNoTracking().Where(m => m.ProposalId == proposal.Id).Select(m => (long?)m.Number).SingleOrDefaultAsync(cancellationToken);
+                var already = ProblemException.Conflict(
+                    $"This proposal was already approved by {proposal.DecidedByName}" + (number is null ? "." : $" as {Mission.FormatNumber(number.Value)}."),
+                    "already-decided");
+                already.Extensions["missionNumber"] = number is null ? null : Mission.FormatNumber(number.Value);
+                throw already;
+            case ProposalStatus.Rejected:
+                throw ProblemException.Conflict($"This proposal was already rejected by {proposal.DecidedByName}.", "already-decided");
+            case ProposalStatus.Expired:
+                throw ProblemException.Conflict("This proposal expired; ask again to get a fresh one.", "already-decided");
+        }
+
+        if (expectedVersion is { } v && v != proposal.Version)
+        {
+            throw ProblemException.StaleVersion(v, proposal.Version);
+        }
+
+        if (!approvers.MayDecide(actor))
+        {
+            throw ProblemException.Forbidden($"{actor.Name} is not allowed to approve or reject proposals.");
+        }
+    }
+}

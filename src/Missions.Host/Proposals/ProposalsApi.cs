@@ -1,0 +1,102 @@
+using Microsoft.EntityFrameworkCore;
+using Missions.Host.Data;
+using Missions.Host.Missions;
+using Missions.Host.Web;
+
+namespace Missions.Host.Proposals;
+
+public sealed record ProposalDto(
+    Guid Id,
+    ProposalStatus Status,
+    string Title,
+    string Objective,
+    string Description,
+    Guid? ProjectId,
+    Guid? AssigneeId,
+    Guid? BlueprintId,
+    DateOnly? DueDate,
+    bool AutoRun,
+    IReadOnlyList<string> Questions,
+    string? DuplicateHint,
+    PersonDto? RequestedBy,
+    PersonDto? DecidedBy,
+    DateTime? DecidedAt,
+    string? RejectionReason,
+    string? MissionNumber,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    long Version)
+{
+    public static ProposalDto From(Proposal p, long? missionNumber) => new(
+        p.Id, p.Status, p.Title, p.Objective, p.Description, p.ProjectId, p.AssigneeId, p.BlueprintId, p.DueDate, p.AutoRun,
+        p.Questions, p.DuplicateHint,
+        p.RequestedById is null ? null : new PersonDto(p.RequestedById, p.RequestedByName ?? p.RequestedById),
+        p.DecidedById is null ? null : new PersonDto(p.DecidedById, p.DecidedByName ?? p.DecidedById),
+        p.DecidedAt, p.RejectionReason,
+        missionNumber is null ? null : Mission.FormatNumber(missionNumber.Value),
+        p.CreatedAt, p.UpdatedAt, p.Version);
+}
+
+public sealed record ApproveRequest(
+    Patch<string> Title,
+    Patch<string> Objective,
+    Patch<Guid?> ProjectId,
+    Patch<Guid?> AssigneeId,
+    Patch<DateOnly?> DueDate,
+    Patch<bool> AutoRun);
+
+public sealed record RejectRequest(string? Reason);
+
+public static class ProposalsApi
+{
+    public static IHostApplicationBuilder AddProposals(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<ProposalOperations>();
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapProposalsApi(this RouteGroupBuilder api)
+    {
+        var proposals = api.MapGroup("/proposals").WithTags("Proposals");
+
+        proposals.MapGet("/", async (string? status, MissionsDbContext db, CancellationToken ct) =>
+        {
+            var query = db.Proposals.AsNoTracking();
+            if (!string.IsNullOrWhiteSpace(status))
+            {
+                var wanted = Enum.TryParse<ProposalStatus>(status, ignoreCase: true, out var s)
+                    ? s
+                    : throw ProblemException.Invalid("status", $"'{status}' is not a proposal status: Pending, Approved, Rejected or Expired.");
+                query = query.Where(p => p.Status == wanted);
+            }
+
+            var rows = await query.OrderByDescending(p => p.CreatedAt).Take(200)
+                .Select(p => new { Proposal = p, Number = db.Missions.Where(m => m.ProposalId == p.Id).Select(m => (long?)m.Number).FirstOrDefault() })
+                .ToListAsync(ct);
+            return TypedResults.Ok(rows.Select(r => ProposalDto.From(r.Proposal, r.Number)));
+        });
+        proposals.MapGet("/{id:guid}", async (Guid id, ProposalOperations ops, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
+        {
+            var proposal = await ops.GetAsync(id, ct);
+            var number = await db.Missions.Where(m => m.ProposalId == id).Select(m => (long?)m.Number).FirstOrDefaultAsync(ct);
+            http.Response.Headers.ETag = ETags.Format(proposal.Version);
+            return TypedResults.Ok(ProposalDto.From(proposal, number));
+        });
+        proposals.MapPost("/{id:guid}/approve", async (Guid id, ApproveRequest? body, ProposalOperations ops, HttpContext http, CancellationToken ct) =>
+        {
+            body ??= new ApproveRequest(default, default, default, default, default, default);
+            var decision = await ops.ApproveAsync(id, new ProposalEdits(body.Title, body.Objective, body.ProjectId, body.AssigneeId, body.DueDate, body.AutoRun),
+                ETags.ReadIfMatch(http), ApiAccess.ActorOf(http), ct);
+            http.Response.Headers.ETag = ETags.Format(decision.Proposal.Version);
+            return TypedResults.Ok(ProposalDto.From(decision.Proposal, decision.Mission?.Number));
+        });
+        proposals.MapPost("/{id:guid}/reject", async (Guid id, RejectRequest? body, ProposalOperations ops, HttpContext http, CancellationToken ct) =>
+        {
+            var proposal = await ops.RejectAsync(id, body?.Reason, ETags.ReadIfMatch(http), ApiAccess.ActorOf(http), ct);
+            http.Response.Headers.ETag = ETags.Format(proposal.Version);
+            return TypedResults.Ok(ProposalDto.From(proposal, null));
+        });
+
+        return api;
+    }
+}

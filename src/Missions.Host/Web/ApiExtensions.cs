@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+using Missions.Host.Missions;
+using Missions.Host.Proposals;
+using Missions.Host.Workspace;
+
+namespace Missions.Host.Web;
+
+public static class ApiExtensions
+{
+    /// <summary>JSON bodies on the REST API are small; a larger one is refused with 413 before it is read.</summary>
+    public const long MaxJsonBodyBytes = 256 * 1024;
+
+    public static IHostApplicationBuilder AddMissionsApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Configure(o.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(o =>
+        {
+            // Always throw on bad input so ProblemExceptionHandler can say which field was wrong (by default
+            // outside Development a bad body is a bare 400 with no explanation).
+            o.ThrowOnBadRequest = true;
+        });
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+        });
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.AddApiAccess();
+        return builder;
+    }
+
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        // A misspelt field is an error, not silently ignored data.
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+    }
+
+    public static WebApplication MapMissionsApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        var api = app.MapGroup("/api")
+            .RequireAuthorization(ApiAccess.Policy)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxJsonBodyBytes));
+        api.MapMissionsApi();
+        api.MapProposalsApi();
+        api.MapWorkspaceApi();
+
+        app.MapOpenApi();
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Missions.Host.Web;
+
+/// <summary>
+/// Every refusal leaves as an RFC 7807 problem that names the field that was wrong: domain problems, malformed or
+/// mistyped JSON, unknown fields, oversized bodies. Anything else is a 500 without internals.
+/// </summary>
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ProblemException p => FromDomain(p),
+            BadHttpRequestException bad => FromBadRequest(bad),
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "Unexpected error",
+                Detail = "Something went wrong on our side; nothing you sent was lost. Try again, and tell an administrator if it persists.",
+            };
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails FromDomain(ProblemException p)
+    {
+        var details = p.Field is null
+            ? new ProblemDetails()
+            : new ValidationProblemDetails(new Dictionary<string, string[]> { [p.Field] = [p.Message] });
+        details.Status = p.Status;
+        details.Title = p.Title;
+        details.Detail = p.Message;
+        if (p.Type is not null)
+        {
+            details.Type = "https://missions.dev/problems/" + p.Type;
+        }
+
+        if (p.Field is not null)
+        {
+            details.Extensions["field"] = p.Field;
+        }
+
+        foreach (var (key, value) in p.Extensions)
+        {
+            details.Extensions[key] = value;
+        }
+
+        return details;
+    }
+
+    private static ProblemDetails FromBadRequest(BadHttpRequestException bad)
+    {
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return FromDomain(ProblemException.PayloadTooLarge("body", "The request body is larger than this endpoint accepts."));
+        }
+
+        var json = FindInner<JsonException>(bad);
+        if (json is not null)
+        {
+            var field = FieldFromJsonPath(json.Path);
+            var message = json.Message;
+            // Unknown fields: System.Text.Json names the member in the message and points the path at its parent.
+            const string unmapped = "The JSON property '";
+            var at = message.IndexOf(unmapped, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                var end = message.IndexOf('\'', at + unmapped.Length);
+                var name = message[(at + unmapped.Length)..end];
+                field = field is "body" ? name : field + "." + name;
+                message = $"'{name}' is not a field this endpoint accepts.";
+            }
+            else if (json.Path is null || json.LineNumber is null)
+            {
+                message = "The body is not valid JSON.";
+            }
+            else
+            {
+                message = $"'{field}' has the wrong type or format.";
+            }
+
+            return FromDomain(ProblemException.Invalid(field, message));
+        }
+
+        if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return FromDomain(ProblemException.UnsupportedMedia("Content-Type", "Send the body as application/json."));
+        }
+
+        // Route and query binding failures name the parameter in the message: 'Failed to bind parameter "int page" from "x".'
+        var parameter = ParameterFromMessage(bad.Message);
+        return FromDomain(ProblemException.Invalid(parameter ?? "body", bad.Message));
+    }
+
+    private static T? FindInner<T>(Exception e) where T : Exception
+    {
+        for (var x = e.InnerException; x is not null; x = x.InnerException)
+        {
+            if (x is T t)
+            {
+                return t;
+            }
+        }
+
+        return null;
+    }
+
+    internal static string FieldFromJsonPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "body";
+        }
+
+        var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        return field.Length == 0 ? "body" : field;
+    }
+
+    private static string? ParameterFromMessage(string message)
+    {
+        var start = message.IndexOf('"', StringComparison.Ordinal);
+        var end = start < 0 ? -1 : message.IndexOf('"', start + 1);
+        if (end <= start)
+        {
+            return null;
+        }
+
+        var declaration = message[(start + 1)..end];
+        var space = declaration.LastIndexOf(' ');
+        return space >= 0 ? declaration[(space + 1)..] : declaration;
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}
