@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Missions.Host.Data;
+using Missions.Host.Proposals;
+
+namespace Missions.Host.Tests.Infrastructure;
+
+/// <summary>
+/// The real host in process, on a fresh database of the chosen provider, with intent methods for the tests. Only
+/// configuration differs from production: the database, the content folder, and whatever a test adds.
+/// </summary>
+public sealed class MissionsApp : WebApplicationFactory<Program>
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly Dictionary<string, string?> settings;
+
+    private MissionsApp(TestDatabase database, Dictionary<string, string?> settings)
+    {
+        Database = database;
+        this.settings = settings;
+    }
+
+    public TestDatabase Database { get; }
+
+    /// <summary>Set to make requests look as if they came from another machine.</summary>
+    public IPAddress? RemoteAddress { get; set; }
+
+    public static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings = null)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        var all = new Dictionary<string, string?>
+        {
+            ["Missions:Database:Provider"] = database.ProviderName,
+            ["ConnectionStrings:Missions"] = database.ConnectionString,
+            ["Missions:Content:Path"] = Path.Combine(database.ScratchDirectory, "content"),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var app = new MissionsApp(database, all);
+        _ = app.Server; // start now, so a start-up failure surfaces here
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RemoteAddressFilter(this)));
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<MissionsDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<MissionsDbContext>());
+    }
+
+    public async Task<JsonObject> CreateMissionAsync(string title = "Summarise competitor pricing", string objective = "A one-page pricing comparison the team can use in the Q3 deck.", object? extra = null)
+    {
+        var body = JsonSerializer.SerializeToNode(new { title, objective }, Json)!.AsObject();
+        if (extra is not null)
+        {
+            foreach (var (k, v) in JsonSerializer.SerializeToNode(extra, Json)!.AsObject())
+            {
+                body[k] = v?.DeepClone();
+            }
+        }
+
+        using var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/missions", body);
+        return await ReadOkAsync(response, HttpStatusCode.Created);
+    }
+
+    public static async Task<HttpResponseMessage> TransitionAsync(HttpClient client, string number, string to, long? version = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/missions/{number}/transitions") { Content = JsonContent.Create(new { to }) };
+        if (version is not null)
+        {
+            request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version}\""));
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    public static async Task<HttpResponseMessage> MoveAsync(HttpClient client, string number, object body, long? version = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/missions/{number}/move") { Content = JsonContent.Create(body) };
+        if (version is not null)
+        {
+            request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version}\""));
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>A pending proposal as the chat loop would store it.</summary>
+    public Task<Proposal> SeedProposalAsync(string title = "Draft the launch announcement") => WithDbAsync(async db =>
+    {
+        var now = DateTime.UtcNow;
+        var proposal = new Proposal
+        {
+            Id = Guid.CreateVersion7(),
+            Title = title,
+            Objective = "An announcement ready for review.",
+            Description = "can someone draft the launch announcement?",
+            Questions = ["Who is the audience?"],
+            RequestedById = "29:alice",
+            RequestedByName = "Alice",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Proposals.Add(proposal);
+        await db.SaveChangesAsync();
+        return proposal;
+    });
+
+    public static async Task<JsonObject> ReadOkAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    public static async Task<JsonObject> ReadProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private sealed class RemoteAddressFilter(MissionsApp app) : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => builder =>
+        {
+            builder.Use((context, following) =>
+            {
+                if (app.RemoteAddress is { } address)
+                {
+                    context.Connection.RemoteIpAddress = address;
+                }
+
+                return following();
+            });
+            next(builder);
+        };
+    }
+}
