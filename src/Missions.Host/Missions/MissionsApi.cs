@@ -27,7 +27,8 @@ public static class MissionsApi
         missions.MapGet("/", ListAsync);
         missions.MapGet("/{number}", async (string number, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
         {
-            var mission = await Describe(db, db.Missions.Where(m => m.Number == ParseNumber(number)), ct);
+            var n = ParseNumber(number);
+            var mission = await Describe(db, db.Missions.Where(m => m.Number == n), ct);
             return mission.Count == 0 ? throw NotFound(number) : WithETag(http, mission[0]);
         });
         missions.MapPost("/", async Task<Created<MissionDto>> (CreateMissionRequest body, MissionOperations ops, MissionsDbContext db, HttpContext http, CancellationToken ct) =>

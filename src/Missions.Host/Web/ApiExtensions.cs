@@ -41,12 +41,29 @@ public static class ApiExtensions
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
     }
 
+    /// <summary>
+    /// Refuses a body whose declared length exceeds the endpoint's limit before a byte of it is read. Kestrel also
+    /// enforces the limit while reading (for chunked bodies); this makes the answer the same on every server.
+    /// </summary>
+    private static Task RefuseOversizedBodies(HttpContext context, Func<Task> next)
+    {
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
+        if (limit is { } max && context.Request.ContentLength > max)
+        {
+            throw new BadHttpRequestException($"The body is {context.Request.ContentLength} bytes; this endpoint accepts at most {max}.", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        return next();
+    }
+
     public static WebApplication MapMissionsApi(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(RefuseOversizedBodies);
 
         var api = app.MapGroup("/api")
             .RequireAuthorization(ApiAccess.Policy)

@@ -85,7 +85,10 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             {
                 var end = message.IndexOf('\'', at + unmapped.Length);
                 var name = message[(at + unmapped.Length)..end];
-                field = field is "body" ? name : field + "." + name;
+                // Depending on where the reader stopped, the path names the member itself or its parent object.
+                field = field is "body" ? name
+                    : field == name || field.EndsWith("." + name, StringComparison.Ordinal) ? field
+                    : field + "." + name;
                 message = $"'{name}' is not a field this endpoint accepts.";
             }
             else if (json.Path is null || json.LineNumber is null)
