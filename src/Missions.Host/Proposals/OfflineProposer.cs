@@ -1,0 +1,584 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Missions.Host.Proposals;
+
+/// <summary>
+/// The proposer used when no model is configured: a heuristic that reads a chat request the way a person would.
+/// It drafts an imperative title without filler, an objective written as an outcome, the assignee (named, or the
+/// staff whose role fits the work), the project, the due date, a blueprint, the questions a human should answer, and
+/// a hint when the request repeats open work.
+/// </summary>
+public sealed partial class OfflineProposer : IProposer
+{
+    public const int MaxTitleLength = 80;
+
+    public Task<ProposalDraft> DraftAsync(ProposalRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(Draft(request));
+
+    public static ProposalDraft Draft(ProposalRequest request)
+    {
+        var original = request.Text.Trim();
+        var text = Normalize(original);
+        var today = DueDateReader.LocalToday(request.Now, request.TimeZone);
+
+        var due = DueDateReader.Find(text, today);
+        if (due is not null)
+        {
+            text = Remove(text, due.Index, due.Length);
+        }
+
+        var (assignee, withoutAssignee) = FindNamedStaff(text, request.Staff);
+        text = withoutAssignee;
+        var (project, withoutProject) = FindNamedProject(text, request.Projects);
+        text = withoutProject;
+        project ??= request.Projects.FirstOrDefault(p => p.Id == request.BoundProjectId);
+
+        var core = CoreRequest(text);
+        var title = Title(core);
+        var blueprint = MatchBlueprint(original, request.Blueprints);
+        if (assignee is null)
+        {
+            assignee = BestFit(original, request.Staff)
+                ?? request.Staff.FirstOrDefault(s => s.Id == blueprint?.DefaultStaffId);
+        }
+
+        var deliverable = Deliverable(original);
+        var objective = Objective(title, deliverable, due?.Date);
+
+        var questions = new List<string>();
+        var meaningful = Words(core).Count(w => !StopWords.Contains(w));
+        if (meaningful < 2)
+        {
+            questions.Add("Can you say a bit more about what you need? One sentence on the result you expect is enough.");
+        }
+
+        if (deliverable is null)
+        {
+            questions.Add("What should the result be: a document, a short summary, a list, a fix, something else?");
+        }
+
+        if (due is null)
+        {
+            questions.Add("When do you need it?");
+        }
+
+        if (project is null && request.Projects.Count > 0)
+        {
+            questions.Add($"Which project is this for: {string.Join(", ", request.Projects.Select(p => p.Name))}?");
+        }
+
+        if (assignee is null && request.Staff.Count > 0)
+        {
+            questions.Add($"Who should take it: {string.Join(", ", request.Staff.Select(s => s.Name))}?");
+        }
+
+        return new ProposalDraft(
+            title,
+            objective,
+            original,
+            assignee?.Id,
+            project?.Id,
+            blueprint?.Id,
+            due?.Date,
+            blueprint?.AutoRun ?? false,
+            questions,
+            DuplicateHint(title, project?.Id, request.OpenWork));
+    }
+
+    // ---- cleaning -------------------------------------------------------------------------------------------------
+
+    /// <summary>One line of plain words: mentions of the bot, markup, links and list bullets out; typos fixed.</summary>
+    internal static string Normalize(string text)
+    {
+        var s = AtTag().Replace(text, " ");
+        s = MarkdownLink().Replace(s, "$1");
+        s = Url().Replace(s, " ");
+        s = Bullet().Replace(s, "; ");
+        s = s.Replace('\n', ' ').Replace('\r', ' ').Replace('\t', ' ');
+        s = Emphasis().Replace(s, "$1");
+        var words = s.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(FixTypo);
+        return string.Join(' ', words);
+    }
+
+    private static string FixTypo(string word)
+    {
+        var trimmed = word.TrimEnd('.', ',', '!', '?', ';', ':');
+        var suffix = word[trimmed.Length..];
+        return Typos.TryGetValue(trimmed, out var fixedWord) ? PreserveCase(trimmed, fixedWord) + suffix : word;
+    }
+
+    private static string PreserveCase(string original, string replacement) =>
+        original.Length > 0 && char.IsUpper(original[0]) ? char.ToUpperInvariant(replacement[0]) + replacement[1..] : replacement;
+
+    private static string Remove(string text, int index, int length) =>
+        Collapse(text[..index] + " " + text[(index + length)..]);
+
+    private static string Collapse(string s) => Spaces().Replace(s, " ").Replace(" ,", ",").Replace(" ?", "?").Replace(" .", ".").Trim();
+
+    /// <summary>The request itself: the first sentence that asks for something, without greetings and filler.</summary>
+    internal static string CoreRequest(string text)
+    {
+        var s = text;
+        for (var changed = true; changed;)
+        {
+            var before = s;
+            s = Greeting().Replace(s, "").TrimStart(',', ' ', '-', ':', '!');
+            s = Filler().Replace(s, "").TrimStart(',', ' ', '-', ':');
+            s = Politeness().Replace(s, "").TrimStart(',', ' ');
+            changed = s != before;
+        }
+
+        // The first clause that is a request; thanks and sign-offs after it are not.
+        var sentences = SentenceBreak().Split(s).Select(x => x.Trim()).Where(x => x.Length > 0).ToList();
+        var first = sentences.FirstOrDefault(x => !Thanks().IsMatch(x) && Words(x).Any()) ?? s;
+        first = Thanks().Replace(first, "");
+        first = Filler().Replace(first, "");
+        first = Politeness().Replace(first, " ");
+        first = TrailingPoliteness().Replace(first, "");
+        return Collapse(first.Trim().TrimEnd('?', '.', '!', ',', ';', ':', '-').Trim());
+    }
+
+    // ---- title and objective --------------------------------------------------------------------------------------
+
+    internal static string Title(string core)
+    {
+        if (core.Length == 0)
+        {
+            return "New request";
+        }
+
+        var words = core.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var verb = LeadingVerb(words);
+        if (verb == 0)
+        {
+            // A noun phrase ("competitor pricing summary for the deck") gets the verb its deliverable implies.
+            var deliverable = Deliverable(core);
+            if (words[0].Length > 1 && char.IsUpper(words[0][0]) && words[0].Skip(1).All(char.IsLower))
+            {
+                words[0] = char.ToLowerInvariant(words[0][0]) + words[0][1..];
+            }
+
+            words.Insert(0, deliverable is { } d && VerbFor.TryGetValue(d, out var v) ? v : "Prepare");
+            if (!words[1].Equals("a", StringComparison.OrdinalIgnoreCase) && !words[1].Equals("the", StringComparison.OrdinalIgnoreCase)
+                && !words[1].Equals("an", StringComparison.OrdinalIgnoreCase) && deliverable is not null && !IsPlural(words, deliverable))
+            {
+                words.Insert(1, StartsWithVowelSound(words[1]) ? "an" : "a");
+            }
+        }
+
+        words[0] = char.ToUpperInvariant(words[0][0]) + words[0][1..].ToLowerInvariant();
+        var title = string.Join(' ', words);
+        title = TrailingJoiner().Replace(title, "");
+        return Shorten(title, MaxTitleLength);
+    }
+
+    /// <summary>How many leading words form a verb ("pull together" is two), or 0 when the text does not start with one.</summary>
+    private static int LeadingVerb(List<string> words)
+    {
+        if (words.Count >= 2 && PhrasalVerbs.Contains(words[0].ToLowerInvariant() + " " + words[1].ToLowerInvariant()))
+        {
+            return 2;
+        }
+
+        return Verbs.ContainsKey(words[0].ToLowerInvariant()) ? 1 : 0;
+    }
+
+    internal static string Shorten(string text, int max)
+    {
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        var cut = text[..max];
+        var space = cut.LastIndexOf(' ');
+        if (space > max / 2)
+        {
+            cut = cut[..space];
+        }
+
+        return TrailingJoiner().Replace(cut.TrimEnd(',', ';', ':', '-', ' '), "");
+    }
+
+    internal static string Objective(string title, string? deliverable, DateOnly? due)
+    {
+        var words = title.Split(' ').ToList();
+        var verbLength = words.Count >= 2 && PhrasalVerbs.Contains(words[0].ToLowerInvariant() + " " + words[1].ToLowerInvariant()) ? 2 : 1;
+        var verb = string.Join(' ', words.Take(verbLength)).ToLowerInvariant();
+        var rest = string.Join(' ', words.Skip(verbLength));
+        if (rest.Length == 0)
+        {
+            rest = "the request";
+        }
+
+        var kind = Verbs.TryGetValue(verb.Split(' ')[0], out var k) ? k : VerbKind.Make;
+        var thing = WithArticle(rest);
+        var outcome = kind switch
+        {
+            VerbKind.Research => $"Clear, sourced findings on {rest}, ready to act on",
+            VerbKind.Compare => $"A side-by-side comparison of {rest}, with a recommendation",
+            VerbKind.Analyse => $"An analysis of {rest} that shows the method, the numbers and what they mean",
+            VerbKind.Summarise => $"A concise summary of {rest} that someone new can read in five minutes",
+            VerbKind.Fix => $"{Capital(thing)} fixed, verified, and the cause written down",
+            VerbKind.Review => $"{Capital(thing)} reviewed, with the issues found and what to change",
+            VerbKind.Plan => $"A plan for {rest} with steps, owners and dates",
+            VerbKind.Update => $"{Capital(thing)} brought up to date and checked",
+            VerbKind.Send => $"{Capital(thing)} sent to the right people, with nothing missing",
+            _ => deliverable is null
+                ? $"{Capital(thing)} done and ready for review"
+                : $"{Capital(thing)}, drafted and ready for review",
+        };
+        var when = due is { } d ? $" by {d.ToString("dddd d MMMM", CultureInfo.InvariantCulture)}" : "";
+        return outcome + when + ".";
+    }
+
+    private static string WithArticle(string phrase)
+    {
+        var first = phrase.Split(' ')[0].ToLowerInvariant();
+        if (first is "a" or "an" or "the" or "our" or "my" or "your" or "their" or "this" or "that" or "these" or "those" or "all" or "some"
+            || char.IsDigit(first[0]) || (phrase.Length > 1 && char.IsUpper(phrase[0]) && char.IsUpper(phrase[1])))
+        {
+            return phrase;
+        }
+
+        return "the " + phrase;
+    }
+
+    private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+
+    private static bool IsPlural(List<string> words, string deliverable) =>
+        words.Any(w => w.Equals(deliverable + "s", StringComparison.OrdinalIgnoreCase) || w.Equals(deliverable + "es", StringComparison.OrdinalIgnoreCase))
+        && !words.Any(w => w.Equals(deliverable, StringComparison.OrdinalIgnoreCase));
+
+    private static bool StartsWithVowelSound(string word) => word.Length > 0 && "aeiouAEIOU".Contains(word[0], StringComparison.Ordinal);
+
+    /// <summary>The kind of result asked for, when the text names one.</summary>
+    internal static string? Deliverable(string text)
+    {
+        foreach (var word in Words(text))
+        {
+            var singular = word.EndsWith('s') && Deliverables.Contains(word[..^1]) ? word[..^1] : word;
+            if (Deliverables.Contains(singular))
+            {
+                return singular;
+            }
+        }
+
+        var lower = text.ToLowerInvariant();
+        foreach (var phrase in DeliverablePhrases)
+        {
+            if (lower.Contains(phrase, StringComparison.Ordinal))
+            {
+                return phrase;
+            }
+        }
+
+        // A verb that is its own deliverable: "fix the login bug", "translate the FAQ", "compare plans".
+        var first = Words(text).FirstOrDefault();
+        return first is not null && Verbs.TryGetValue(first, out var kind) && kind is VerbKind.Fix or VerbKind.Compare or VerbKind.Summarise or VerbKind.Analyse or VerbKind.Send or VerbKind.Update
+            ? first
+            : null;
+    }
+
+    // ---- people, projects, blueprints -----------------------------------------------------------------------------
+
+    /// <summary>A staff member named or addressed: "@Writer", "for the Writer", "Researcher:", "ask the Analyst".</summary>
+    internal static (StaffInfo? Staff, string Text) FindNamedStaff(string text, IReadOnlyList<StaffInfo> staff)
+    {
+        foreach (var member in staff.OrderByDescending(s => s.Name.Length))
+        {
+            var name = Regex.Escape(member.Name);
+            var patterns = new[]
+            {
+                $@"@{name}\b",
+                $@"\b(?:for|to|with|by|ask|assign(?:ed)?(?:\s+(?:it|this))?\s+to|hey|dear|cc)\s+(?:the\s+|our\s+)?{name}\b",
+                $@"^\s*{name}\s*[:,]",
+            };
+            foreach (var pattern in patterns)
+            {
+                var m = Regex.Match(text, pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                if (m.Success)
+                {
+                    return (member, Remove(text, m.Index, m.Length));
+                }
+            }
+        }
+
+        return (null, text);
+    }
+
+    internal static (ProjectInfo? Project, string Text) FindNamedProject(string text, IReadOnlyList<ProjectInfo> projects)
+    {
+        foreach (var project in projects.OrderByDescending(p => p.Name.Length))
+        {
+            var name = Regex.Escape(project.Name);
+            // "for the Launch project", "in Launch", "#launch", "project Launch", or the name alone.
+            var patterns = new[]
+            {
+                $@"\b(?:for|in|on|under)\s+(?:the\s+)?{name}\s+project\b",
+                $@"\bproject\s*[:\-]?\s*{name}\b",
+                $@"#{name}\b",
+                $@"\b(?:for|in|on|under)\s+(?:the\s+)?{name}\b",
+            };
+            foreach (var pattern in patterns)
+            {
+                var m = Regex.Match(text, pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                if (m.Success)
+                {
+                    return (project, Remove(text, m.Index, m.Length));
+                }
+            }
+
+            if (Regex.IsMatch(text, $@"\b{name}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))
+            {
+                // Named inside the request ("the Launch deck"): it stays in the title.
+                return (project, text);
+            }
+        }
+
+        return (null, text);
+    }
+
+    /// <summary>The staff member whose role fits the verbs and nouns of the request best; null when none fits.</summary>
+    internal static StaffInfo? BestFit(string text, IReadOnlyList<StaffInfo> staff)
+    {
+        var words = Words(text).ToList();
+        var lower = " " + string.Join(' ', words) + " ";
+        StaffInfo? best = null;
+        var bestScore = 0.0;
+        foreach (var member in staff)
+        {
+            var keywords = RoleKeywords(member);
+            var score = 0.0;
+            foreach (var keyword in keywords)
+            {
+                if (lower.Contains(" " + keyword + " ", StringComparison.Ordinal))
+                {
+                    // A match on the first word (the verb) says most about the kind of work.
+                    score += words.Count > 0 && keyword.StartsWith(words[0], StringComparison.Ordinal) ? 2.5 : 1;
+                }
+            }
+
+            if (score > bestScore)
+            {
+                (best, bestScore) = (member, score);
+            }
+        }
+
+        return best;
+    }
+
+    private static HashSet<string> RoleKeywords(StaffInfo member)
+    {
+        var keywords = new HashSet<string>(StringComparer.Ordinal);
+        var role = (member.Name + " " + member.Role).ToLowerInvariant();
+        foreach (var (stem, words) in RoleVocabulary)
+        {
+            if (role.Contains(stem, StringComparison.Ordinal))
+            {
+                keywords.UnionWith(words);
+            }
+        }
+
+        return keywords;
+    }
+
+    internal static BlueprintInfo? MatchBlueprint(string text, IReadOnlyList<BlueprintInfo> blueprints)
+    {
+        var lower = " " + string.Join(' ', Words(text)) + " ";
+        return blueprints
+            .Select(b => (Blueprint: b, Hits: b.Keywords.Count(k => lower.Contains(" " + k.ToLowerInvariant() + " ", StringComparison.Ordinal))))
+            .Where(x => x.Hits > 0)
+            .OrderByDescending(x => x.Hits)
+            .Select(x => x.Blueprint)
+            .FirstOrDefault();
+    }
+
+    internal static string? DuplicateHint(string title, Guid? projectId, IReadOnlyList<ExistingWork> openWork)
+    {
+        var mine = Tokens(title);
+        if (mine.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var work in openWork.Where(w => w.ProjectId == projectId))
+        {
+            var theirs = Tokens(work.Title);
+            var overlap = mine.Intersect(theirs).Count();
+            var union = mine.Union(theirs).Count();
+            if (union > 0 && overlap / (double)union >= 0.6)
+            {
+                return $"This looks like {work.Label}: “{work.Title}”.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Content words, lower-cased and lightly stemmed, with the leading verb's synonyms folded together.</summary>
+    private static HashSet<string> Tokens(string text) =>
+        Words(text)
+            .Where(w => !StopWords.Contains(w) && w is not ("together" or "up" or "out"))
+            .Select(Stem)
+            .Where(stem => !VerbStems.Contains(stem))
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>A light stem, enough to make "schedules", "schedule" and "scheduled" (or "writing" and "write") meet.</summary>
+    private static string Stem(string word)
+    {
+        foreach (var suffix in new[] { "ies", "es", "s", "ing", "ed" })
+        {
+            if (word.Length > suffix.Length + 3 && word.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                word = word[..^suffix.Length];
+                break;
+            }
+        }
+
+        return word.Length > 3 && word.EndsWith('e') ? word[..^1] : word;
+    }
+
+
+    private static IEnumerable<string> Words(string text) =>
+        WordPattern().Matches(text).Select(m => m.Value.ToLowerInvariant());
+
+    // ---- vocabulary -----------------------------------------------------------------------------------------------
+
+    private enum VerbKind { Make, Research, Compare, Analyse, Summarise, Fix, Review, Plan, Update, Send }
+
+    private static readonly Dictionary<string, VerbKind> Verbs = new(StringComparer.Ordinal)
+    {
+        ["write"] = VerbKind.Make, ["draft"] = VerbKind.Make, ["create"] = VerbKind.Make, ["make"] = VerbKind.Make,
+        ["build"] = VerbKind.Make, ["prepare"] = VerbKind.Make, ["pull"] = VerbKind.Make, ["put"] = VerbKind.Make,
+        ["design"] = VerbKind.Make, ["outline"] = VerbKind.Make, ["document"] = VerbKind.Make, ["produce"] = VerbKind.Make,
+        ["compile"] = VerbKind.Make, ["collect"] = VerbKind.Make, ["gather"] = VerbKind.Make, ["list"] = VerbKind.Make,
+        ["translate"] = VerbKind.Make, ["rewrite"] = VerbKind.Make, ["set"] = VerbKind.Make, ["add"] = VerbKind.Make,
+        ["research"] = VerbKind.Research, ["find"] = VerbKind.Research, ["investigate"] = VerbKind.Research,
+        ["look"] = VerbKind.Research, ["figure"] = VerbKind.Research, ["explore"] = VerbKind.Research, ["dig"] = VerbKind.Research,
+        ["identify"] = VerbKind.Research,
+        ["compare"] = VerbKind.Compare, ["benchmark"] = VerbKind.Compare, ["evaluate"] = VerbKind.Compare,
+        ["analyze"] = VerbKind.Analyse, ["analyse"] = VerbKind.Analyse, ["calculate"] = VerbKind.Analyse,
+        ["estimate"] = VerbKind.Analyse, ["forecast"] = VerbKind.Analyse, ["model"] = VerbKind.Analyse, ["crunch"] = VerbKind.Analyse,
+        ["summarize"] = VerbKind.Summarise, ["summarise"] = VerbKind.Summarise, ["recap"] = VerbKind.Summarise,
+        ["fix"] = VerbKind.Fix, ["debug"] = VerbKind.Fix, ["repair"] = VerbKind.Fix, ["resolve"] = VerbKind.Fix, ["patch"] = VerbKind.Fix,
+        ["review"] = VerbKind.Review, ["check"] = VerbKind.Review, ["audit"] = VerbKind.Review, ["proofread"] = VerbKind.Review,
+        ["test"] = VerbKind.Review, ["verify"] = VerbKind.Review,
+        ["plan"] = VerbKind.Plan, ["organize"] = VerbKind.Plan, ["organise"] = VerbKind.Plan, ["schedule"] = VerbKind.Plan,
+        ["coordinate"] = VerbKind.Plan,
+        ["update"] = VerbKind.Update, ["refresh"] = VerbKind.Update, ["clean"] = VerbKind.Update, ["migrate"] = VerbKind.Update,
+        ["refactor"] = VerbKind.Update, ["improve"] = VerbKind.Update, ["upgrade"] = VerbKind.Update,
+        ["send"] = VerbKind.Send, ["email"] = VerbKind.Send, ["share"] = VerbKind.Send, ["publish"] = VerbKind.Send,
+        ["announce"] = VerbKind.Send, ["deploy"] = VerbKind.Send, ["ship"] = VerbKind.Send,
+    };
+
+    // Declared after Verbs: static fields initialise in textual order.
+    private static readonly HashSet<string> VerbStems = Verbs.Keys.Select(Stem).ToHashSet(StringComparer.Ordinal);
+
+    private static readonly HashSet<string> PhrasalVerbs = new(StringComparer.Ordinal)
+    {
+        "pull together", "put together", "look into", "look at", "figure out", "dig into", "set up", "clean up", "write up",
+        "follow up", "sort out", "write down", "round up", "draw up", "map out", "find out", "check on", "work out",
+    };
+
+    private static readonly HashSet<string> Deliverables = new(StringComparer.Ordinal)
+    {
+        "summary", "report", "deck", "slide", "doc", "document", "draft", "brief", "plan", "list", "analysis", "comparison",
+        "post", "email", "announcement", "spreadsheet", "memo", "proposal", "outline", "checklist", "table", "chart",
+        "dashboard", "notes", "article", "newsletter", "faq", "script", "page", "guide", "overview", "recap", "roadmap",
+        "timeline", "estimate", "forecast", "model", "template", "agenda", "review", "writeup", "write-up", "one-pager",
+        "pr", "patch", "fix", "translation", "presentation", "budget", "matrix", "benchmark", "breakdown", "digest",
+        "playbook", "policy", "spec", "specification", "questionnaire", "survey", "blog", "tweet", "thread", "copy",
+        "release", "readme", "diagram", "mockup", "wireframe", "prototype",
+    };
+
+    private static readonly string[] DeliverablePhrases = ["release notes", "one pager", "write up", "press release", "blog post"];
+
+    private static readonly Dictionary<string, string> VerbFor = new(StringComparer.Ordinal)
+    {
+        ["summary"] = "Write", ["report"] = "Write", ["brief"] = "Write", ["memo"] = "Write", ["post"] = "Write",
+        ["email"] = "Write", ["announcement"] = "Write", ["article"] = "Write", ["newsletter"] = "Write", ["faq"] = "Write",
+        ["blog"] = "Write", ["copy"] = "Write", ["guide"] = "Write", ["doc"] = "Write", ["document"] = "Write",
+        ["analysis"] = "Run", ["comparison"] = "Prepare", ["deck"] = "Build", ["presentation"] = "Build",
+        ["dashboard"] = "Build", ["spreadsheet"] = "Build", ["model"] = "Build", ["plan"] = "Draft", ["roadmap"] = "Draft",
+        ["list"] = "Compile", ["checklist"] = "Compile", ["fix"] = "Ship",
+    };
+
+    private static readonly (string Stem, string[] Words)[] RoleVocabulary =
+    [
+        ("research", ["research", "find", "investigate", "sources", "source", "market", "competitor", "competitors", "competition",
+            "look", "study", "survey", "explore", "evidence", "trends", "landscape", "vendors", "options", "references", "papers"]),
+        ("writ", ["write", "draft", "blog", "post", "announcement", "announce", "email", "copy", "newsletter", "article", "press",
+            "release", "notes", "edit", "proofread", "rewrite", "faq", "tagline", "headline", "wording", "tone", "translate", "memo", "words"]),
+        ("analy", ["analyze", "analyse", "analysis", "numbers", "spreadsheet", "pricing", "price", "prices", "metrics", "kpi", "kpis",
+            "forecast", "data", "dashboard", "model", "revenue", "cost", "costs", "budget", "churn", "calculate", "estimate",
+            "sql", "chart", "figures", "conversion", "funnel", "roi", "margin", "growth"]),
+        ("engineer", ["bug", "fix", "code", "deploy", "api", "crash", "crashes", "error", "errors", "pr", "refactor", "script",
+            "test", "tests", "debug", "migrate", "database", "endpoint", "performance", "outage", "logs", "server",
+            "login", "latency", "exception", "repo", "ci", "pipeline", "release"]),
+        ("design", ["design", "mockup", "wireframe", "logo", "visual", "layout", "icon", "ui", "ux", "figma"]),
+    ];
+
+    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
+    {
+        "a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "at", "by", "with", "from", "about", "our", "my", "your",
+        "their", "this", "that", "these", "those", "it", "is", "be", "we", "i", "you", "me", "us", "some", "any", "new", "please",
+        "can", "could", "would", "should", "will", "need", "someone", "something", "stuff", "thing", "things", "get", "got",
+    };
+
+    private static readonly Dictionary<string, string> Typos = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["summery"] = "summary", ["sumary"] = "summary", ["summarry"] = "summary", ["reserach"] = "research", ["resarch"] = "research",
+        ["reseach"] = "research", ["anaylsis"] = "analysis", ["analysys"] = "analysis", ["analisys"] = "analysis",
+        ["competiter"] = "competitor", ["competitve"] = "competitive", ["compeititor"] = "competitor", ["comparision"] = "comparison",
+        ["teh"] = "the", ["adn"] = "and", ["recieve"] = "receive", ["annoucement"] = "announcement", ["anouncement"] = "announcement",
+        ["wirte"] = "write", ["wriet"] = "write", ["darft"] = "draft", ["pricng"] = "pricing", ["prcing"] = "pricing",
+        ["reprot"] = "report", ["docuemnt"] = "document", ["preperation"] = "preparation", ["calender"] = "calendar",
+        ["sheduled"] = "scheduled", ["shedule"] = "schedule", ["seperate"] = "separate", ["definately"] = "definitely",
+        ["presentaion"] = "presentation", ["presentatino"] = "presentation", ["newsleter"] = "newsletter", ["bugg"] = "bug",
+    };
+
+    [GeneratedRegex(@"<at>[^<]*</at>", RegexOptions.IgnoreCase)]
+    private static partial Regex AtTag();
+
+    [GeneratedRegex(@"\[([^\]]+)\]\([^)]+\)")]
+    private static partial Regex MarkdownLink();
+
+    [GeneratedRegex(@"<?https?://\S+>?", RegexOptions.IgnoreCase)]
+    private static partial Regex Url();
+
+    [GeneratedRegex(@"(?:^|\n)\s*(?:[-*•]|\d+[.)])\s+")]
+    private static partial Regex Bullet();
+
+    [GeneratedRegex(@"\*\*?([^*]+)\*\*?|__([^_]+)__")]
+    private static partial Regex Emphasis();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+
+    [GeneratedRegex(@"^(?:(?:hey|hi|hello|yo|morning|good morning|good afternoon|hiya|howdy|ok|okay|so|folks|team|all|everyone|guys|y'all|@\S+)[\s,!.:-]*)+", RegexOptions.IgnoreCase)]
+    private static partial Regex Greeting();
+
+    [GeneratedRegex(@"^(?:(?:could|can|would|will)\s+(?:someone|somebody|anyone|anybody|you|u|ya|we|one of you|the team)(?:\s+(?:please|pls|plz|kindly))?(?:\s+(?:help(?:\s+me)?|be able to|get|go ahead and))?(?:\s+to)?|(?:is\s+)?(?:anyone|anybody|someone)\s+(?:able|free|around)\s+to|(?:i|we)\s+(?:really\s+)?(?:need|want|would like|'d like|d like)(?:\s+(?:someone|somebody|you|us))?(?:\s+to)?|(?:i|we)'?d\s+like(?:\s+(?:someone|you))?(?:\s+to)?|(?:it\s+)?would\s+be\s+(?:great|nice|awesome|good)\s+(?:if\s+(?:someone|somebody|you|we)\s+(?:could|can)|to\s+have)|(?:do\s+you\s+)?mind|(?:let'?s|lets)|(?:we|someone|somebody)\s+(?:should|must|has to|needs to)|need\s+(?:someone\s+)?to|need(?=\s+(?:a|an|the|some|our)\b)|(?:is\s+it\s+)?possible\s+to|(?:can|could)\s+(?:i|we)\s+(?:get|have)|quick\s+(?:ask|request|one)[:,]?|request[:,]|todo[:,]|task[:,]|ask[:,])\s*", RegexOptions.IgnoreCase)]
+    private static partial Regex Filler();
+
+    [GeneratedRegex(@"\b(?:please|pls|plz|kindly|asap|if possible|if you can|when you get a chance|when you have a moment)\b[,]?", RegexOptions.IgnoreCase)]
+    private static partial Regex Politeness();
+
+    [GeneratedRegex(@"[\s,]*(?:for me|for us|thanks?(?: you)?!*|thx|ty|cheers|🙏)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex TrailingPoliteness();
+
+    [GeneratedRegex(@"^(?:thanks?(?: you| so much| a lot| in advance)?|thx|ty|cheers|much appreciated|appreciate it)[!.]*\s*$|^(?:thanks?(?: you)?|thx|ty)[!,.]*\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex Thanks();
+
+    [GeneratedRegex(@"(?<=[.!?;])\s+|\s+-\s+")]
+    private static partial Regex SentenceBreak();
+
+    [GeneratedRegex(@"(?:\s+(?:and|or|for|to|the|a|an|of|with|by|on|in|so|that|but))+$", RegexOptions.IgnoreCase)]
+    private static partial Regex TrailingJoiner();
+
+    [GeneratedRegex(@"[\p{L}\p{N}][\p{L}\p{N}'\-]*")]
+    private static partial Regex WordPattern();
+}
