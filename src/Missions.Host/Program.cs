@@ -1,7 +1,9 @@
+using Missions.Host.Conversations;
 using Missions.Host.Data;
 using Missions.Host.Missions;
 using Missions.Host.Proposals;
 using Missions.Host.Web;
+using Missions.Host.WebChat;
 using Missions.Host.Workspace;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +12,8 @@ builder.AddMissionsData();
 builder.AddWorkspace();
 builder.AddMissions();
 builder.AddProposals();
+builder.AddConversations();
+builder.AddWebChat();
 builder.AddMissionsApi();
 
 var app = builder.Build();
@@ -18,6 +22,7 @@ await app.Services.InitializeMissionsDatabaseAsync();
 await app.Services.SeedWorkspaceAsync();
 
 app.MapMissionsApi();
+app.MapWebChat();
 
 await app.RunAsync();
 

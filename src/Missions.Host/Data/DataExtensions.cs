@@ -66,6 +66,7 @@ public static class DataExtensions
             db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         });
 
+        builder.Services.AddSingleton(new WriteGate(serialize: options.Provider == DatabaseProviders.Sqlite));
         builder.Services.AddSingleton<IContentStore, DiskContentStore>();
         builder.Services.AddOptions<ContentStoreOptions>().BindConfiguration(ContentStoreOptions.Section);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

@@ -16,8 +16,24 @@ namespace Missions.Host.Data;
 /// strings on every key and index, UTC <see cref="DateTime"/>s, lists stored as JSON text, and no provider-specific
 /// column types. Migrations are written by hand (see <c>Data/Migrations</c>) and a test proves they build this model.
 /// </summary>
-public sealed class MissionsDbContext(DbContextOptions<MissionsDbContext> options) : DbContext(options)
+public sealed class MissionsDbContext : DbContext
 {
+    [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
+    public MissionsDbContext(DbContextOptions<MissionsDbContext> options, WriteGate writeGate)
+        : base(options)
+    {
+        WriteGate = writeGate;
+    }
+
+    /// <summary>For tools and tests that build a context by hand: no write serialization.</summary>
+    public MissionsDbContext(DbContextOptions<MissionsDbContext> options)
+        : this(options, WriteGate.None)
+    {
+    }
+
+    /// <summary>Serializes write transactions where the provider needs it (SQLite).</summary>
+    public WriteGate WriteGate { get; }
+
     public const int NameLength = 200;
     public const int IdLength = 256;
     public const int EnumLength = 32;
@@ -38,6 +54,7 @@ public sealed class MissionsDbContext(DbContextOptions<MissionsDbContext> option
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<Counter> Counters => Set<Counter>();
+    public DbSet<WebChat.DirectLineActivity> DirectLineActivities => Set<WebChat.DirectLineActivity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -235,6 +252,15 @@ public sealed class MissionsDbContext(DbContextOptions<MissionsDbContext> option
             // Named here: the default name is longer than PostgreSQL's 63-character identifiers.
             b.HasOne<ConversationReference>().WithMany().HasForeignKey(o => o.ConversationReferenceId).OnDelete(DeleteBehavior.Restrict)
                 .HasConstraintName("FK_OutboxMessages_ConversationReferences");
+        });
+
+        modelBuilder.Entity<WebChat.DirectLineActivity>(b =>
+        {
+            b.ToTable("DirectLineActivities");
+            b.Property(a => a.ConversationId).HasMaxLength(IdLength);
+            b.Property(a => a.ActivityId).HasMaxLength(IdLength);
+            b.HasIndex(a => new { a.ConversationId, a.Id });
+            b.HasIndex(a => a.ActivityId);
         });
 
         modelBuilder.Entity<Counter>(b =>

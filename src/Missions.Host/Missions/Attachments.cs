@@ -138,7 +138,9 @@ internal sealed class AttachmentService(MissionsDbContext db, IContentStore stor
         db.ActivityEntries.Add(MissionOperations.Activity(mission.Id, actor, "attached", now, null, null, null, $"{fileName} ({stored.Size:N0} bytes)"));
         try
         {
+            await using var transaction = await db.BeginWriteAsync(ct);
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
         catch
         {

@@ -44,7 +44,7 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
 
     public async Task<Mission> CreateAsync(NewMission input, Actor actor, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var mission = await CreateInTransactionAsync(input, actor, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return mission;
@@ -100,7 +100,7 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
         CheckTransition(mission, to);
         note = OptionalText(note, "note", 2000);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var rank = BoardRank.After(await LastRankAsync(to, mission.Id, cancellationToken));
         var updated = await ApplyAsync(mission, to, rank, actor, "transitioned", note, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -126,7 +126,7 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
             throw ProblemException.Invalid(afterNumber == number ? "after" : "before", "A mission cannot be placed next to itself.");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var rank = await RankForPlacementAsync(mission, to, afterNumber, beforeNumber, cancellationToken);
         var updated = await ApplyAsync(mission, to, rank, actor, "moved", null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -183,8 +183,10 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
         db.ActivityEntries.Add(Activity(mission.Id, actor, "edited", now, null, null, mission.Version, "Changed " + string.Join(", ", changed) + "."));
         try
         {
-            // Version is a concurrency token: EF adds "AND Version = <loaded>" to the UPDATE, in SaveChanges' transaction.
+            // Version is a concurrency token: EF adds "AND Version = <loaded>" to the UPDATE.
+            await using var transaction = await db.BeginWriteAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -214,7 +216,9 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
         };
         db.Comments.Add(comment);
         db.ActivityEntries.Add(Activity(mission.Id, actor, "commented", now, null, null, null, Excerpt(body)));
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return comment;
     }
 

@@ -36,7 +36,7 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
         var title = MissionOperations.RequireText(edits.Title.Or(proposal.Title), "title", MissionOperations.MaxTitle);
         var objective = MissionOperations.RequireText(edits.Objective.Or(proposal.Objective), "objective", MissionOperations.MaxText);
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var version = proposal.Version + 1;
         var won = await db.Proposals
             .Where(p => p.Id == id && p.Status == ProposalStatus.Pending && p.Version == proposal.Version)
@@ -51,8 +51,7 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
                 .SetProperty(p => p.Version, version), cancellationToken);
         if (won == 0)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
+                        await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
             throw ProblemException.Conflict("The proposal changed while you were deciding; reload it.", "concurrent-change");
         }
 
@@ -104,7 +103,7 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
         var now = clock.GetUtcNow().UtcDateTime;
         var version = proposal.Version + 1;
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var won = await db.Proposals
             .Where(p => p.Id == id && p.Status == ProposalStatus.Pending && p.Version == proposal.Version)
             .ExecuteUpdateAsync(s => s
@@ -117,8 +116,7 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
                 .SetProperty(p => p.Version, version), cancellationToken);
         if (won == 0)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
+                        await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
             throw ProblemException.Conflict("The proposal changed while you were deciding; reload it.", "concurrent-change");
         }
 

@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Missions.AdaptiveCards;
+using Missions.Host.Conversations;
+using Missions.Host.Missions;
+using Missions.Host.Proposals;
+
+namespace Missions.Host.Cards;
+
+/// <summary>A view as a channel message: Markdown text, an Adaptive Card, or both.</summary>
+public sealed record RenderedView(string? Text, AdaptiveCard? Card);
+
+/// <summary>
+/// Renders <see cref="ChatView"/>s as Adaptive Cards 1.5 for Teams and web chat. Cards use only what the official
+/// 1.5 schema allows; buttons are <c>Action.Execute</c> with a verb, so Teams can update the card in place.
+/// </summary>
+public static class ViewCards
+{
+    public static RenderedView Render(ChatView view) => view switch
+    {
+        NoticeView notice => new RenderedView(notice.Text, null),
+        HelpView help => new RenderedView(HelpText(help), null),
+        ProposalView proposal => new RenderedView(null, proposal.Status == ProposalStatus.Pending ? PendingProposal(proposal) : DecidedProposal(proposal)),
+        MissionView mission => new RenderedView(null, Mission(mission)),
+        MissionListView list => new RenderedView(null, List(list)),
+        BoardView board => new RenderedView(null, Board(board)),
+        _ => throw new ArgumentOutOfRangeException(nameof(view), view.GetType().Name, "No rendering for this view."),
+    };
+
+    private static string HelpText(HelpView help)
+    {
+        var text = new StringBuilder("Here is what I can do. Mention me with any of these:\n\n");
+        foreach (var line in help.Lines)
+        {
+            text.Append("- **").Append(line.Command).Append("**: ").Append(line.Meaning).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    public static AdaptiveCard PendingProposal(ProposalView p)
+    {
+        var card = AdaptiveCard.Create($"Mission proposal: {p.Title}");
+        card.Add(
+            new TextBlock("Mission proposal") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = TextColor.Accent },
+            new TextBlock(p.Title) { Size = FontSize.Large, Weight = FontWeight.Bolder, Style = TextBlockStyle.Heading },
+            new TextBlock($"Requested by {p.RequestedByName ?? "someone"}" + (p.BlueprintName is null ? "" : $" · blueprint: {p.BlueprintName}")) { IsSubtle = true, Spacing = Spacing.None });
+
+        if (p.DuplicateHint is not null)
+        {
+            card.Add(new Container
+            {
+                Style = ContainerStyle.Warning,
+                Items = [new TextBlock(p.DuplicateHint)],
+            });
+        }
+
+        card.Add(
+            new TextInput { Id = "title", Label = "Title", Value = p.Title, MaxLength = 200, IsRequired = true, ErrorMessage = "A title is required." },
+            new TextInput { Id = "objective", Label = "Objective (the outcome)", Value = p.Objective, IsMultiline = true, MaxLength = 4000, IsRequired = true, ErrorMessage = "An objective is required." },
+            new ChoiceSetInput
+            {
+                Id = "assigneeId",
+                Label = "Assignee",
+                Style = ChoiceInputStyle.Compact,
+                Placeholder = "Choose a staff member",
+                Value = p.AssigneeId?.ToString(),
+                Choices = p.StaffOptions.Select(o => new Choice(o.Title, o.Id)).ToList(),
+            },
+            new ChoiceSetInput
+            {
+                Id = "projectId",
+                Label = "Project",
+                Style = ChoiceInputStyle.Compact,
+                Placeholder = "Choose a project",
+                Value = p.ProjectId?.ToString(),
+                Choices = p.ProjectOptions.Select(o => new Choice(o.Title, o.Id)).ToList(),
+            },
+            new DateInput { Id = "dueDate", Label = "Due date", Value = p.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+
+        if (p.Questions.Count > 0)
+        {
+            var questions = new Container { Style = ContainerStyle.Emphasis, Spacing = Spacing.Medium };
+            questions.Items.Add(new TextBlock("Open questions") { Weight = FontWeight.Bolder });
+            questions.Items.AddRange(p.Questions.Select(q => new TextBlock("• " + q) { Spacing = Spacing.Small }));
+            card.Add(questions);
+        }
+
+        var data = new JsonObject { ["proposalId"] = p.Id.ToString(), ["version"] = p.Version };
+        card.AddActions(
+            new ExecuteAction { Id = "approve", Title = "Approve", Verb = MissionBot.ApproveVerb, Style = ActionStyle.Positive, Data = Copy(data, MissionBot.ApproveVerb) },
+            new ShowCardAction
+            {
+                Id = "reject",
+                Title = "Reject",
+                Card = new AdaptiveCard
+                {
+                    Body = [new TextInput { Id = "rejectReason", Label = "Why? (optional)", IsMultiline = true, MaxLength = 2000 }],
+                    Actions = [new ExecuteAction { Id = "confirmReject", Title = "Reject proposal", Verb = MissionBot.RejectVerb, Style = ActionStyle.Destructive, Data = Copy(data, MissionBot.RejectVerb) }],
+                },
+            });
+        return card;
+    }
+
+    /// <summary>After a decision: the outcome, who and when, the mission number; no buttons.</summary>
+    public static AdaptiveCard DecidedProposal(ProposalView p)
+    {
+        var approved = p.Status == ProposalStatus.Approved;
+        var outcome = p.Status switch
+        {
+            ProposalStatus.Approved => $"Approved as {p.MissionNumber}",
+            ProposalStatus.Rejected => "Rejected",
+            _ => "Expired",
+        };
+        var card = AdaptiveCard.Create($"{outcome}: {p.Title}");
+        card.Add(new Container
+        {
+            Style = approved ? ContainerStyle.Good : ContainerStyle.Attention,
+            Items =
+            [
+                new TextBlock(outcome) { Weight = FontWeight.Bolder, Size = FontSize.Medium, Color = approved ? TextColor.Good : TextColor.Attention },
+                new TextBlock(p.DecidedByName is null ? "No one decided in time." : $"by {p.DecidedByName} · {When(p.DecidedAt)}") { IsSubtle = true, Spacing = Spacing.None },
+            ],
+        });
+        card.Add(new TextBlock(p.Title) { Size = FontSize.Large, Weight = FontWeight.Bolder });
+        if (approved)
+        {
+            card.Add(new TextBlock(p.Objective) { Spacing = Spacing.Small });
+        }
+
+        var facts = new List<Fact>();
+        if (p.MissionNumber is not null)
+        {
+            facts.Add(new Fact("Mission", p.MissionNumber));
+        }
+
+        if (p.AssigneeName is not null)
+        {
+            facts.Add(new Fact("Assignee", p.AssigneeName));
+        }
+
+        if (p.ProjectName is not null)
+        {
+            facts.Add(new Fact("Project", p.ProjectName));
+        }
+
+        if (p.DueDate is { } due)
+        {
+            facts.Add(new Fact("Due", due.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)));
+        }
+
+        if (p.RejectionReason is not null)
+        {
+            facts.Add(new Fact("Reason", p.RejectionReason));
+        }
+
+        if (facts.Count > 0)
+        {
+            card.Add(new FactSet { Facts = facts });
+        }
+
+        return card;
+    }
+
+    public static AdaptiveCard Mission(MissionView m)
+    {
+        var card = AdaptiveCard.Create($"{m.Number}: {m.Title}");
+        card.Add(
+            new TextBlock($"{m.Number} · {MissionsApi.ColumnTitle(m.Status)}") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = StatusColor(m.Status) },
+            new TextBlock(m.Title) { Size = FontSize.Large, Weight = FontWeight.Bolder, Spacing = Spacing.None },
+            new TextBlock(m.Objective));
+        var facts = new List<Fact> { new("Status", MissionsApi.ColumnTitle(m.Status)) };
+        facts.Add(new Fact("Assignee", m.AssigneeName ?? "nobody yet"));
+        if (m.ProjectName is not null)
+        {
+            facts.Add(new Fact("Project", m.ProjectName));
+        }
+
+        if (m.DueDate is { } due)
+        {
+            facts.Add(new Fact("Due", due.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)));
+        }
+
+        if (m.RequestedByName is not null)
+        {
+            facts.Add(new Fact("Requested by", m.RequestedByName));
+        }
+
+        facts.Add(new Fact("Comments", m.CommentCount.ToString(CultureInfo.InvariantCulture)));
+        card.Add(new FactSet { Facts = facts });
+        if (m.RecentActivity.Count > 0)
+        {
+            card.Add(new TextBlock("Recent activity") { Weight = FontWeight.Bolder, Spacing = Spacing.Medium });
+            card.Body.AddRange(m.RecentActivity.Select(a => new TextBlock(a) { IsSubtle = true, Spacing = Spacing.None }));
+        }
+
+        return card;
+    }
+
+    public static AdaptiveCard List(MissionListView list)
+    {
+        var card = AdaptiveCard.Create(list.Heading);
+        card.Add(new TextBlock(list.Heading) { Size = FontSize.Medium, Weight = FontWeight.Bolder });
+        if (list.Missions.Count == 0)
+        {
+            card.Add(new TextBlock(list.EmptyText) { IsSubtle = true });
+            return card;
+        }
+
+        card.Body.AddRange(list.Missions.Select(Line));
+        return card;
+    }
+
+    public static AdaptiveCard Board(BoardView board)
+    {
+        var card = AdaptiveCard.Create("The board");
+        card.Add(new TextBlock("The board") { Size = FontSize.Medium, Weight = FontWeight.Bolder });
+        foreach (var column in board.Columns)
+        {
+            var container = new Container { Separator = true, Spacing = Spacing.Medium };
+            container.Items.Add(new TextBlock($"{column.Title} ({column.Total})") { Weight = FontWeight.Bolder, Color = StatusColor(column.Status) });
+            if (column.Missions.Count == 0)
+            {
+                container.Items.Add(new TextBlock("Nothing here.") { IsSubtle = true, Spacing = Spacing.None });
+            }
+
+            container.Items.AddRange(column.Missions.Select(Line));
+            if (column.Total > column.Missions.Count)
+            {
+                container.Items.Add(new TextBlock($"…and {column.Total - column.Missions.Count} more") { IsSubtle = true, Spacing = Spacing.None });
+            }
+
+            card.Add(container);
+        }
+
+        return card;
+    }
+
+    private static TextBlock Line(MissionLine line)
+    {
+        var details = new List<string>();
+        if (line.AssigneeName is not null)
+        {
+            details.Add(line.AssigneeName);
+        }
+
+        if (line.DueDate is { } due)
+        {
+            details.Add("due " + due.ToString("d MMM", CultureInfo.InvariantCulture));
+        }
+
+        var suffix = details.Count == 0 ? "" : " · " + string.Join(" · ", details);
+        return new TextBlock($"**{line.Number}** {line.Title}{suffix}") { Spacing = Spacing.Small };
+    }
+
+    private static TextColor StatusColor(MissionStatus status) => status switch
+    {
+        MissionStatus.InProgress => TextColor.Accent,
+        MissionStatus.Review => TextColor.Warning,
+        MissionStatus.Done => TextColor.Good,
+        MissionStatus.Cancelled => TextColor.Attention,
+        _ => TextColor.Default,
+    };
+
+    private static string When(DateTime? at) =>
+        at is { } value ? value.ToString("d MMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>Each action gets its own data object (a JSON node has one parent), with the verb repeated for clients that drop it.</summary>
+    private static JsonObject Copy(JsonObject data, string verb)
+    {
+        var copy = (JsonObject)data.DeepClone();
+        copy["verb"] = verb;
+        return copy;
+    }
+}

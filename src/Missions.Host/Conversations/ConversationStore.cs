@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Missions.Host.Data;
+
+namespace Missions.Host.Conversations;
+
+public sealed record ConversationInfo(
+    string Channel,
+    string ConversationId,
+    string? ThreadId = null,
+    string? ServiceUrl = null,
+    string? TenantId = null,
+    string? BotId = null,
+    string? ConversationType = null,
+    string? ReferenceJson = null,
+    string? TimeZone = null);
+
+/// <summary>Conversation references: stored on first contact and refreshed on every turn, so later posts reach them.</summary>
+public static class ConversationStore
+{
+    /// <summary>Creates or refreshes the reference, inside the caller's write transaction.</summary>
+    public static async Task<ConversationReference> UpsertAsync(MissionsDbContext db, ConversationInfo info, DateTime now, CancellationToken cancellationToken)
+    {
+        var reference = await db.ConversationReferences
+            .SingleOrDefaultAsync(c => c.Channel == info.Channel && c.ConversationId == info.ConversationId, cancellationToken);
+        if (reference is null)
+        {
+            reference = new ConversationReference
+            {
+                Id = Guid.CreateVersion7(),
+                Channel = info.Channel,
+                ConversationId = info.ConversationId,
+                CreatedAt = now,
+            };
+            db.ConversationReferences.Add(reference);
+        }
+
+        reference.ThreadId = info.ThreadId ?? reference.ThreadId;
+        reference.ServiceUrl = info.ServiceUrl ?? reference.ServiceUrl;
+        reference.TenantId = info.TenantId ?? reference.TenantId;
+        reference.BotId = info.BotId ?? reference.BotId;
+        reference.ConversationType = info.ConversationType ?? reference.ConversationType;
+        reference.ReferenceJson = info.ReferenceJson ?? reference.ReferenceJson;
+        reference.TimeZone = info.TimeZone ?? reference.TimeZone;
+        if (db.Entry(reference).State != EntityState.Added && db.Entry(reference).Properties.Any(p => p.IsModified))
+        {
+            reference.UpdatedAt = now;
+            reference.Version++;
+        }
+        else if (db.Entry(reference).State == EntityState.Added)
+        {
+            reference.UpdatedAt = now;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return reference;
+    }
+}

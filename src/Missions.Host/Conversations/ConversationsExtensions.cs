@@ -1,0 +1,14 @@
+using Missions.Host.Proposals;
+
+namespace Missions.Host.Conversations;
+
+public static class ConversationsExtensions
+{
+    public static IHostApplicationBuilder AddConversations(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<MissionBot>();
+        // The offline proposer is the default; a model-backed one replaces this registration when configured.
+        builder.Services.AddSingleton<IProposer, OfflineProposer>();
+        return builder;
+    }
+}

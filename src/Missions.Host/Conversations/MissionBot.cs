@@ -1,0 +1,359 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Missions.Host.Data;
+using Missions.Host.Missions;
+using Missions.Host.Proposals;
+using Missions.Host.Web;
+using Missions.Host.Workspace;
+
+namespace Missions.Host.Conversations;
+
+/// <summary>
+/// The channel-neutral heart: a turn in, views out. Commands in plain words list and move missions; a card action
+/// approves or rejects a proposal; anything else addressed to the bot is a request and becomes a proposal. Every
+/// state change goes through <see cref="MissionOperations"/> and <see cref="ProposalOperations"/>, inside the
+/// caller's write transaction.
+/// </summary>
+public sealed partial class MissionBot(
+    MissionsDbContext db,
+    MissionOperations missions,
+    ProposalOperations proposals,
+    IProposer proposer,
+    TimeProvider clock)
+{
+    public const string ApproveVerb = "proposal.approve";
+    public const string RejectVerb = "proposal.reject";
+    public const int MaxRequestLength = 4000;
+
+    public static readonly IReadOnlyList<HelpLine> Commands =
+    [
+        new("<a request in plain words>", "I draft a mission proposal for you to approve"),
+        new("board", "the board, column by column"),
+        new("my missions", "the open missions you asked for"),
+        new("show M-12", "one mission"),
+        new("move M-12 to review", "move a mission (backlog, in progress, review, done)"),
+        new("comment M-12 <text>", "add a comment to a mission"),
+        new("cancel M-12", "cancel a mission"),
+        new("help", "this list"),
+    ];
+
+    public async Task<BotReply> HandleAsync(ChatTurn turn, CancellationToken cancellationToken)
+    {
+        if (turn.Action is not null)
+        {
+            return await HandleActionAsync(turn, turn.Action, cancellationToken);
+        }
+
+        var text = (turn.Text ?? "").Trim();
+        if (text.Length == 0 || HelpCommand().IsMatch(text))
+        {
+            return BotReply.Post(new HelpView(Commands));
+        }
+
+        if (BoardCommand().IsMatch(text))
+        {
+            return BotReply.Post(await BoardAsync(cancellationToken));
+        }
+
+        if (MyMissionsCommand().IsMatch(text))
+        {
+            return BotReply.Post(await MyMissionsAsync(turn.From, cancellationToken));
+        }
+
+        if (ShowCommand().Match(text) is { Success: true } show)
+        {
+            return BotReply.Post(await MissionAsync(Number(show), cancellationToken));
+        }
+
+        if (MoveCommand().Match(text) is { Success: true } move)
+        {
+            if (!MissionLifecycle.TryParseStatus(move.Groups["to"].Value, out var to))
+            {
+                return BotReply.Post(new NoticeView($"I don't know the column “{move.Groups["to"].Value.Trim()}”. Use backlog, in progress, review or done.", NoticeTone.Warning));
+            }
+
+            var moved = await missions.TransitionAsync(Number(move), to, null, turn.From.ToActor(), null, cancellationToken);
+            return BotReply.Post(
+                new NoticeView($"Moved {Mission.FormatNumber(moved.Number)} to {MissionsApi.ColumnTitle(moved.Status).ToLowerInvariant()}.", NoticeTone.Success),
+                await MissionAsync(moved.Number, cancellationToken));
+        }
+
+        if (CommentCommand().Match(text) is { Success: true } comment)
+        {
+            var number = Number(comment);
+            await missions.AddCommentAsync(number, comment.Groups["text"].Value, turn.From.ToActor(), cancellationToken);
+            return BotReply.Post(new NoticeView($"Added your comment to {Mission.FormatNumber(number)}.", NoticeTone.Success));
+        }
+
+        if (CancelCommand().Match(text) is { Success: true } cancel)
+        {
+            var cancelled = await missions.TransitionAsync(Number(cancel), MissionStatus.Cancelled, null, turn.From.ToActor(), "Cancelled from chat.", cancellationToken);
+            return BotReply.Post(new NoticeView($"Cancelled {Mission.FormatNumber(cancelled.Number)} “{cancelled.Title}”.", NoticeTone.Success));
+        }
+
+        return BotReply.Post(await ProposeAsync(turn, text, cancellationToken));
+    }
+
+    // ---- proposals ------------------------------------------------------------------------------------------------
+
+    private async Task<ProposalView> ProposeAsync(ChatTurn turn, string text, CancellationToken cancellationToken)
+    {
+        if (text.Length > MaxRequestLength)
+        {
+            throw ProblemException.Invalid("text", $"That request is longer than {MaxRequestLength:N0} characters; please shorten it or attach a document to a mission.");
+        }
+
+        var conversation = await db.ConversationReferences.AsNoTracking().SingleAsync(c => c.Id == turn.ConversationReferenceId, cancellationToken);
+        var staff = await db.Staff.AsNoTracking().Where(s => s.IsActive).OrderBy(s => s.Name)
+            .Select(s => new StaffInfo(s.Id, s.Name, s.Role, s.Instructions)).ToListAsync(cancellationToken);
+        var projects = await db.Projects.AsNoTracking().OrderBy(p => p.Name).Select(p => new ProjectInfo(p.Id, p.Name)).ToListAsync(cancellationToken);
+        var blueprints = (await db.Blueprints.AsNoTracking().OrderBy(b => b.Name).ToListAsync(cancellationToken))
+            .Select(b => new BlueprintInfo(b.Id, b.Name, b.Keywords, b.DefaultStaffId, b.AutoRun, b.ObjectiveTemplate)).ToList();
+        var openWork = await OpenWorkAsync(cancellationToken);
+
+        var draft = await proposer.DraftAsync(new ProposalRequest(
+            text, clock.GetUtcNow(), turn.TimeZone ?? conversation.TimeZone, conversation.ProjectId, staff, projects, blueprints, openWork), cancellationToken);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var proposal = new Proposal
+        {
+            Id = Guid.CreateVersion7(),
+            Title = OfflineProposer.Shorten(draft.Title, MissionsDbContext.NameLength),
+            Objective = draft.Objective,
+            Description = draft.Description,
+            AssigneeId = draft.AssigneeId,
+            ProjectId = draft.ProjectId,
+            BlueprintId = draft.BlueprintId,
+            DueDate = draft.DueDate,
+            AutoRun = draft.AutoRun,
+            Questions = draft.Questions.ToList(),
+            DuplicateHint = draft.DuplicateHint,
+            RequestedById = turn.From.Id,
+            RequestedByName = turn.From.Name,
+            ConversationReferenceId = turn.ConversationReferenceId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            ExpiresAt = now.AddDays(14),
+        };
+        db.Proposals.Add(proposal);
+        db.ActivityEntries.Add(new ActivityEntry
+        {
+            ProposalId = proposal.Id,
+            At = now,
+            ActorId = turn.From.Id,
+            ActorName = turn.From.Name,
+            ActorKind = ActorKind.Human,
+            Action = "proposal-created",
+            Detail = proposal.Title,
+        });
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return await ProposalViewAsync(proposal.Id, cancellationToken);
+    }
+
+    private async Task<List<ExistingWork>> OpenWorkAsync(CancellationToken cancellationToken)
+    {
+        var pending = await db.Proposals.AsNoTracking().Where(p => p.Status == ProposalStatus.Pending)
+            .OrderByDescending(p => p.CreatedAt).Take(200)
+            .Select(p => new ExistingWork("a pending proposal", p.Title, p.ProjectId)).ToListAsync(cancellationToken);
+        var open = await db.Missions.AsNoTracking()
+            .Where(m => m.Status != MissionStatus.Done && m.Status != MissionStatus.Cancelled)
+            .OrderByDescending(m => m.Number).Take(500)
+            .Select(m => new { m.Number, m.Title, m.ProjectId, m.Status }).ToListAsync(cancellationToken);
+        return open.Select(m => new ExistingWork($"{Mission.FormatNumber(m.Number)} ({MissionLifecycle.Describe(m.Status)})", m.Title, m.ProjectId))
+            .Concat(pending).ToList();
+    }
+
+    private async Task<BotReply> HandleActionAsync(ChatTurn turn, CardActionInput action, CancellationToken cancellationToken)
+    {
+        // Teams may leave the verb out (seen in a real capture); the data then carries it.
+        var verb = action.Verb ?? (action.Data["verb"] as JsonValue)?.ToString();
+        if (verb is not (ApproveVerb or RejectVerb))
+        {
+            return new BotReply([new NoticeView("That button is not one I know; it may be from an older card.", NoticeTone.Warning)], [], null);
+        }
+
+        if (!Guid.TryParse(Read(action.Data, "proposalId"), out var proposalId))
+        {
+            return new BotReply([new NoticeView("That card does not say which proposal it is for.", NoticeTone.Warning)], [], null);
+        }
+
+        var existing = await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
+        if (existing is null)
+        {
+            return new BotReply([new NoticeView("That proposal no longer exists.", NoticeTone.Warning)], [], null);
+        }
+
+        var messageId = turn.ReplyToId ?? existing.CardMessageId;
+        if (existing.Status != ProposalStatus.Pending)
+        {
+            // A second click, a retry, or someone else was quicker: show the decision, change nothing.
+            var decided = await ProposalViewAsync(proposalId, cancellationToken);
+            return new BotReply([], messageId is null ? [] : [new ViewUpdate(messageId, decided)], decided);
+        }
+
+        try
+        {
+            if (verb == ApproveVerb)
+            {
+                await proposals.ApproveAsync(proposalId, EditsFrom(action.Data), null, turn.From.ToActor(), cancellationToken);
+            }
+            else
+            {
+                await proposals.RejectAsync(proposalId, Read(action.Data, "rejectReason"), null, turn.From.ToActor(), cancellationToken);
+            }
+        }
+        catch (ProblemException problem) when (problem.Status == 403)
+        {
+            var unchanged = await ProposalViewAsync(proposalId, cancellationToken);
+            return new BotReply([new NoticeView(problem.Message, NoticeTone.Warning)], [], unchanged);
+        }
+
+        var view = await ProposalViewAsync(proposalId, cancellationToken);
+        return new BotReply([], messageId is null ? [] : [new ViewUpdate(messageId, view)], view);
+    }
+
+    private static ProposalEdits EditsFrom(JsonObject data)
+    {
+        return new ProposalEdits(
+            Title: Text("title"),
+            Objective: Text("objective"),
+            ProjectId: IdOrNone("projectId"),
+            AssigneeId: IdOrNone("assigneeId"),
+            DueDate: DateOrNone("dueDate"));
+
+        Patch<string> Text(string name) =>
+            Read(data, name) is { } value && value.Trim().Length > 0 ? Patch.Of<string>(value) : default;
+
+        Patch<Guid?> IdOrNone(string name)
+        {
+            if (!data.ContainsKey(name))
+            {
+                return default;
+            }
+
+            var value = Read(data, name);
+            return string.IsNullOrWhiteSpace(value) ? Patch.Of<Guid?>(null)
+                : Guid.TryParse(value, out var id) ? Patch.Of<Guid?>(id)
+                : throw ProblemException.Invalid(name, $"'{value}' is not one of the choices.");
+        }
+
+        Patch<DateOnly?> DateOrNone(string name)
+        {
+            if (!data.ContainsKey(name))
+            {
+                return default;
+            }
+
+            var value = Read(data, name);
+            return string.IsNullOrWhiteSpace(value) ? Patch.Of<DateOnly?>(null)
+                : DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? Patch.Of<DateOnly?>(date)
+                : throw ProblemException.Invalid(name, $"'{value}' is not a date (YYYY-MM-DD).");
+        }
+    }
+
+    private static string? Read(JsonObject data, string name) =>
+        data.TryGetPropertyValue(name, out var node) && node is JsonValue value ? value.ToString() : null;
+
+    public async Task<ProposalView> ProposalViewAsync(Guid proposalId, CancellationToken cancellationToken)
+    {
+        var p = await db.Proposals.AsNoTracking().SingleAsync(x => x.Id == proposalId, cancellationToken);
+        var staff = await db.Staff.AsNoTracking().Where(s => s.IsActive || s.Id == p.AssigneeId).OrderBy(s => s.Name)
+            .Select(s => new ChoiceOption(s.Id.ToString(), s.Name + " (" + s.Role + ")")).ToListAsync(cancellationToken);
+        var projects = await db.Projects.AsNoTracking().OrderBy(x => x.Name)
+            .Select(x => new ChoiceOption(x.Id.ToString(), x.Name)).ToListAsync(cancellationToken);
+        var assignee = p.AssigneeId is null ? null : await db.Staff.AsNoTracking().Where(s => s.Id == p.AssigneeId).Select(s => s.Name).SingleOrDefaultAsync(cancellationToken);
+        var project = p.ProjectId is null ? null : await db.Projects.AsNoTracking().Where(x => x.Id == p.ProjectId).Select(x => x.Name).SingleOrDefaultAsync(cancellationToken);
+        var blueprint = p.BlueprintId is null ? null : await db.Blueprints.AsNoTracking().Where(x => x.Id == p.BlueprintId).Select(x => x.Name).SingleOrDefaultAsync(cancellationToken);
+        var number = p.MissionId is null ? null : await db.Missions.AsNoTracking().Where(m => m.Id == p.MissionId).Select(m => (long?)m.Number).SingleOrDefaultAsync(cancellationToken);
+        return new ProposalView(
+            p.Id, p.Version, p.Status, p.Title, p.Objective, p.Description, p.AssigneeId, assignee, p.ProjectId, project, blueprint,
+            p.DueDate, p.Questions, p.DuplicateHint, p.RequestedByName, p.DecidedByName, p.DecidedAt, p.RejectionReason,
+            number is null ? null : Mission.FormatNumber(number.Value), staff, projects);
+    }
+
+    // ---- board and missions ---------------------------------------------------------------------------------------
+
+    private const int LinesPerColumn = 8;
+
+    private async Task<BoardView> BoardAsync(CancellationToken cancellationToken)
+    {
+        MissionStatus[] columns = [MissionStatus.Backlog, MissionStatus.InProgress, MissionStatus.Review, MissionStatus.Done];
+        var result = new List<BoardColumnView>();
+        foreach (var status in columns)
+        {
+            var query = db.Missions.AsNoTracking().Where(m => m.Status == status);
+            var total = await query.CountAsync(cancellationToken);
+            var lines = await Lines(query.OrderBy(m => m.Rank).ThenBy(m => m.Number).Take(LinesPerColumn), cancellationToken);
+            result.Add(new BoardColumnView(status, MissionsApi.ColumnTitle(status), lines, total));
+        }
+
+        return new BoardView(result);
+    }
+
+    private async Task<MissionListView> MyMissionsAsync(ChatUser user, CancellationToken cancellationToken)
+    {
+        var lines = await Lines(db.Missions.AsNoTracking()
+            .Where(m => (m.RequestedById == user.Id || m.ApprovedById == user.Id) && m.Status != MissionStatus.Done && m.Status != MissionStatus.Cancelled)
+            .OrderBy(m => m.Number).Take(25), cancellationToken);
+        return new MissionListView("Your open missions", lines, "You have no open missions. Ask me for something and approve the proposal.");
+    }
+
+    private async Task<List<MissionLine>> Lines(IQueryable<Mission> query, CancellationToken cancellationToken)
+    {
+        var rows = await query
+            .Select(m => new { m.Number, m.Title, m.Status, m.DueDate, Assignee = db.Staff.Where(s => s.Id == m.AssigneeId).Select(s => s.Name).FirstOrDefault() })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new MissionLine(Mission.FormatNumber(r.Number), r.Title, r.Status, r.Assignee, r.DueDate)).ToList();
+    }
+
+    private async Task<MissionView> MissionAsync(long number, CancellationToken cancellationToken)
+    {
+        var m = await missions.GetAsync(number, cancellationToken);
+        var assignee = m.AssigneeId is null ? null : await db.Staff.AsNoTracking().Where(s => s.Id == m.AssigneeId).Select(s => s.Name).SingleOrDefaultAsync(cancellationToken);
+        var project = m.ProjectId is null ? null : await db.Projects.AsNoTracking().Where(p => p.Id == m.ProjectId).Select(p => p.Name).SingleOrDefaultAsync(cancellationToken);
+        var activity = await db.ActivityEntries.AsNoTracking().Where(a => a.MissionId == m.Id).OrderByDescending(a => a.Id).Take(3)
+            .Select(a => new { a.At, a.ActorName, a.Action, a.ToStatus }).ToListAsync(cancellationToken);
+        var comments = await db.Comments.CountAsync(c => c.MissionId == m.Id, cancellationToken);
+        return new MissionView(
+            Mission.FormatNumber(m.Number), m.Title, m.Objective, m.Status, assignee, project, m.DueDate, m.RequestedByName,
+            activity.Select(a => $"{a.At:d MMM HH:mm} · {a.ActorName} {Describe(a.Action, a.ToStatus)}").ToList(), comments);
+    }
+
+    private static string Describe(string action, MissionStatus? to) => action switch
+    {
+        "created" => "created it",
+        "transitioned" or "moved" when to is { } s => "moved it " + MissionLifecycle.Describe(s),
+        "edited" => "edited it",
+        "commented" => "commented",
+        "attached" => "attached a file",
+        _ => action,
+    };
+
+    private static long Number(Match match) =>
+        Mission.TryParseNumber(match.Groups["n"].Value, out var n) ? n : throw ProblemException.Invalid("number", $"“{match.Groups["n"].Value}” is not a mission number.");
+
+    [GeneratedRegex(@"^\s*(?:help|\?|commands|what can you do\??)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex HelpCommand();
+
+    [GeneratedRegex(@"^\s*(?:show\s+(?:me\s+)?(?:the\s+)?)?board\s*[.!?]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex BoardCommand();
+
+    [GeneratedRegex(@"^\s*(?:show\s+(?:me\s+)?)?(?:my missions|my work|mine)\s*[.!?]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex MyMissionsCommand();
+
+    [GeneratedRegex(@"^\s*(?:(?:show|status(?:\s+of)?|open|details(?:\s+for)?)\s+)?(?<n>m-?\d+)\s*[.!?]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex ShowCommand();
+
+    [GeneratedRegex(@"^\s*move\s+(?<n>m-?\d+)\s+(?:to|into|in)\s+(?<to>[\w\s-]+?)\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex MoveCommand();
+
+    [GeneratedRegex(@"^\s*comment\s+(?:on\s+)?(?<n>m-?\d+)\s*[:\-]?\s*(?<text>.+)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex CommentCommand();
+
+    [GeneratedRegex(@"^\s*cancel\s+(?<n>m-?\d+)\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex CancelCommand();
+}

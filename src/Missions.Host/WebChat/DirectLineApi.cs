@@ -1,0 +1,230 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Missions.Host.Conversations;
+using Missions.Host.Data;
+using Missions.Host.Web;
+
+namespace Missions.Host.WebChat;
+
+/// <summary>
+/// The Direct Line 3.0 endpoints Bot Framework Web Chat uses: tokens (generate, refresh), start conversation,
+/// reconnect, get activities by watermark, post activity. Errors follow Direct Line: 401/403 for a missing, bad or
+/// expired token (Web Chat reads 403 as "token expired"), 404 for an unknown conversation. The poll never runs bot
+/// logic, so a bad turn cannot make it fail (one 5xx stops Web Chat polling for good).
+/// </summary>
+public static class DirectLineApi
+{
+    public const long MaxActivityBytes = 256 * 1024;
+
+    public static IHostApplicationBuilder AddWebChat(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WebChatOptions>().BindConfiguration(WebChatOptions.Section)
+            .Validate(o => o.TokenLifetimeMinutes is > 0 and <= 24 * 60, "Missions:WebChat:TokenLifetimeMinutes must be 1 to 1440.")
+            .Validate(o => o.MaxActivitiesPerPoll is > 0 and <= 1000, "Missions:WebChat:MaxActivitiesPerPoll must be 1 to 1000.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<DirectLineTokens>();
+        builder.Services.AddScoped<WebChatTurns>();
+        return builder;
+    }
+
+    public static WebApplication MapWebChat(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value.Enabled)
+        {
+            return app;
+        }
+
+        WebChatPage.Map(app);
+        var directLine = app.MapGroup("/v3/directline")
+            .WithTags("Direct Line")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxActivityBytes));
+
+        directLine.MapPost("/tokens/generate", async (HttpContext http, DirectLineTokens tokens, WebChatTurns turns, IOptions<WebChatOptions> options, [FromQuery] string? resume, CancellationToken ct) =>
+        {
+            if (!MaySecretCall(http, options.Value))
+            {
+                return Error(StatusCodes.Status403Forbidden, "Forbidden", "Send the Direct Line secret as a bearer token (callers on this machine need none when no secret is set).");
+            }
+
+            // The local page keeps its conversation across reloads and restarts by asking to resume it.
+            var conversationId = resume is not null && await turns.ConversationExistsAsync(resume, ct)
+                ? resume
+                : await turns.StartConversationAsync(ct);
+            var userId = UserFor(conversationId);
+            return Results.Json(new { conversationId, token = tokens.Issue(conversationId, userId), expires_in = tokens.LifetimeSeconds, userId });
+        });
+
+        directLine.MapPost("/tokens/refresh", (HttpContext http, DirectLineTokens tokens) =>
+        {
+            var (claims, failure) = Authenticate(http, tokens);
+            return failure ?? Results.Json(new { conversationId = claims!.ConversationId, token = tokens.Issue(claims.ConversationId, claims.UserId), expires_in = tokens.LifetimeSeconds });
+        });
+
+        directLine.MapPost("/conversations", async (HttpContext http, DirectLineTokens tokens, WebChatTurns turns, IOptions<WebChatOptions> options, CancellationToken ct) =>
+        {
+            if (IsSecret(http, options.Value))
+            {
+                var started = await turns.StartConversationAsync(ct);
+                return Results.Json(new { conversationId = started, token = tokens.Issue(started, UserFor(started)), expires_in = tokens.LifetimeSeconds }, statusCode: StatusCodes.Status201Created);
+            }
+
+            var (claims, failure) = Authenticate(http, tokens);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            if (!await turns.ConversationExistsAsync(claims!.ConversationId, ct))
+            {
+                return Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
+            }
+
+            // streamUrl is left out: this endpoint serves polling clients (Web Chat with webSocket: false).
+            return Results.Json(new { conversationId = claims.ConversationId, token = tokens.Issue(claims.ConversationId, claims.UserId), expires_in = tokens.LifetimeSeconds }, statusCode: StatusCodes.Status201Created);
+        });
+
+        directLine.MapGet("/conversations/{conversationId}", async (string conversationId, HttpContext http, DirectLineTokens tokens, WebChatTurns turns, CancellationToken ct) =>
+        {
+            var (claims, failure) = Authenticate(http, tokens, conversationId);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            return await turns.ConversationExistsAsync(conversationId, ct)
+                ? Results.Json(new { conversationId, token = tokens.Issue(conversationId, claims!.UserId), expires_in = tokens.LifetimeSeconds })
+                : Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
+        });
+
+        directLine.MapGet("/conversations/{conversationId}/activities", async (string conversationId, [FromQuery] string? watermark, HttpContext http, DirectLineTokens tokens, MissionsDbContext db, WebChatTurns turns, IOptions<WebChatOptions> options, CancellationToken ct) =>
+        {
+            var (_, failure) = Authenticate(http, tokens, conversationId);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            // A watermark we did not issue is read as "from the start", as Direct Line does; never a 5xx.
+            var after = long.TryParse(watermark, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : 0;
+            var rows = await db.DirectLineActivities.AsNoTracking()
+                .Where(a => a.ConversationId == conversationId && a.Id > after)
+                .OrderBy(a => a.Id)
+                .Take(options.Value.MaxActivitiesPerPoll)
+                .Select(a => new { a.Id, a.Json })
+                .ToListAsync(ct);
+            if (rows.Count == 0 && after == 0 && !await turns.ConversationExistsAsync(conversationId, ct))
+            {
+                return Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
+            }
+
+            var activities = new JsonArray(rows.Select(r => JsonNode.Parse(r.Json)).ToArray());
+            var next = rows.Count == 0 ? after : rows[^1].Id;
+            return Results.Json(new JsonObject { ["activities"] = activities, ["watermark"] = next.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        });
+
+        directLine.MapPost("/conversations/{conversationId}/activities", async (string conversationId, HttpContext http, DirectLineTokens tokens, WebChatTurns turns, CancellationToken ct) =>
+        {
+            var (claims, failure) = Authenticate(http, tokens, conversationId);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            JsonObject? activity;
+            try
+            {
+                activity = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: ct) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                activity = null;
+            }
+
+            if (activity is null)
+            {
+                return Error(StatusCodes.Status400BadRequest, "Invalid activity", "The body must be one activity as a JSON object.", "body");
+            }
+
+            if (activity["type"] is not JsonValue type || type.GetValueKind() != JsonValueKind.String)
+            {
+                return Error(StatusCodes.Status400BadRequest, "Invalid activity", "The activity needs a \"type\".", "type");
+            }
+
+            if (activity["text"] is JsonNode text && text.GetValueKind() != JsonValueKind.String)
+            {
+                return Error(StatusCodes.Status400BadRequest, "Invalid activity", "\"text\" must be a string.", "text");
+            }
+
+            if (!await turns.ConversationExistsAsync(conversationId, ct))
+            {
+                return Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
+            }
+
+            var id = await turns.PostAsync(conversationId, claims!.UserId, activity, ct);
+            return Results.Json(new { id });
+        });
+
+        directLine.MapPost("/conversations/{conversationId}/upload", () =>
+            Error(StatusCodes.Status400BadRequest, "Not supported", "Attach files to a mission through the REST API (POST /api/missions/{number}/attachments)."));
+
+        return app;
+    }
+
+    /// <summary>The user a conversation's token speaks for: one person per local conversation.</summary>
+    private static string UserFor(string conversationId) => "user-" + conversationId[3..Math.Min(conversationId.Length, 15)];
+
+    private static (DirectLineClaims? Claims, IResult? Failure) Authenticate(HttpContext http, DirectLineTokens tokens, string? conversationId = null)
+    {
+        var token = Bearer(http);
+        if (token is null)
+        {
+            return (null, Error(StatusCodes.Status401Unauthorized, "Unauthorized", "Send the conversation token as a bearer token."));
+        }
+
+        switch (tokens.Validate(token, out var claims))
+        {
+            case DirectLineTokens.Verdict.Expired:
+                return (null, Error(StatusCodes.Status403Forbidden, "Token expired", "The token has expired; ask for a new one."));
+            case DirectLineTokens.Verdict.Invalid:
+                return (null, Error(StatusCodes.Status403Forbidden, "Forbidden", "The token is not valid."));
+        }
+
+        if (conversationId is not null && claims!.ConversationId != conversationId)
+        {
+            return (null, Error(StatusCodes.Status403Forbidden, "Forbidden", "The token is for another conversation."));
+        }
+
+        return (claims, null);
+    }
+
+    private static bool MaySecretCall(HttpContext http, WebChatOptions options) =>
+        string.IsNullOrEmpty(options.Secret) ? ApiAccess.IsLocal(http.Connection) : IsSecret(http, options);
+
+    private static bool IsSecret(HttpContext http, WebChatOptions options) =>
+        !string.IsNullOrEmpty(options.Secret) && Bearer(http) is { } presented
+        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(options.Secret));
+
+    private static string? Bearer(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+    }
+
+    private static IResult Error(int status, string title, string detail, string? field = null)
+    {
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (field is not null)
+        {
+            problem.Extensions["field"] = field;
+        }
+
+        // Direct Line clients also look for { error: { code, message } }.
+        problem.Extensions["error"] = new { code = title.Replace(" ", "", StringComparison.Ordinal), message = detail };
+        return Results.Problem(problem);
+    }
+}

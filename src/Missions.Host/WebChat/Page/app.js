@@ -1,0 +1,84 @@
+// The local chat page: Bot Framework Web Chat against this host's Direct Line endpoint.
+(function () {
+  'use strict';
+
+  const status = document.getElementById('status');
+  const storageKey = 'missions.conversationId';
+
+  document.getElementById('new-conversation').addEventListener('click', event => {
+    event.preventDefault();
+    localStorage.removeItem(storageKey);
+    location.reload();
+  });
+
+  // Web Chat 4.18 acts on Action.Submit and Action.OpenUrl only. Cards here use Action.Execute (Universal Actions,
+  // so Teams can update them in place), so the Adaptive Cards package handed to Web Chat wraps AdaptiveCard: Web
+  // Chat assigns each card's onExecuteAction, and the wrapper routes Action.Execute to an "adaptiveCard/action"
+  // invoke, as Teams would send it, and leaves every other action to Web Chat.
+  function createAdaptiveCardsPackage(AdaptiveCards, sendInvoke) {
+    class MissionsAdaptiveCard extends AdaptiveCards.AdaptiveCard {
+      constructor() {
+        super();
+        let handler;
+        Object.defineProperty(this, 'onExecuteAction', {
+          configurable: true,
+          enumerable: true,
+          get: () => handler,
+          set: webChatHandler => {
+            handler = action =>
+              action.getJsonTypeName() === 'Action.Execute'
+                ? sendInvoke(action)
+                : webChatHandler && webChatHandler(action);
+          }
+        });
+      }
+    }
+
+    return Object.assign({}, AdaptiveCards, { AdaptiveCard: MissionsAdaptiveCard });
+  }
+
+  async function start() {
+    const resume = localStorage.getItem(storageKey);
+    const response = await fetch('/v3/directline/tokens/generate' + (resume ? '?resume=' + encodeURIComponent(resume) : ''), { method: 'POST' });
+    if (!response.ok) {
+      status.textContent = 'Could not start a conversation (' + response.status + '). Is the host running on this machine?';
+      return;
+    }
+
+    const { conversationId, token, userId } = await response.json();
+    localStorage.setItem(storageKey, conversationId);
+
+    const directLine = window.WebChat.createDirectLine({
+      token,
+      domain: location.origin + '/v3/directline',
+      webSocket: false,
+      pollingInterval: 300
+    });
+
+    const sendInvoke = action =>
+      directLine
+        .postActivity({
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          from: { id: userId, name: 'Local user', role: 'user' },
+          value: { action: { type: 'Action.Execute', id: action.id, verb: action.verb, data: action.data }, trigger: 'manual' }
+        })
+        .subscribe({ error: error => { status.textContent = 'The action did not reach the bot: ' + error; } });
+
+    window.WebChat.renderWebChat(
+      {
+        directLine,
+        userID: userId,
+        username: 'Local user',
+        locale: navigator.language || 'en-US',
+        adaptiveCardsPackage: createAdaptiveCardsPackage(window.AdaptiveCards, sendInvoke),
+        styleOptions: { hideUploadButton: true, botAvatarInitials: 'M', userAvatarInitials: 'You', bubbleMaxWidth: 640 }
+      },
+      document.getElementById('webchat')
+    );
+
+    document.querySelector('#webchat input, #webchat textarea')?.focus();
+  }
+
+  start().catch(error => { status.textContent = 'Web chat failed to start: ' + error; });
+})();

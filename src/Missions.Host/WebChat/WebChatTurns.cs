@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Missions.Host.Cards;
+using Missions.Host.Conversations;
+using Missions.Host.Data;
+using Missions.Host.Proposals;
+using Missions.Host.Web;
+
+namespace Missions.Host.WebChat;
+
+/// <summary>
+/// The web chat channel: Direct Line activities in, <see cref="MissionBot"/> turns, activities out into the
+/// conversation's transcript. A turn is one transaction: the inbound event, the user's message, the state change and
+/// the replies commit together, so a retried post is answered again and never handled twice.
+/// </summary>
+public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, TimeProvider clock, ILogger<WebChatTurns> logger)
+{
+    public const string Channel = "webchat";
+    public const string BotId = "missions-bot";
+    public const string BotName = "Missions";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Starts a conversation: its reference, and a welcome in its transcript.</summary>
+    public async Task<string> StartConversationAsync(CancellationToken cancellationToken)
+    {
+        var conversationId = "dl-" + Guid.NewGuid().ToString("N");
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var scope = await db.BeginWriteAsync(cancellationToken);
+        await ConversationStore.UpsertAsync(db, new ConversationInfo(Channel, conversationId, ConversationType: "personal"), now, cancellationToken);
+        Append(conversationId, BotActivity(conversationId, null, now, ViewCards.Render(new NoticeView(
+            "Hi! I turn requests into tracked missions. Tell me what you need, for example “pull together a competitor " +
+            "pricing summary for the Q3 deck by Friday”, and I will draft a proposal for you to approve. Say **help** for commands."))));
+        await db.SaveChangesAsync(cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        return conversationId;
+    }
+
+    public Task<bool> ConversationExistsAsync(string conversationId, CancellationToken cancellationToken) =>
+        db.ConversationReferences.AnyAsync(c => c.Channel == Channel && c.ConversationId == conversationId, cancellationToken);
+
+    /// <summary>Handles one posted activity and returns the id the client should know it by.</summary>
+    public async Task<string> PostAsync(string conversationId, string userId, JsonObject activity, CancellationToken cancellationToken)
+    {
+        var type = (activity["type"] as JsonValue)?.ToString() ?? "message";
+        var clientId = (activity["channelData"]?["clientActivityID"] as JsonValue)?.ToString();
+        var eventKey = clientId is { Length: > 0 and <= 200 } ? $"{conversationId}:{clientId}" : null;
+        var activityId = NewActivityId(conversationId);
+
+        try
+        {
+            return await HandleAsync(conversationId, userId, type, activity, activityId, eventKey, failure: null, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !IsDuplicateDelivery(e, eventKey))
+        {
+            // Nothing of the failed turn was committed. Record the message and tell the person, so the poll never
+            // fails because of a bad turn and nothing they wrote is lost.
+            db.ChangeTracker.Clear();
+            var notice = e is ProblemException problem
+                ? problem.Message
+                : "Sorry, something went wrong while handling that. Your message is saved; please try again.";
+            if (e is not ProblemException)
+            {
+                LogTurnFailed(logger, e, conversationId);
+            }
+
+            return await HandleAsync(conversationId, userId, type, activity, activityId, eventKey, notice, cancellationToken);
+        }
+        catch (DbUpdateException) when (eventKey is not null)
+        {
+            // The same delivery raced us on another connection and won: answer as it did.
+            db.ChangeTracker.Clear();
+            var replay = await db.InboundEvents.AsNoTracking().SingleOrDefaultAsync(e => e.Channel == Channel && e.EventId == eventKey, cancellationToken);
+            return ReplayId(replay) ?? throw new InvalidOperationException("A duplicate delivery left no stored answer.");
+        }
+    }
+
+    private static bool IsDuplicateDelivery(Exception e, string? eventKey) => e is DbUpdateException && eventKey is not null;
+
+    private async Task<string> HandleAsync(
+        string conversationId, string userId, string type, JsonObject activity, string activityId, string? eventKey, string? failure, CancellationToken cancellationToken)
+    {
+        await using var scope = await db.BeginWriteAsync(cancellationToken);
+        InboundEvent? inbound = null;
+        if (eventKey is not null)
+        {
+            var seen = await db.InboundEvents.AsNoTracking().SingleOrDefaultAsync(e => e.Channel == Channel && e.EventId == eventKey, cancellationToken);
+            if (ReplayId(seen) is { } replayed)
+            {
+                return replayed;
+            }
+
+            inbound = new InboundEvent { Channel = Channel, EventId = eventKey, ReceivedAt = clock.GetUtcNow().UtcDateTime };
+            db.InboundEvents.Add(inbound);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var timeZone = (activity["localTimezone"] as JsonValue)?.ToString();
+        var reference = await ConversationStore.UpsertAsync(db, new ConversationInfo(Channel, conversationId, TimeZone: ValidTimeZone(timeZone)), now, cancellationToken);
+        var from = new ChatUser(userId, Name(activity));
+
+        ChatTurn? turn = null;
+        if (type == "message")
+        {
+            // The person's own message comes back in the activity list with its id and clientActivityID, or Web Chat
+            // shows "Send failed".
+            Append(conversationId, UserActivity(activity, conversationId, activityId, from, now));
+            var value = activity["value"] as JsonObject;
+            var text = (activity["text"] as JsonValue)?.ToString();
+            turn = value is not null && string.IsNullOrWhiteSpace(text)
+                ? new ChatTurn(Channel, reference.Id, from, null, new CardActionInput((value["verb"] as JsonValue)?.ToString(), value), (activity["replyToId"] as JsonValue)?.ToString(), reference.TimeZone)
+                : new ChatTurn(Channel, reference.Id, from, text, null, null, reference.TimeZone);
+        }
+        else if (type == "invoke" && (activity["name"] as JsonValue)?.ToString() == "adaptiveCard/action")
+        {
+            var action = activity["value"]?["action"] as JsonObject;
+            var data = action?["data"] as JsonObject ?? [];
+            turn = new ChatTurn(Channel, reference.Id, from, null, new CardActionInput((action?["verb"] as JsonValue)?.ToString(), (JsonObject)data.DeepClone()),
+                (activity["replyToId"] as JsonValue)?.ToString(), reference.TimeZone);
+        }
+
+        if (turn is not null)
+        {
+            var reply = failure is null
+                ? await bot.HandleAsync(turn, cancellationToken)
+                : BotReply.Post(new NoticeView(failure, NoticeTone.Warning));
+            await DeliverAsync(conversationId, type == "message" ? activityId : null, reply, now, cancellationToken);
+        }
+
+        if (inbound is not null)
+        {
+            inbound.Status = failure is null ? InboundEventStatus.Completed : InboundEventStatus.Failed;
+            inbound.CompletedAt = clock.GetUtcNow().UtcDateTime;
+            inbound.ResponseJson = JsonSerializer.Serialize(new { id = activityId }, Json);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await scope.CommitAsync(cancellationToken);
+        return activityId;
+    }
+
+    private async Task DeliverAsync(string conversationId, string? replyToId, BotReply reply, DateTime now, CancellationToken cancellationToken)
+    {
+        var at = now;
+        foreach (var view in reply.Posts)
+        {
+            // A millisecond apart, so Web Chat (which orders by timestamp) keeps the replies in order.
+            at = at.AddMilliseconds(1);
+            var message = BotActivity(conversationId, replyToId, at, ViewCards.Render(view));
+            Append(conversationId, message);
+            if (view is ProposalView { Status: ProposalStatus.Pending } proposal)
+            {
+                var id = message["id"]!.GetValue<string>();
+                await db.Proposals.Where(p => p.Id == proposal.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.CardMessageId, id), cancellationToken);
+            }
+        }
+
+        foreach (var update in reply.Updates)
+        {
+            var latest = await db.DirectLineActivities.AsNoTracking()
+                .Where(a => a.ConversationId == conversationId && a.ActivityId == update.MessageId)
+                .OrderByDescending(a => a.Id).Select(a => a.Json).FirstOrDefaultAsync(cancellationToken);
+            if (latest is null)
+            {
+                // The card lives in another conversation (or was never ours): say what happened here instead.
+                Append(conversationId, BotActivity(conversationId, replyToId, at = at.AddMilliseconds(1), ViewCards.Render(update.View)));
+                continue;
+            }
+
+            // The same id and the original timestamp: Web Chat replaces the card where it stands.
+            var original = JsonNode.Parse(latest)!.AsObject();
+            var replacement = BotActivity(conversationId, (original["replyToId"] as JsonValue)?.ToString(),
+                DateTime.Parse(original["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+                ViewCards.Render(update.View), update.MessageId);
+            Append(conversationId, replacement);
+        }
+    }
+
+    private void Append(string conversationId, JsonObject activity) =>
+        db.DirectLineActivities.Add(new DirectLineActivity
+        {
+            ConversationId = conversationId,
+            ActivityId = activity["id"]!.GetValue<string>(),
+            Json = activity.ToJsonString(),
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        });
+
+    private static JsonObject UserActivity(JsonObject posted, string conversationId, string id, ChatUser from, DateTime at)
+    {
+        var echo = (JsonObject)posted.DeepClone();
+        echo["id"] = id;
+        echo["timestamp"] = Timestamp(at);
+        echo["channelId"] = Channel;
+        echo["conversation"] = new JsonObject { ["id"] = conversationId };
+        // The token says who this is; whatever the client claims in "from" is not trusted.
+        echo["from"] = new JsonObject { ["id"] = from.Id, ["name"] = from.Name, ["role"] = "user" };
+        echo["recipient"] = new JsonObject { ["id"] = BotId, ["name"] = BotName, ["role"] = "bot" };
+        return echo;
+    }
+
+    private static JsonObject BotActivity(string conversationId, string? replyToId, DateTime at, RenderedView view, string? id = null)
+    {
+        var activity = new JsonObject
+        {
+            ["type"] = "message",
+            ["id"] = id ?? NewActivityId(conversationId),
+            ["timestamp"] = Timestamp(at),
+            ["channelId"] = Channel,
+            ["conversation"] = new JsonObject { ["id"] = conversationId },
+            ["from"] = new JsonObject { ["id"] = BotId, ["name"] = BotName, ["role"] = "bot" },
+            ["textFormat"] = "markdown",
+        };
+        if (replyToId is not null)
+        {
+            activity["replyToId"] = replyToId;
+        }
+
+        if (view.Text is not null)
+        {
+            activity["text"] = view.Text;
+        }
+
+        if (view.Card is not null)
+        {
+            activity["attachments"] = new JsonArray(new JsonObject
+            {
+                ["contentType"] = global::Missions.AdaptiveCards.AdaptiveCard.ContentType,
+                ["content"] = view.Card.ToJsonObject(),
+            });
+        }
+
+        return activity;
+    }
+
+    private static string Name(JsonObject activity)
+    {
+        var name = (activity["from"]?["name"] as JsonValue)?.ToString()?.Trim();
+        return string.IsNullOrEmpty(name) || name.Length > 100 ? "Web chat user" : name;
+    }
+
+    private static string? ValidTimeZone(string? timeZone) =>
+        timeZone is { Length: > 0 and <= 64 } && TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _) ? timeZone : null;
+
+    private static string? ReplayId(InboundEvent? seen) =>
+        seen?.ResponseJson is { } json ? JsonNode.Parse(json)?["id"]?.GetValue<string>() : null;
+
+    private static string NewActivityId(string conversationId) => conversationId + "|" + Guid.CreateVersion7().ToString("N");
+
+    private static string Timestamp(DateTime at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "A web chat turn failed in conversation {ConversationId}")]
+    private static partial void LogTurnFailed(ILogger logger, Exception exception, string conversationId);
+}

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Missions.Host.Tests.Infrastructure;
+
+/// <summary>Speaks Direct Line 3.0 to the host the way Web Chat does (polling), with intent methods for tests.</summary>
+public sealed class DirectLineClient : IDisposable
+{
+    private readonly HttpClient http;
+    private readonly Dictionary<string, JsonObject> transcript = new(StringComparer.Ordinal);
+    private readonly List<string> order = [];
+    private string watermark = "";
+
+    private DirectLineClient(HttpClient http, string conversationId, string token, string userId)
+    {
+        this.http = http;
+        ConversationId = conversationId;
+        Token = token;
+        UserId = userId;
+    }
+
+    public string ConversationId { get; }
+    public string Token { get; private set; }
+    public string UserId { get; }
+
+    public static async Task<DirectLineClient> StartAsync(HttpClient http)
+    {
+        var response = await http.PostAsync("/v3/directline/tokens/generate", null);
+        var body = await MissionsApp.ReadOkAsync(response);
+        var client = new DirectLineClient(http, body["conversationId"]!.GetValue<string>(), body["token"]!.GetValue<string>(), body["userId"]!.GetValue<string>());
+        var started = await client.SendRawAsync(HttpMethod.Post, "/v3/directline/conversations", null);
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        return client;
+    }
+
+    public Task<string> SendAsync(string text, string? clientActivityId = null, string? timeZone = null) =>
+        PostActivityAsync(new JsonObject
+        {
+            ["type"] = "message",
+            ["text"] = text,
+            ["from"] = new JsonObject { ["id"] = UserId, ["name"] = "Alice", ["role"] = "user" },
+            ["localTimezone"] = timeZone,
+            ["channelData"] = new JsonObject { ["clientActivityID"] = clientActivityId ?? Guid.NewGuid().ToString("N") },
+        });
+
+    /// <summary>What the page's Action.Execute wiring posts for a button press.</summary>
+    public Task<string> ClickAsync(JsonObject card, string actionId, IDictionary<string, string?>? inputs = null)
+    {
+        var action = FindAction(card, actionId) ?? throw new InvalidOperationException($"No action '{actionId}' on the card.");
+        var data = (JsonObject)(action["data"]?.DeepClone() ?? new JsonObject());
+        foreach (var input in Inputs(card))
+        {
+            data[input.Key] = inputs is not null && inputs.TryGetValue(input.Key, out var value) ? value : input.Value;
+        }
+
+        return PostActivityAsync(new JsonObject
+        {
+            ["type"] = "invoke",
+            ["name"] = "adaptiveCard/action",
+            ["from"] = new JsonObject { ["id"] = UserId, ["name"] = "Alice", ["role"] = "user" },
+            ["value"] = new JsonObject
+            {
+                ["action"] = new JsonObject { ["type"] = "Action.Execute", ["id"] = actionId, ["verb"] = action["verb"]?.DeepClone(), ["data"] = data },
+                ["trigger"] = "manual",
+            },
+            ["channelData"] = new JsonObject { ["clientActivityID"] = Guid.NewGuid().ToString("N") },
+        });
+    }
+
+    public async Task<string> PostActivityAsync(JsonObject activity)
+    {
+        var response = await SendRawAsync(HttpMethod.Post, $"/v3/directline/conversations/{ConversationId}/activities", activity);
+        return (await MissionsApp.ReadOkAsync(response))["id"]!.GetValue<string>();
+    }
+
+    public async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, JsonObject? body, string? token = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? Token);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>Polls from the last watermark; later versions of an activity replace earlier ones, as in Web Chat.</summary>
+    public async Task<IReadOnlyList<JsonObject>> PollAsync()
+    {
+        var response = await SendRawAsync(HttpMethod.Get, $"/v3/directline/conversations/{ConversationId}/activities?watermark={watermark}", null);
+        var body = await MissionsApp.ReadOkAsync(response);
+        watermark = body["watermark"]!.GetValue<string>();
+        var fresh = new List<JsonObject>();
+        foreach (var activity in body["activities"]!.AsArray().Select(a => a!.AsObject()))
+        {
+            var id = activity["id"]!.GetValue<string>();
+            if (!transcript.ContainsKey(id))
+            {
+                order.Add(id);
+            }
+
+            transcript[id] = activity;
+            fresh.Add(activity);
+        }
+
+        return fresh;
+    }
+
+    public IReadOnlyList<JsonObject> Transcript => order.Select(id => transcript[id]).ToList();
+
+    public JsonObject Activity(string id) => transcript[id];
+
+    public static JsonObject? CardOf(JsonObject activity) =>
+        activity["attachments"]?.AsArray().Select(a => a!["content"]).OfType<JsonObject>().FirstOrDefault();
+
+    public JsonObject LastCard() => Transcript.Select(CardOf).Last(c => c is not null)!;
+
+    public string LastText() => Transcript.Last(a => a["from"]!["role"]!.GetValue<string>() == "bot" && a["text"] is not null)["text"]!.GetValue<string>();
+
+    public static IEnumerable<string> Texts(JsonObject card) =>
+        Descend(card).Where(n => n["type"]?.GetValue<string>() == "TextBlock").Select(n => n["text"]!.GetValue<string>());
+
+    public static IEnumerable<string> ActionIds(JsonObject card) =>
+        Descend(card).Where(n => n["type"]?.GetValue<string>()?.StartsWith("Action.", StringComparison.Ordinal) == true).Select(n => n["id"]?.GetValue<string>() ?? "");
+
+    private static JsonObject? FindAction(JsonObject card, string id) =>
+        Descend(card).FirstOrDefault(n => n["type"]?.GetValue<string>()?.StartsWith("Action.", StringComparison.Ordinal) == true && n["id"]?.GetValue<string>() == id);
+
+    private static Dictionary<string, string?> Inputs(JsonObject card) =>
+        Descend(card).Where(n => n["type"]?.GetValue<string>()?.StartsWith("Input.", StringComparison.Ordinal) == true)
+            .ToDictionary(n => n["id"]!.GetValue<string>(), n => (string?)(n["value"]?.GetValue<string>() ?? ""));
+
+    private static IEnumerable<JsonObject> Descend(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                yield return o;
+                foreach (var (_, child) in o)
+                {
+                    foreach (var x in Descend(child))
+                    {
+                        yield return x;
+                    }
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var child in a)
+                {
+                    foreach (var x in Descend(child))
+                    {
+                        yield return x;
+                    }
+                }
+
+                break;
+        }
+    }
+
+    public void Dispose() => http.Dispose();
+}
