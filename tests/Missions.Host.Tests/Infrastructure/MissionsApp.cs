@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Missions.Host.Data;
 using Missions.Host.Proposals;
@@ -21,11 +22,26 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly Dictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? overrides;
+    private readonly bool ownsDatabase;
 
-    private MissionsApp(TestDatabase database, Dictionary<string, string?> settings)
+    private MissionsApp(TestDatabase database, Dictionary<string, string?> settings, Action<IServiceCollection>? overrides = null, bool ownsDatabase = true)
     {
         Database = database;
         this.settings = settings;
+        this.overrides = overrides;
+        this.ownsDatabase = ownsDatabase;
+    }
+
+    /// <summary>
+    /// A second host on the same database with some in-process services replaced (a seam, never the thing under
+    /// test). The original keeps owning the database.
+    /// </summary>
+    public MissionsApp WithServices(Action<IServiceCollection> configure)
+    {
+        var app = new MissionsApp(Database, settings, configure, ownsDatabase: false);
+        _ = app.Server;
+        return app;
     }
 
     public TestDatabase Database { get; }
@@ -61,6 +77,10 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
         }
 
         builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RemoteAddressFilter(this)));
+        if (overrides is not null)
+        {
+            builder.ConfigureTestServices(overrides);
+        }
     }
 
     public async Task<T> WithDbAsync<T>(Func<MissionsDbContext, Task<T>> work)
@@ -146,7 +166,10 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 
     private sealed class RemoteAddressFilter(MissionsApp app) : Microsoft.AspNetCore.Hosting.IStartupFilter

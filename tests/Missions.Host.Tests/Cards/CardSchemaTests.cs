@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using Missions.AdaptiveCards;
+using Missions.Host.Cards;
+using Missions.Host.Conversations;
+using Missions.Host.Missions;
+using Missions.Host.Proposals;
+using Missions.Host.Tests.Infrastructure;
+
+namespace Missions.Host.Tests.Cards;
+
+/// <summary>Every card the product can emit, in every state, is valid against the official Adaptive Card 1.5 schema.</summary>
+public sealed class CardSchemaTests
+{
+    private static readonly ChoiceOption[] Staff = [new(Guid.NewGuid().ToString(), "Writer (Writing)"), new(Guid.NewGuid().ToString(), "Analyst (Analysis)")];
+    private static readonly ChoiceOption[] Projects = [new(Guid.NewGuid().ToString(), "Launch")];
+
+    private static ProposalView Proposal(ProposalStatus status = ProposalStatus.Pending, IReadOnlyList<string>? questions = null, string? duplicate = null,
+        string? reason = null, IReadOnlyList<ChoiceOption>? staff = null, IReadOnlyList<ChoiceOption>? projects = null) => new(
+        Guid.NewGuid(), 3, status, "Pull together a competitor pricing summary", "A competitor pricing summary, drafted and ready for review by Friday 27 November.",
+        "can someone pull together…", Guid.Parse(Staff[0].Id), "Writer", Guid.Parse(Projects[0].Id), "Launch", "Competitor summary",
+        new DateOnly(2026, 11, 27), questions ?? ["When do you need it?", "Which project is this for: Launch?"], duplicate, "Alice",
+        status == ProposalStatus.Pending ? null : "Bob", status == ProposalStatus.Pending ? null : DateTime.UtcNow, reason,
+        status == ProposalStatus.Approved ? "M-7" : null, staff ?? Staff, projects ?? Projects);
+
+    public static IEnumerable<(string Name, ChatView View)> EveryView()
+    {
+        yield return ("proposal-pending", Proposal());
+        yield return ("proposal-pending-no-questions-duplicate", Proposal(questions: [], duplicate: "This looks like M-3 (in progress): “Compare pricing”."));
+        yield return ("proposal-pending-empty-workspace", Proposal(staff: [], projects: []) with { AssigneeId = null, AssigneeName = null, ProjectId = null, ProjectName = null, DueDate = null, BlueprintName = null });
+        yield return ("proposal-approved", Proposal(ProposalStatus.Approved));
+        yield return ("proposal-rejected", Proposal(ProposalStatus.Rejected, reason: "Duplicate of M-3"));
+        yield return ("proposal-rejected-no-reason", Proposal(ProposalStatus.Rejected) with { AssigneeName = null, ProjectName = null, DueDate = null });
+        yield return ("proposal-expired", Proposal(ProposalStatus.Expired) with { DecidedByName = null, DecidedAt = null });
+        yield return ("mission", new MissionView("M-7", "Pull together a summary", "A summary.", MissionStatus.Review, "Writer", "Launch", new DateOnly(2026, 12, 1), "Alice", ["22 Nov 10:00 · Alice created it"], 2));
+        yield return ("mission-bare", new MissionView("M-8", "Fix it", "Fixed.", MissionStatus.Backlog, null, null, null, null, [], 0));
+        yield return ("list", new MissionListView("Your open missions", [new MissionLine("M-7", "Summary", MissionStatus.InProgress, "Writer", new DateOnly(2026, 12, 1)), new MissionLine("M-9", "Other", MissionStatus.Backlog, null, null)], "None."));
+        yield return ("list-empty", new MissionListView("Your open missions", [], "You have no open missions."));
+        yield return ("board", new BoardView(
+        [
+            new BoardColumnView(MissionStatus.Backlog, "Backlog", [new MissionLine("M-1", "One", MissionStatus.Backlog, null, null)], 12),
+            new BoardColumnView(MissionStatus.InProgress, "In progress", [], 0),
+            new BoardColumnView(MissionStatus.Review, "Review", [new MissionLine("M-2", "Two", MissionStatus.Review, "Analyst", new DateOnly(2026, 12, 24))], 1),
+            new BoardColumnView(MissionStatus.Done, "Done", [], 0),
+        ]));
+    }
+
+    [ConformanceFact]
+    public async Task Every_card_is_valid_Adaptive_Card_1_5()
+    {
+        var cards = new Dictionary<string, JsonNode>();
+        foreach (var (name, view) in EveryView())
+        {
+            var card = ViewCards.Render(view).Card;
+            Assert.NotNull(card);
+            cards[name] = card.ToJsonObject();
+        }
+
+        var results = await Repository.ValidateAsync(Repository.Conformance("teams", "schemas", "adaptive-card.schema.1.5.0.json"), cards);
+
+        Assert.All(results, r => Assert.True(r.Value.Count == 0, $"{r.Key}: {string.Join("; ", r.Value.Distinct().Take(5))}\n{cards[r.Key].ToJsonString()}"));
+    }
+
+    [ConformanceFact]
+    public async Task The_validator_is_real_it_refuses_a_broken_card()
+    {
+        var broken = AdaptiveCard.Create().Add(new TextBlock("hi")).ToJsonObject();
+        broken["body"]![0]!["colour"] = "red";
+        var badBody = AdaptiveCard.Create().ToJsonObject();
+        badBody["body"] = "not a list of elements";
+
+        var results = await Repository.ValidateAsync(Repository.Conformance("teams", "schemas", "adaptive-card.schema.1.5.0.json"),
+            new Dictionary<string, JsonNode> { ["broken"] = broken, ["bad-body"] = badBody, ["fine"] = AdaptiveCard.Create().Add(new TextBlock("hi")).ToJsonObject() });
+
+        Assert.NotEmpty(results["broken"]);
+        Assert.NotEmpty(results["bad-body"]);
+        Assert.Empty(results["fine"]);
+    }
+
+    [Fact]
+    public void Pending_proposals_have_approve_and_reject_and_decided_ones_have_no_buttons()
+    {
+        var pending = ViewCards.Render(Proposal()).Card!.ToJsonObject();
+        var actions = pending["actions"]!.AsArray();
+        Assert.Equal(["Action.Execute", "Action.ShowCard"], actions.Select(a => a!["type"]!.GetValue<string>()));
+        Assert.Equal("proposal.approve", actions[0]!["verb"]!.GetValue<string>());
+        Assert.Equal("proposal.reject", actions[1]!["card"]!["actions"]![0]!["verb"]!.GetValue<string>());
+        Assert.Equal("1.5", pending["version"]!.GetValue<string>());
+        var inputs = pending["body"]!.AsArray().Where(e => e!["type"]!.GetValue<string>().StartsWith("Input.", StringComparison.Ordinal)).Select(e => e!["id"]!.GetValue<string>());
+        Assert.Equal(["title", "objective", "assigneeId", "projectId", "dueDate"], inputs);
+
+        foreach (var status in new[] { ProposalStatus.Approved, ProposalStatus.Rejected, ProposalStatus.Expired })
+        {
+            var decided = ViewCards.Render(Proposal(status)).Card!.ToJsonObject();
+            Assert.Null(decided["actions"]);
+            Assert.DoesNotContain("Input.", decided.ToJsonString(), StringComparison.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Missions.Host.Proposals;
+using Missions.Host.Tests.Infrastructure;
+using Missions.Host.WebChat;
+using Moq;
+
+namespace Missions.Host.Tests.WebChat;
+
+/// <summary>Direct Line's answers to what goes wrong: bad tokens, ended conversations, malformed posts, failing turns.</summary>
+public sealed class DirectLineProtocolTests
+{
+    private const string TokenKey = "bWlzc2lvbnMtdGVzdC10b2tlbi1rZXktMzItYnl0ZXMtbG9uZyE=";
+
+    private static Task<MissionsApp> StartAsync() =>
+        MissionsApp.StartAsync(Provider.Sqlite, new Dictionary<string, string?> { ["Missions:WebChat:TokenKey"] = TokenKey });
+
+    [Fact]
+    public async Task Tokens_are_checked_on_every_call()
+    {
+        await using var app = await StartAsync();
+        using var chat = await DirectLineClient.StartAsync(app.CreateClient());
+        using var other = await DirectLineClient.StartAsync(app.CreateClient());
+        var poll = $"/v3/directline/conversations/{chat.ConversationId}/activities";
+
+        using var anonymous = app.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(poll)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await chat.SendRawAsync(HttpMethod.Get, poll, null, token: "garbage")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await chat.SendRawAsync(HttpMethod.Get, poll, null, token: chat.Token[..^2] + "xx")).StatusCode);
+        // Another conversation's token does not open this one.
+        Assert.Equal(HttpStatusCode.Forbidden, (await chat.SendRawAsync(HttpMethod.Get, poll, null, token: other.Token)).StatusCode);
+
+        // Expired: 403, which Web Chat reads as "token expired".
+        var past = new Mock<TimeProvider>();
+        past.Setup(t => t.GetUtcNow()).Returns(DateTimeOffset.UtcNow.AddHours(-2));
+        var oldTokens = new DirectLineTokens(Options.Create(new WebChatOptions { TokenKey = TokenKey }), past.Object);
+        var expired = oldTokens.Issue(chat.ConversationId, chat.UserId);
+        var refused = await chat.SendRawAsync(HttpMethod.Get, poll, null, token: expired);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("expired", await refused.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+
+        // A valid token for a conversation that does not exist: 404, "ended".
+        var ghost = app.Services.GetRequiredService<DirectLineTokens>().Issue("dl-00000000000000000000000000000000", "user-0");
+        Assert.Equal(HttpStatusCode.NotFound, (await chat.SendRawAsync(HttpMethod.Get, "/v3/directline/conversations/dl-00000000000000000000000000000000/activities", null, token: ghost)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await chat.SendRawAsync(HttpMethod.Post, "/v3/directline/conversations", null, token: ghost)).StatusCode);
+
+        // Refresh gives a working token for the same conversation.
+        var refreshed = await MissionsApp.ReadOkAsync(await chat.SendRawAsync(HttpMethod.Post, "/v3/directline/tokens/refresh", null));
+        Assert.Equal(chat.ConversationId, refreshed["conversationId"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await chat.SendRawAsync(HttpMethod.Get, poll, null, token: refreshed["token"]!.GetValue<string>())).StatusCode);
+    }
+
+    [Fact]
+    public async Task Tokens_are_issued_to_this_machine_only_unless_a_secret_is_presented()
+    {
+        await using var app = await MissionsApp.StartAsync(Provider.Sqlite, new Dictionary<string, string?> { ["Missions:WebChat:Secret"] = "dl-secret" });
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync("/v3/directline/tokens/generate", null)).StatusCode);
+        using var withSecret = new HttpRequestMessage(HttpMethod.Post, "/v3/directline/tokens/generate");
+        withSecret.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "dl-secret");
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(withSecret)).StatusCode);
+
+        await using var open = await StartAsync();
+        using var remote = open.CreateClient();
+        open.RemoteAddress = IPAddress.Parse("203.0.113.7");
+        Assert.Equal(HttpStatusCode.Forbidden, (await remote.PostAsync("/v3/directline/tokens/generate", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_page_reload_resumes_its_conversation_with_the_transcript()
+    {
+        await using var app = await StartAsync();
+        using var chat = await DirectLineClient.StartAsync(app.CreateClient());
+        await chat.SendAsync("draft the partner update");
+
+        using var client = app.CreateClient();
+        var resumed = await MissionsApp.ReadOkAsync(await client.PostAsync($"/v3/directline/tokens/generate?resume={chat.ConversationId}", null));
+        Assert.Equal(chat.ConversationId, resumed["conversationId"]!.GetValue<string>());
+        var unknown = await MissionsApp.ReadOkAsync(await client.PostAsync("/v3/directline/tokens/generate?resume=dl-nope", null));
+        Assert.NotEqual("dl-nope", unknown["conversationId"]!.GetValue<string>());
+
+        var history = await MissionsApp.ReadOkAsync(await chat.SendRawAsync(HttpMethod.Get, $"/v3/directline/conversations/{chat.ConversationId}/activities", null, token: resumed["token"]!.GetValue<string>()));
+        Assert.Equal(3, history["activities"]!.AsArray().Count); // welcome, the request, the proposal
+    }
+
+    [Fact]
+    public async Task Malformed_posts_are_refused_and_polling_goes_on()
+    {
+        await using var app = await StartAsync();
+        using var chat = await DirectLineClient.StartAsync(app.CreateClient());
+        var path = $"/v3/directline/conversations/{chat.ConversationId}/activities";
+
+        using var notJson = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{\"type\":", System.Text.Encoding.UTF8, "application/json") };
+        notJson.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", chat.Token);
+        var problem = await MissionsApp.ReadProblemAsync(await app.CreateClient().SendAsync(notJson), HttpStatusCode.BadRequest);
+        Assert.Equal("body", problem["field"]!.GetValue<string>());
+
+        var noType = await MissionsApp.ReadProblemAsync(await chat.SendRawAsync(HttpMethod.Post, path, new JsonObject { ["text"] = "hi" }), HttpStatusCode.BadRequest);
+        Assert.Equal("type", noType["field"]!.GetValue<string>());
+        var badText = await MissionsApp.ReadProblemAsync(await chat.SendRawAsync(HttpMethod.Post, path, new JsonObject { ["type"] = "message", ["text"] = 42 }), HttpStatusCode.BadRequest);
+        Assert.Equal("text", badText["field"]!.GetValue<string>());
+
+        var huge = new JsonObject { ["type"] = "message", ["text"] = new string('x', 300_000) };
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await chat.SendRawAsync(HttpMethod.Post, path, huge)).StatusCode);
+
+        // A long request is a clear notice, not a failure.
+        await chat.SendAsync(new string('y', 5000));
+        var polled = await chat.PollAsync();
+        Assert.Contains(polled, a => a["text"]?.GetValue<string>()?.Contains("longer than 4,000 characters", StringComparison.Ordinal) == true);
+
+        // Other activity types are accepted and ignored.
+        await chat.PostActivityAsync(new JsonObject { ["type"] = "typing" });
+        await chat.PostActivityAsync(new JsonObject { ["type"] = "event", ["name"] = "webchat/join" });
+        Assert.Equal(0, await app.WithDbAsync(db => db.Proposals.CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_failing_turn_keeps_the_message_says_sorry_and_never_breaks_the_poll()
+    {
+        var proposer = new Mock<IProposer>();
+        proposer.Setup(p => p.DraftAsync(It.IsAny<ProposalRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("model unavailable"));
+        await using var app = await StartAsync();
+        await using var failing = (MissionsApp)app.WithServices(services => services.AddSingleton(proposer.Object));
+        using var chat = await DirectLineClient.StartAsync(failing.CreateClient());
+
+        var sent = await chat.SendAsync("write the launch FAQ", clientActivityId: "f-1");
+        var polled = await chat.PollAsync();
+
+        Assert.Contains(polled, a => a["id"]!.GetValue<string>() == sent && a["from"]!["role"]!.GetValue<string>() == "user");
+        Assert.Contains(polled, a => a["text"]?.GetValue<string>()?.StartsWith("Sorry, something went wrong", StringComparison.Ordinal) == true);
+        Assert.Equal(0, await failing.WithDbAsync(db => db.Proposals.CountAsync()));
+        Assert.Equal(sent, await chat.SendAsync("write the launch FAQ", clientActivityId: "f-1"));
+        Assert.Empty(await chat.PollAsync());
+    }
+}
