@@ -261,10 +261,13 @@ public sealed partial class MissionBot(
     public async Task<ProposalView> ProposalViewAsync(Guid proposalId, CancellationToken cancellationToken)
     {
         var p = await db.Proposals.AsNoTracking().SingleAsync(x => x.Id == proposalId, cancellationToken);
-        var staff = await db.Staff.AsNoTracking().Where(s => s.IsActive || s.Id == p.AssigneeId).OrderBy(s => s.Name)
-            .Select(s => new ChoiceOption(s.Id.ToString(), s.Name + " (" + s.Role + ")")).ToListAsync(cancellationToken);
-        var projects = await db.Projects.AsNoTracking().OrderBy(x => x.Name)
-            .Select(x => new ChoiceOption(x.Id.ToString(), x.Name)).ToListAsync(cancellationToken);
+        // Ids are formatted here, not in SQL: SQLite keeps GUIDs as upper-case text, and the card's selected value
+        // must match its choices exactly.
+        var staff = (await db.Staff.AsNoTracking().Where(s => s.IsActive || s.Id == p.AssigneeId).OrderBy(s => s.Name)
+            .Select(s => new { s.Id, s.Name, s.Role }).ToListAsync(cancellationToken))
+            .Select(s => new ChoiceOption(s.Id.ToString(), $"{s.Name} ({s.Role})")).ToList();
+        var projects = (await db.Projects.AsNoTracking().OrderBy(x => x.Name).Select(x => new { x.Id, x.Name }).ToListAsync(cancellationToken))
+            .Select(x => new ChoiceOption(x.Id.ToString(), x.Name)).ToList();
         var assignee = p.AssigneeId is null ? null : await db.Staff.AsNoTracking().Where(s => s.Id == p.AssigneeId).Select(s => s.Name).SingleOrDefaultAsync(cancellationToken);
         var project = p.ProjectId is null ? null : await db.Projects.AsNoTracking().Where(x => x.Id == p.ProjectId).Select(x => x.Name).SingleOrDefaultAsync(cancellationToken);
         var blueprint = p.BlueprintId is null ? null : await db.Blueprints.AsNoTracking().Where(x => x.Id == p.BlueprintId).Select(x => x.Name).SingleOrDefaultAsync(cancellationToken);

@@ -17,6 +17,7 @@ internal static class WebChatPage
 
     public static void Map(WebApplication app)
     {
+        app.MapGet("/favicon.ico", () => Results.NoContent()).ExcludeFromDescription();
         var roots = new[] { app.Environment.ContentRootPath, AppContext.BaseDirectory };
         foreach (var (path, (folder, file, contentType)) in Files)
         {

@@ -49,7 +49,17 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
     /// <summary>Set to make requests look as if they came from another machine.</summary>
     public IPAddress? RemoteAddress { get; set; }
 
-    public static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings = null)
+    /// <summary>The host on real Kestrel on a free loopback port, for a browser: <see cref="BaseAddress"/> is where.</summary>
+    public static Task<MissionsApp> StartOnLoopbackAsync(Provider provider, IDictionary<string, string?>? settings = null) =>
+        StartAsync(provider, settings, kestrel: true);
+
+    /// <summary>The real server's address when started with <see cref="StartOnLoopbackAsync"/>.</summary>
+    public Uri BaseAddress => ClientOptions.BaseAddress;
+
+    public static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings = null) =>
+        await StartAsync(provider, settings, kestrel: false);
+
+    private static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings, bool kestrel)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var all = new Dictionary<string, string?>
@@ -64,7 +74,16 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
         }
 
         var app = new MissionsApp(database, all);
-        _ = app.Server; // start now, so a start-up failure surfaces here
+        if (kestrel)
+        {
+            app.UseKestrel(port: 0);
+            app.StartServer();
+        }
+        else
+        {
+            _ = app.Server; // start now, so a start-up failure surfaces here
+        }
+
         return app;
     }
 

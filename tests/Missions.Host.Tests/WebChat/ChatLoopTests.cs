@@ -34,6 +34,9 @@ public sealed class ChatLoopTests
         Assert.Equal("AdaptiveCard", card["type"]!.GetValue<string>());
         Assert.Contains("Pull together a competitor pricing summary for the Q3 deck", DirectLineClient.Texts(card));
         Assert.Contains("approve", DirectLineClient.ActionIds(card));
+        // The drafted assignee is selected on the card: its value is one of the choices, exactly.
+        var assignee = card["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "assigneeId")!;
+        Assert.Contains(assignee["value"]!.GetValue<string>(), assignee["choices"]!.AsArray().Select(c => c!["value"]!.GetValue<string>()));
 
         var proposal = await app.WithDbAsync(db => db.Proposals.SingleAsync());
         Assert.Equal(reply["id"]!.GetValue<string>(), proposal.CardMessageId);

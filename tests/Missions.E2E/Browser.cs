@@ -1,0 +1,37 @@
+using Microsoft.Playwright;
+
+namespace Missions.E2E;
+
+/// <summary>Debian's Chromium, driven by Playwright. Never a downloaded browser.</summary>
+public static class Browser
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    public static string? Missing =>
+        File.Exists(ChromiumPath) ? null : $"{ChromiumPath} is not installed; run ./test.sh, which installs Debian's chromium.";
+
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // As root Chromium needs --no-sandbox; the rest keep it from reaching for the network this machine lacks.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        });
+        return (playwright, browser);
+    }
+}
+
+/// <summary>A browser test; skipped with the reason where Chromium is missing, except under ./test.sh, which installs it.</summary>
+public sealed class BrowserFactAttribute : FactAttribute
+{
+    public BrowserFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("MISSIONS_REQUIRE_TOOLS") != "1" && Browser.Missing is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}

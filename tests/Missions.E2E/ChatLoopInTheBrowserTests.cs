@@ -1,0 +1,168 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Missions.Host.Tests.Infrastructure;
+
+namespace Missions.E2E;
+
+/// <summary>
+/// What a new user does first, in real Chromium against the real host on loopback: open the page, type a request,
+/// edit the proposal card, approve, see the card turn into the decision, find the mission through the API.
+/// </summary>
+public sealed class ChatLoopInTheBrowserTests : IAsyncLifetime
+{
+    private MissionsApp app = null!;
+    private IPlaywright playwright = null!;
+    private IBrowser browser = null!;
+    private IPage page = null!;
+    private readonly List<string> consoleProblems = [];
+
+    public async Task InitializeAsync()
+    {
+        app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite);
+        (playwright, browser) = await Browser.LaunchAsync();
+        page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 1400 } });
+        page.SetDefaultTimeout(15_000);
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning")
+            {
+                consoleProblems.Add($"{message.Type}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => consoleProblems.Add("page error: " + error);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        playwright.Dispose();
+        await app.DisposeAsync();
+    }
+
+    [BrowserFact]
+    public async Task Request_edit_approve_and_the_mission_exists_once()
+    {
+        await page.GotoAsync(app.BaseAddress.ToString());
+        await Expect(Bubbles().Filter(new() { HasText = "Tell me what you need" })).ToBeVisibleAsync();
+
+        await SayAsync("can someone pull together a competitor pricing summary for the Q3 deck by Friday?");
+        var proposal = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Mission proposal" }).Last;
+        await Expect(proposal).ToBeVisibleAsync();
+        await Expect(proposal.GetByText("Pull together a competitor pricing summary for the Q3 deck").First).ToBeVisibleAsync();
+
+        // The drafted assignee shows as selected, as a person would see it.
+        await Expect(proposal.GetByLabel("Assignee")).Not.ToHaveValueAsync("");
+
+        var title = proposal.GetByLabel("Title");
+        await title.FillAsync("Competitor pricing one-pager for the Q3 deck");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("proposal.png"), FullPage = true });
+
+        // A double click: the second press must not make a second mission.
+        await proposal.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync(new LocatorClickOptions { ClickCount = 2 });
+
+        var decided = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Approved as M-1" });
+        await Expect(decided).ToBeVisibleAsync();
+        await Expect(decided.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await Expect(page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Mission proposal" })).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("approved.png"), FullPage = true });
+
+        using var api = new HttpClient { BaseAddress = app.BaseAddress };
+        var mission = (await api.GetFromJsonAsync<JsonObject>("/api/missions/M-1"))!;
+        Assert.Equal("Competitor pricing one-pager for the Q3 deck", mission["title"]!.GetValue<string>());
+        Assert.Equal("Backlog", mission["status"]!.GetValue<string>());
+        Assert.Equal(1, await app.WithDbAsync(db => db.Missions.CountAsync()));
+
+        // Reload: the conversation and its decided card come back from the server.
+        await page.ReloadAsync();
+        await Expect(page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Approved as M-1" })).ToBeVisibleAsync();
+        Assert.Equal(1, await app.WithDbAsync(db => db.Missions.CountAsync()));
+
+        await AssertCardsRenderCleanlyAsync();
+    }
+
+    [BrowserFact]
+    public async Task Reject_with_a_reason_and_ask_for_the_board()
+    {
+        await app.CreateMissionAsync("Fix the login bug");
+        await page.GotoAsync(app.BaseAddress.ToString());
+        await Expect(Bubbles().Filter(new() { HasText = "Tell me what you need" })).ToBeVisibleAsync();
+
+        await SayAsync("draft the holiday schedule announcement for Support");
+        var proposal = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Mission proposal" }).Last;
+        await Expect(proposal).ToBeVisibleAsync();
+        await proposal.GetByRole(AriaRole.Button, new() { Name = "Reject", Exact = true }).ClickAsync();
+        await proposal.GetByLabel("Why? (optional)").FillAsync("HR already sent it");
+        await proposal.GetByRole(AriaRole.Button, new() { Name = "Reject proposal" }).ClickAsync();
+
+        var rejected = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "HR already sent it" });
+        await Expect(rejected).ToBeVisibleAsync();
+        await Expect(rejected.GetByText("Rejected", new() { Exact = true })).ToBeVisibleAsync();
+        Assert.Equal(1, await app.WithDbAsync(db => db.Missions.CountAsync()));
+
+        await SayAsync("board");
+        var board = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "The board" });
+        await Expect(board).ToBeVisibleAsync();
+        await Expect(board.GetByText("Backlog (1)")).ToBeVisibleAsync();
+        await Expect(board.GetByText("Fix the login bug")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("board.png"), FullPage = true });
+
+        await AssertCardsRenderCleanlyAsync();
+    }
+
+    /// <summary>The visible message bubbles (Web Chat also keeps an off-screen copy of each for screen readers).</summary>
+    private ILocator Bubbles() => page.Locator(".webchat__bubble__content");
+
+    private async Task SayAsync(string text)
+    {
+        var input = page.Locator("[data-id='webchat-sendbox-input']");
+        await input.FillAsync(text);
+        await input.PressAsync("Enter");
+        // The message is echoed by the server (otherwise Web Chat would say "Send failed").
+        await Expect(page.Locator(".webchat__bubble--from-user").Filter(new() { HasText = text }).Last).ToBeVisibleAsync();
+        await Expect(page.GetByText("Send failed")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>
+    /// Every card in the conversation parses and validates in the official adaptivecards renderer with no warnings,
+    /// and Web Chat logged no parse or render failures.
+    /// </summary>
+    private async Task AssertCardsRenderCleanlyAsync()
+    {
+        var conversationId = await page.EvaluateAsync<string>("() => localStorage.getItem('missions.conversationId')");
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var token = (await (await http.PostAsync($"/v3/directline/tokens/generate?resume={conversationId}", null)).Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v3/directline/conversations/{conversationId}/activities");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var transcript = (await (await http.SendAsync(request)).Content.ReadFromJsonAsync<JsonObject>())!;
+        var cards = transcript["activities"]!.AsArray()
+            .SelectMany(a => a!["attachments"]?.AsArray() ?? [])
+            .Select(a => a!["content"]!.ToJsonString())
+            .ToArray();
+        Assert.NotEmpty(cards);
+
+        var issues = await page.EvaluateAsync<string[]>("""
+            cards => cards.flatMap((json, i) => {
+              const card = new AdaptiveCards.AdaptiveCard();
+              const context = new AdaptiveCards.SerializationContext();
+              card.parse(JSON.parse(json), context);
+              const problems = [];
+              for (let e = 0; e < context.eventCount; e++) problems.push(`card ${i} parse: ${context.getEventAt(e).message}`);
+              for (const issue of card.validateProperties().validationEvents) problems.push(`card ${i} validate: ${issue.message}`);
+              return problems;
+            })
+            """, cards);
+        Assert.Empty(issues);
+        Assert.DoesNotContain(consoleProblems, p => p.Contains("Adaptive Card", StringComparison.OrdinalIgnoreCase) || p.Contains("unknown action", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string Artifact(string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name);
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}
