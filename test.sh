@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the solution. Installs what the tests need when it is missing (PostgreSQL's server binaries,
-# through apt), so it works on a fresh machine, as root, with no standard input.
+# Runs every test of the solution. Installs what the tests need when it is missing — PostgreSQL's server binaries and
+# Chromium through apt, the Node test tools through npm — so it works on a fresh machine, as root, with no standard
+# input.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -8,6 +9,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} through apt"
   export DEBIAN_FRONTEND=noninteractive
@@ -15,9 +17,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
 fi
 
-# The PostgreSQL tests start their own cluster on a free loopback port; here a missing server fails the run
-# instead of showing the tests as skipped.
-export MISSIONS_REQUIRE_POSTGRES=1
+# ajv (JSON Schema validation of cards and manifests), pinned by tests/tools/package-lock.json.
+if [ ! -d tests/tools/node_modules/ajv ]; then
+  npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error </dev/null
+fi
+
+# The PostgreSQL tests start their own cluster on a free loopback port; the browser tests drive /usr/bin/chromium.
+# Here anything missing fails the run instead of showing those tests as skipped.
+export MISSIONS_REQUIRE_POSTGRES=1 MISSIONS_REQUIRE_TOOLS=1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 log=$(mktemp)

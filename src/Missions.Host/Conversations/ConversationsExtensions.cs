@@ -7,6 +7,7 @@ public static class ConversationsExtensions
     public static IHostApplicationBuilder AddConversations(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<MissionBot>();
+        builder.Services.AddSingleton<WorkspaceCache>();
         // The offline proposer is the default; a model-backed one replaces this registration when configured.
         builder.Services.AddSingleton<IProposer, OfflineProposer>();
         return builder;

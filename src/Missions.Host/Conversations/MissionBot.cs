@@ -21,6 +21,7 @@ public sealed partial class MissionBot(
     MissionOperations missions,
     ProposalOperations proposals,
     IProposer proposer,
+    WorkspaceCache workspaces,
     TimeProvider clock)
 {
     public const string ApproveVerb = "proposal.approve";
@@ -39,11 +40,47 @@ public sealed partial class MissionBot(
         new("help", "this list"),
     ];
 
-    public async Task<BotReply> HandleAsync(ChatTurn turn, CancellationToken cancellationToken)
+    /// <summary>Prepares and handles a turn in one go (for callers with no write transaction to keep short).</summary>
+    public async Task<BotReply> HandleAsync(ChatTurn turn, CancellationToken cancellationToken) =>
+        await HandleAsync(turn, await PrepareAsync(turn, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// The read-only part of a turn: the workspace, and for a request the proposer's draft. Channels call it before
+    /// opening the turn's write transaction, so the writer (one at a time on SQLite) holds the database only for
+    /// the writes. What it read may be a moment old; every write re-checks what it depends on.
+    /// </summary>
+    public async Task<PreparedTurn> PrepareAsync(ChatTurn turn, CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.GetAsync(db, cancellationToken);
+        var text = (turn.Text ?? "").Trim();
+        if (turn.Action is not null || !IsRequest(text) || text.Length > MaxRequestLength)
+        {
+            return new PreparedTurn(workspace, null);
+        }
+
+        var conversation = await db.ConversationReferences.AsNoTracking()
+            .Where(c => c.Id == turn.ConversationReferenceId).Select(c => new { c.TimeZone, c.ProjectId }).SingleOrDefaultAsync(cancellationToken);
+        var draft = await proposer.DraftAsync(new ProposalRequest(
+            text, clock.GetUtcNow(), turn.TimeZone ?? conversation?.TimeZone, conversation?.ProjectId,
+            workspace.Staff.Where(s => s.IsActive).Select(s => new StaffInfo(s.Id, s.Name, s.Role, s.Instructions)).ToList(),
+            workspace.Projects.Select(p => new ProjectInfo(p.Id, p.Name)).ToList(),
+            workspace.Blueprints.Select(b => new BlueprintInfo(b.Id, b.Name, b.Keywords, b.DefaultStaffId, b.AutoRun, b.ObjectiveTemplate)).ToList(),
+            []), cancellationToken);
+        var candidates = await DuplicateCandidatesAsync(draft, cancellationToken);
+        if (draft.DuplicateHint is null && candidates.Count > 0)
+        {
+            draft = draft with { DuplicateHint = OfflineProposer.DuplicateHint(draft.Title, draft.ProjectId, candidates) };
+        }
+
+        return new PreparedTurn(workspace, draft);
+    }
+
+    /// <summary>Handles a prepared turn; the writes join the caller's transaction.</summary>
+    public async Task<BotReply> HandleAsync(ChatTurn turn, PreparedTurn prepared, CancellationToken cancellationToken)
     {
         if (turn.Action is not null)
         {
-            return await HandleActionAsync(turn, turn.Action, cancellationToken);
+            return await HandleActionAsync(turn, turn.Action, prepared.Workspace, cancellationToken);
         }
 
         var text = (turn.Text ?? "").Trim();
@@ -93,29 +130,24 @@ public sealed partial class MissionBot(
             return BotReply.Post(new NoticeView($"Cancelled {Mission.FormatNumber(cancelled.Number)} “{cancelled.Title}”.", NoticeTone.Success));
         }
 
-        return BotReply.Post(await ProposeAsync(turn, text, cancellationToken));
+        return BotReply.Post(await ProposeAsync(turn, text, prepared, cancellationToken));
     }
+
+    /// <summary>Anything that is not a command is a request.</summary>
+    private static bool IsRequest(string text) =>
+        text.Length > 0 && !HelpCommand().IsMatch(text) && !BoardCommand().IsMatch(text) && !MyMissionsCommand().IsMatch(text)
+        && !ShowCommand().IsMatch(text) && !MoveCommand().IsMatch(text) && !CommentCommand().IsMatch(text) && !CancelCommand().IsMatch(text);
 
     // ---- proposals ------------------------------------------------------------------------------------------------
 
-    private async Task<ProposalView> ProposeAsync(ChatTurn turn, string text, CancellationToken cancellationToken)
+    private async Task<ProposalView> ProposeAsync(ChatTurn turn, string text, PreparedTurn prepared, CancellationToken cancellationToken)
     {
         if (text.Length > MaxRequestLength)
         {
             throw ProblemException.Invalid("text", $"That request is longer than {MaxRequestLength:N0} characters; please shorten it or attach a document to a mission.");
         }
 
-        var conversation = await db.ConversationReferences.AsNoTracking().SingleAsync(c => c.Id == turn.ConversationReferenceId, cancellationToken);
-        var staff = await db.Staff.AsNoTracking().Where(s => s.IsActive).OrderBy(s => s.Name)
-            .Select(s => new StaffInfo(s.Id, s.Name, s.Role, s.Instructions)).ToListAsync(cancellationToken);
-        var projects = await db.Projects.AsNoTracking().OrderBy(p => p.Name).Select(p => new ProjectInfo(p.Id, p.Name)).ToListAsync(cancellationToken);
-        var blueprints = (await db.Blueprints.AsNoTracking().OrderBy(b => b.Name).ToListAsync(cancellationToken))
-            .Select(b => new BlueprintInfo(b.Id, b.Name, b.Keywords, b.DefaultStaffId, b.AutoRun, b.ObjectiveTemplate)).ToList();
-        var openWork = await OpenWorkAsync(cancellationToken);
-
-        var draft = await proposer.DraftAsync(new ProposalRequest(
-            text, clock.GetUtcNow(), turn.TimeZone ?? conversation.TimeZone, conversation.ProjectId, staff, projects, blueprints, openWork), cancellationToken);
-
+        var draft = prepared.Draft ?? (await PrepareAsync(turn, cancellationToken)).Draft!;
         var now = clock.GetUtcNow().UtcDateTime;
         var proposal = new Proposal
         {
@@ -149,25 +181,36 @@ public sealed partial class MissionBot(
             Detail = proposal.Title,
         });
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return await ProposalViewAsync(proposal.Id, cancellationToken);
+        await transaction.SaveAndCommitAsync(db, cancellationToken);
+        return ViewOf(proposal, prepared.Workspace, missionNumber: null);
     }
 
-    private async Task<List<ExistingWork>> OpenWorkAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Open work in the same project whose title shares the draft's most distinctive word: the few candidates worth
+    /// comparing, found by the database instead of reading every open title.
+    /// </summary>
+    private async Task<List<ExistingWork>> DuplicateCandidatesAsync(ProposalDraft draft, CancellationToken cancellationToken)
     {
-        var pending = await db.Proposals.AsNoTracking().Where(p => p.Status == ProposalStatus.Pending)
-            .OrderByDescending(p => p.CreatedAt).Take(200)
-            .Select(p => new ExistingWork("a pending proposal", p.Title, p.ProjectId)).ToListAsync(cancellationToken);
-        var open = await db.Missions.AsNoTracking()
-            .Where(m => m.Status != MissionStatus.Done && m.Status != MissionStatus.Cancelled)
-            .OrderByDescending(m => m.Number).Take(500)
+        if (OfflineProposer.DistinctiveWord(draft.Title) is not { } word)
+        {
+            return [];
+        }
+
+#pragma warning disable CA1862 // EF translates ToLower() + Contains to SQL on every provider; the StringComparison overloads do not translate.
+        var missions = await db.Missions.AsNoTracking()
+            .Where(m => m.ProjectId == draft.ProjectId && m.Status != MissionStatus.Done && m.Status != MissionStatus.Cancelled && m.Title.ToLower().Contains(word))
+            .OrderByDescending(m => m.Number).Take(20)
             .Select(m => new { m.Number, m.Title, m.ProjectId, m.Status }).ToListAsync(cancellationToken);
-        return open.Select(m => new ExistingWork($"{Mission.FormatNumber(m.Number)} ({MissionLifecycle.Describe(m.Status)})", m.Title, m.ProjectId))
+        var pending = await db.Proposals.AsNoTracking()
+            .Where(p => p.Status == ProposalStatus.Pending && p.ProjectId == draft.ProjectId && p.Title.ToLower().Contains(word))
+            .OrderByDescending(p => p.CreatedAt).Take(20)
+            .Select(p => new ExistingWork("a pending proposal", p.Title, p.ProjectId)).ToListAsync(cancellationToken);
+#pragma warning restore CA1862
+        return missions.Select(m => new ExistingWork($"{Mission.FormatNumber(m.Number)} ({MissionLifecycle.Describe(m.Status)})", m.Title, m.ProjectId))
             .Concat(pending).ToList();
     }
 
-    private async Task<BotReply> HandleActionAsync(ChatTurn turn, CardActionInput action, CancellationToken cancellationToken)
+    private async Task<BotReply> HandleActionAsync(ChatTurn turn, CardActionInput action, WorkspaceSnapshot workspace, CancellationToken cancellationToken)
     {
         // Teams may leave the verb out (seen in a real capture); the data then carries it.
         var verb = action.Verb ?? (action.Data["verb"] as JsonValue)?.ToString();
@@ -191,28 +234,30 @@ public sealed partial class MissionBot(
         if (existing.Status != ProposalStatus.Pending)
         {
             // A second click, a retry, or someone else was quicker: show the decision, change nothing.
-            var decided = await ProposalViewAsync(proposalId, cancellationToken);
+            var number = existing.MissionId is null ? null
+                : await db.Missions.AsNoTracking().Where(m => m.Id == existing.MissionId).Select(m => (long?)m.Number).SingleOrDefaultAsync(cancellationToken);
+            var decided = ViewOf(existing, workspace, number);
             return new BotReply([], messageId is null ? [] : [new ViewUpdate(messageId, decided)], decided);
         }
 
+        ProposalView view;
         try
         {
             if (verb == ApproveVerb)
             {
-                await proposals.ApproveAsync(proposalId, EditsFrom(action.Data), null, turn.From.ToActor(), cancellationToken);
+                var decision = await proposals.ApproveAsync(proposalId, EditsFrom(action.Data), null, turn.From.ToActor(), cancellationToken);
+                view = ViewOf(decision.Proposal, workspace, decision.Mission?.Number);
             }
             else
             {
-                await proposals.RejectAsync(proposalId, Read(action.Data, "rejectReason"), null, turn.From.ToActor(), cancellationToken);
+                view = ViewOf(await proposals.RejectAsync(proposalId, Read(action.Data, "rejectReason"), null, turn.From.ToActor(), cancellationToken), workspace, null);
             }
         }
         catch (ProblemException problem) when (problem.Status == 403)
         {
-            var unchanged = await ProposalViewAsync(proposalId, cancellationToken);
-            return new BotReply([new NoticeView(problem.Message, NoticeTone.Warning)], [], unchanged);
+            return new BotReply([new NoticeView(problem.Message, NoticeTone.Warning)], [], ViewOf(existing, workspace, null));
         }
 
-        var view = await ProposalViewAsync(proposalId, cancellationToken);
         return new BotReply([], messageId is null ? [] : [new ViewUpdate(messageId, view)], view);
     }
 
@@ -261,21 +306,24 @@ public sealed partial class MissionBot(
     public async Task<ProposalView> ProposalViewAsync(Guid proposalId, CancellationToken cancellationToken)
     {
         var p = await db.Proposals.AsNoTracking().SingleAsync(x => x.Id == proposalId, cancellationToken);
-        // Ids are formatted here, not in SQL: SQLite keeps GUIDs as upper-case text, and the card's selected value
-        // must match its choices exactly.
-        var staff = (await db.Staff.AsNoTracking().Where(s => s.IsActive || s.Id == p.AssigneeId).OrderBy(s => s.Name)
-            .Select(s => new { s.Id, s.Name, s.Role }).ToListAsync(cancellationToken))
-            .Select(s => new ChoiceOption(s.Id.ToString(), $"{s.Name} ({s.Role})")).ToList();
-        var projects = (await db.Projects.AsNoTracking().OrderBy(x => x.Name).Select(x => new { x.Id, x.Name }).ToListAsync(cancellationToken))
-            .Select(x => new ChoiceOption(x.Id.ToString(), x.Name)).ToList();
-        var assignee = p.AssigneeId is null ? null : await db.Staff.AsNoTracking().Where(s => s.Id == p.AssigneeId).Select(s => s.Name).SingleOrDefaultAsync(cancellationToken);
-        var project = p.ProjectId is null ? null : await db.Projects.AsNoTracking().Where(x => x.Id == p.ProjectId).Select(x => x.Name).SingleOrDefaultAsync(cancellationToken);
-        var blueprint = p.BlueprintId is null ? null : await db.Blueprints.AsNoTracking().Where(x => x.Id == p.BlueprintId).Select(x => x.Name).SingleOrDefaultAsync(cancellationToken);
         var number = p.MissionId is null ? null : await db.Missions.AsNoTracking().Where(m => m.Id == p.MissionId).Select(m => (long?)m.Number).SingleOrDefaultAsync(cancellationToken);
+        return ViewOf(p, await workspaces.GetAsync(db, cancellationToken), number);
+    }
+
+    /// <summary>A proposal as the card shows it; names and choices come from the workspace snapshot.</summary>
+    public static ProposalView ViewOf(Proposal p, WorkspaceSnapshot workspace, long? missionNumber)
+    {
+        // Ids are formatted here, in C#: the card's selected value must match its choices exactly.
+        var staff = workspace.Staff.Where(s => s.IsActive || s.Id == p.AssigneeId)
+            .Select(s => new ChoiceOption(s.Id.ToString(), $"{s.Name} ({s.Role})")).ToList();
+        var projects = workspace.Projects.Select(x => new ChoiceOption(x.Id.ToString(), x.Name)).ToList();
         return new ProposalView(
-            p.Id, p.Version, p.Status, p.Title, p.Objective, p.Description, p.AssigneeId, assignee, p.ProjectId, project, blueprint,
+            p.Id, p.Version, p.Status, p.Title, p.Objective, p.Description,
+            p.AssigneeId, workspace.Staff.FirstOrDefault(s => s.Id == p.AssigneeId)?.Name,
+            p.ProjectId, workspace.Projects.FirstOrDefault(x => x.Id == p.ProjectId)?.Name,
+            workspace.Blueprints.FirstOrDefault(b => b.Id == p.BlueprintId)?.Name,
             p.DueDate, p.Questions, p.DuplicateHint, p.RequestedByName, p.DecidedByName, p.DecidedAt, p.RejectionReason,
-            number is null ? null : Mission.FormatNumber(number.Value), staff, projects);
+            missionNumber is null ? null : Mission.FormatNumber(missionNumber.Value), staff, projects);
     }
 
     // ---- board and missions ---------------------------------------------------------------------------------------

@@ -74,6 +74,21 @@ public sealed class WriteScope : IAsyncDisposable
     public Task CommitAsync(CancellationToken cancellationToken) =>
         transaction?.CommitAsync(cancellationToken) ?? Task.CompletedTask;
 
+    /// <summary>
+    /// Saves and commits when this scope owns the transaction. When it joined one, the owner saves everything the
+    /// turn added in one round trip at its end.
+    /// </summary>
+    public async Task SaveAndCommitAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        if (transaction is null)
+        {
+            return;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (transaction is not null)

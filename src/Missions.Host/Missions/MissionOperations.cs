@@ -16,7 +16,8 @@ public sealed record NewMission(
     DateOnly? DueDate = null,
     Guid? ProposalId = null,
     Guid? ConversationReferenceId = null,
-    Actor? RequestedBy = null);
+    Actor? RequestedBy = null,
+    Guid? Id = null);
 
 public sealed record MissionEdit(
     Patch<string> Title = default,
@@ -50,19 +51,26 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
         return mission;
     }
 
-    /// <summary>Creates the mission inside the caller's open transaction (the caller commits).</summary>
-    internal async Task<Mission> CreateInTransactionAsync(NewMission input, Actor actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the mission inside the caller's open transaction (the caller commits). With <paramref name="save"/>
+    /// false the caller saves it together with its own changes, in one round trip; references are then the caller's
+    /// to check.
+    /// </summary>
+    internal async Task<Mission> CreateInTransactionAsync(NewMission input, Actor actor, CancellationToken cancellationToken, bool save = true)
     {
         var title = RequireText(input.Title, "title", MaxTitle);
         var objective = RequireText(input.Objective, "objective", MaxText);
         var description = OptionalText(input.Description, "description", MaxText) ?? "";
-        await CheckReferencesAsync(input.ProjectId, input.AssigneeId, input.BlueprintId, cancellationToken);
+        if (save)
+        {
+            await CheckReferencesAsync(input.ProjectId, input.AssigneeId, input.BlueprintId, cancellationToken);
+        }
 
         var now = clock.GetUtcNow().UtcDateTime;
         var requester = input.RequestedBy ?? actor;
         var mission = new Mission
         {
-            Id = Guid.CreateVersion7(),
+            Id = input.Id ?? Guid.CreateVersion7(),
             Number = await Counters.NextAsync(db, Counters.MissionNumber, cancellationToken),
             Title = title,
             Objective = objective,
@@ -87,8 +95,12 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
         db.Missions.Add(mission);
         db.ActivityEntries.Add(Activity(mission.Id, actor, "created", now, null, MissionStatus.Backlog, 1,
             input.ProposalId is null ? null : "Approved from a proposal."));
-        await db.SaveChangesAsync(cancellationToken);
-        db.Entry(mission).State = EntityState.Detached;
+        if (save)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            db.Entry(mission).State = EntityState.Detached;
+        }
+
         return mission;
     }
 
@@ -359,7 +371,7 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
             .Select(m => m.Rank)
             .FirstOrDefaultAsync(cancellationToken);
 
-    private async Task CheckReferencesAsync(Guid? projectId, Guid? assigneeId, Guid? blueprintId, CancellationToken cancellationToken)
+    internal async Task CheckReferencesAsync(Guid? projectId, Guid? assigneeId, Guid? blueprintId, CancellationToken cancellationToken)
     {
         if (projectId is { } p && !await db.Projects.AnyAsync(x => x.Id == p, cancellationToken))
         {

@@ -289,16 +289,9 @@ public sealed partial class OfflineProposer : IProposer
     {
         foreach (var member in staff.OrderByDescending(s => s.Name.Length))
         {
-            var name = Regex.Escape(member.Name);
-            var patterns = new[]
+            foreach (var pattern in StaffPatterns.GetOrAdd(member.Name, BuildStaffPatterns))
             {
-                $@"@{name}\b",
-                $@"\b(?:for|to|with|by|ask|assign(?:ed)?(?:\s+(?:it|this))?\s+to|hey|dear|cc)\s+(?:the\s+|our\s+)?{name}\b",
-                $@"^\s*{name}\s*[:,]",
-            };
-            foreach (var pattern in patterns)
-            {
-                var m = Regex.Match(text, pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                var m = pattern.Match(text);
                 if (m.Success)
                 {
                     return (member, Remove(text, m.Index, m.Length));
@@ -313,25 +306,17 @@ public sealed partial class OfflineProposer : IProposer
     {
         foreach (var project in projects.OrderByDescending(p => p.Name.Length))
         {
-            var name = Regex.Escape(project.Name);
-            // "for the Launch project", "in Launch", "#launch", "project Launch", or the name alone.
-            var patterns = new[]
+            var (phrases, bare) = ProjectPatterns.GetOrAdd(project.Name, BuildProjectPatterns);
+            foreach (var pattern in phrases)
             {
-                $@"\b(?:for|in|on|under)\s+(?:the\s+)?{name}\s+project\b",
-                $@"\bproject\s*[:\-]?\s*{name}\b",
-                $@"#{name}\b",
-                $@"\b(?:for|in|on|under)\s+(?:the\s+)?{name}\b",
-            };
-            foreach (var pattern in patterns)
-            {
-                var m = Regex.Match(text, pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                var m = pattern.Match(text);
                 if (m.Success)
                 {
                     return (project, Remove(text, m.Index, m.Length));
                 }
             }
 
-            if (Regex.IsMatch(text, $@"\b{name}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))
+            if (bare.IsMatch(text))
             {
                 // Named inside the request ("the Launch deck"): it stays in the title.
                 return (project, text);
@@ -339,6 +324,36 @@ public sealed partial class OfflineProposer : IProposer
         }
 
         return (null, text);
+    }
+
+    // Built once per name: more patterns than Regex's own cache holds would be re-parsed on every request.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex[]> StaffPatterns = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Regex[] Phrases, Regex Bare)> ProjectPatterns = new(StringComparer.Ordinal);
+    private const RegexOptions NameOptions = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+    private static readonly TimeSpan NameTimeout = TimeSpan.FromMilliseconds(100);
+
+    private static Regex[] BuildStaffPatterns(string staffName)
+    {
+        var name = Regex.Escape(staffName);
+        return
+        [
+            new Regex($@"@{name}\b", NameOptions, NameTimeout),
+            new Regex($@"\b(?:for|to|with|by|ask|assign(?:ed)?(?:\s+(?:it|this))?\s+to|hey|dear|cc)\s+(?:the\s+|our\s+)?{name}\b", NameOptions, NameTimeout),
+            new Regex($@"^\s*{name}\s*[:,]", NameOptions, NameTimeout),
+        ];
+    }
+
+    /// <summary>"for the Launch project", "project Launch", "#launch", "in Launch"; and the name alone.</summary>
+    private static (Regex[] Phrases, Regex Bare) BuildProjectPatterns(string projectName)
+    {
+        var name = Regex.Escape(projectName);
+        return (
+        [
+            new Regex($@"\b(?:for|in|on|under)\s+(?:the\s+)?{name}\s+project\b", NameOptions, NameTimeout),
+            new Regex($@"\bproject\s*[:\-]?\s*{name}\b", NameOptions, NameTimeout),
+            new Regex($@"#{name}\b", NameOptions, NameTimeout),
+            new Regex($@"\b(?:for|in|on|under)\s+(?:the\s+)?{name}\b", NameOptions, NameTimeout),
+        ], new Regex($@"\b{name}\b", NameOptions, NameTimeout));
     }
 
     /// <summary>The staff member whose role fits the verbs and nouns of the request best; null when none fits.</summary>
@@ -417,6 +432,14 @@ public sealed partial class OfflineProposer : IProposer
 
         return null;
     }
+
+    /// <summary>
+    /// The most distinctive word of a title (the longest content word), for finding candidate duplicates in the
+    /// database before comparing them properly.
+    /// </summary>
+    public static string? DistinctiveWord(string title) =>
+        Words(title).Where(w => !StopWords.Contains(w) && !VerbStems.Contains(Stem(w)) && w.Length >= 3)
+            .OrderByDescending(w => w.Length).Select(w => Stem(w)).FirstOrDefault();
 
     /// <summary>Content words, lower-cased and lightly stemmed, with the leading verb's synonyms folded together.</summary>
     private static HashSet<string> Tokens(string text) =>

@@ -35,12 +35,24 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
 
         var title = MissionOperations.RequireText(edits.Title.Or(proposal.Title), "title", MissionOperations.MaxTitle);
         var objective = MissionOperations.RequireText(edits.Objective.Or(proposal.Objective), "objective", MissionOperations.MaxText);
+        var projectId = edits.ProjectId.Or(proposal.ProjectId);
+        var assigneeId = edits.AssigneeId.Or(proposal.AssigneeId);
+        // The proposal's own references were checked when it was drafted (and foreign keys hold them); only what the
+        // person changed on the card needs checking.
+        await missions.CheckReferencesAsync(
+            projectId == proposal.ProjectId ? null : projectId,
+            assigneeId == proposal.AssigneeId ? null : assigneeId,
+            null,
+            cancellationToken);
+
         var now = clock.GetUtcNow().UtcDateTime;
+        var missionId = Guid.CreateVersion7();
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var version = proposal.Version + 1;
         var won = await db.Proposals
             .Where(p => p.Id == id && p.Status == ProposalStatus.Pending && p.Version == proposal.Version)
             .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.MissionId, missionId)
                 .SetProperty(p => p.Status, ProposalStatus.Approved)
                 .SetProperty(p => p.Title, title)
                 .SetProperty(p => p.Objective, objective)
@@ -51,7 +63,7 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
                 .SetProperty(p => p.Version, version), cancellationToken);
         if (won == 0)
         {
-                        await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
+            await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
             throw ProblemException.Conflict("The proposal changed while you were deciding; reload it.", "concurrent-change");
         }
 
@@ -60,15 +72,15 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
             title,
             objective,
             proposal.Description,
-            edits.ProjectId.Or(proposal.ProjectId),
-            edits.AssigneeId.Or(proposal.AssigneeId),
+            projectId,
+            assigneeId,
             proposal.BlueprintId,
             edits.AutoRun.Or(proposal.AutoRun),
             edits.DueDate.Or(proposal.DueDate),
             proposal.Id,
             proposal.ConversationReferenceId,
-            proposal.RequestedById is null ? null : Actor.Human(proposal.RequestedById, proposal.RequestedByName ?? proposal.RequestedById)), actor, cancellationToken);
-        await db.Proposals.Where(p => p.Id == id).ExecuteUpdateAsync(s => s.SetProperty(p => p.MissionId, mission.Id), cancellationToken);
+            proposal.RequestedById is null ? null : Actor.Human(proposal.RequestedById, proposal.RequestedByName ?? proposal.RequestedById),
+            missionId), actor, cancellationToken, save: false);
         db.ActivityEntries.Add(new ActivityEntry
         {
             ProposalId = id,
@@ -80,8 +92,9 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
             Action = "proposal-approved",
             Detail = $"Approved as {Mission.FormatNumber(mission.Number)}.",
         });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        // One round trip for the mission, its "created" entry and the approval entry (at the turn's end when this
+        // joined a chat turn's transaction).
+        await transaction.SaveAndCommitAsync(db, cancellationToken);
 
         proposal.Status = ProposalStatus.Approved;
         proposal.Title = title;
@@ -91,7 +104,7 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
         proposal.DecidedAt = now;
         proposal.UpdatedAt = now;
         proposal.Version = version;
-        proposal.MissionId = mission.Id;
+        proposal.MissionId = missionId;
         return new ProposalDecision(proposal, mission);
     }
 
@@ -116,7 +129,7 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
                 .SetProperty(p => p.Version, version), cancellationToken);
         if (won == 0)
         {
-                        await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
+            await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
             throw ProblemException.Conflict("The proposal changed while you were deciding; reload it.", "concurrent-change");
         }
 

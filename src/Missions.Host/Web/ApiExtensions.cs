@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using Missions.Host.Data;
 using Missions.Host.Missions;
 using Missions.Host.Proposals;
 using Missions.Host.Workspace;
@@ -67,7 +68,8 @@ public static class ApiExtensions
 
         var api = app.MapGroup("/api")
             .RequireAuthorization(ApiAccess.Policy)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxJsonBodyBytes));
+            .WithMetadata(new RequestSizeLimitAttribute(MaxJsonBodyBytes))
+            .UseOneConnectionPerRequest();
         api.MapMissionsApi();
         api.MapProposalsApi();
         api.MapWorkspaceApi();

@@ -42,7 +42,8 @@ public static class DirectLineApi
         WebChatPage.Map(app);
         var directLine = app.MapGroup("/v3/directline")
             .WithTags("Direct Line")
-            .WithMetadata(new RequestSizeLimitAttribute(MaxActivityBytes));
+            .WithMetadata(new RequestSizeLimitAttribute(MaxActivityBytes))
+            .UseOneConnectionPerRequest();
 
         directLine.MapPost("/tokens/generate", async (HttpContext http, DirectLineTokens tokens, WebChatTurns turns, IOptions<WebChatOptions> options, [FromQuery] string? resume, CancellationToken ct) =>
         {

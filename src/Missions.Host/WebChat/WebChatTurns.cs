@@ -68,12 +68,18 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
 
             return await HandleAsync(conversationId, userId, type, activity, activityId, eventKey, notice, cancellationToken);
         }
-        catch (DbUpdateException) when (eventKey is not null)
+        catch (DbUpdateException e) when (eventKey is not null)
         {
-            // The same delivery raced us on another connection and won: answer as it did.
+            // Usually the same delivery raced us and won (its event id is the primary key): answer as it did.
             db.ChangeTracker.Clear();
-            var replay = await db.InboundEvents.AsNoTracking().SingleOrDefaultAsync(e => e.Channel == Channel && e.EventId == eventKey, cancellationToken);
-            return ReplayId(replay) ?? throw new InvalidOperationException("A duplicate delivery left no stored answer.");
+            if (ReplayId(await FindEventAsync(eventKey, cancellationToken)) is { } replayed)
+            {
+                return replayed;
+            }
+
+            LogTurnFailed(logger, e, conversationId);
+            return await HandleAsync(conversationId, userId, type, activity, activityId, eventKey,
+                "Sorry, something went wrong while handling that. Your message is saved; please try again.", cancellationToken);
         }
     }
 
@@ -82,65 +88,88 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
     private async Task<string> HandleAsync(
         string conversationId, string userId, string type, JsonObject activity, string activityId, string? eventKey, string? failure, CancellationToken cancellationToken)
     {
+        // Read first, outside the write transaction: a retry is answered without waiting for the writer, and the
+        // bot's reading (workspace, the proposer's draft) does not hold the database.
+        if (eventKey is not null && ReplayId(await FindEventAsync(eventKey, cancellationToken)) is { } answered)
+        {
+            return answered;
+        }
+
+        var from = new ChatUser(userId, Name(activity));
+        var timeZone = ValidTimeZone((activity["localTimezone"] as JsonValue)?.ToString());
+        var reference = await db.ConversationReferences.AsNoTracking()
+            .Where(c => c.Channel == Channel && c.ConversationId == conversationId).Select(c => new { c.Id, c.TimeZone }).SingleAsync(cancellationToken);
+        var turn = TurnOf(type, activity, reference.Id, from, timeZone);
+        var prepared = turn is not null && failure is null ? await bot.PrepareAsync(turn, cancellationToken) : null;
+
+        // The writes, one transaction. A duplicate delivery that slipped past the check above fails on the event's
+        // primary key when saved, and PostAsync answers it from the stored event.
         await using var scope = await db.BeginWriteAsync(cancellationToken);
-        InboundEvent? inbound = null;
         if (eventKey is not null)
         {
-            var seen = await db.InboundEvents.AsNoTracking().SingleOrDefaultAsync(e => e.Channel == Channel && e.EventId == eventKey, cancellationToken);
-            if (ReplayId(seen) is { } replayed)
+            // Recorded as answered: it commits with the turn or not at all.
+            var received = clock.GetUtcNow().UtcDateTime;
+            db.InboundEvents.Add(new InboundEvent
             {
-                return replayed;
-            }
-
-            inbound = new InboundEvent { Channel = Channel, EventId = eventKey, ReceivedAt = clock.GetUtcNow().UtcDateTime };
-            db.InboundEvents.Add(inbound);
-            await db.SaveChangesAsync(cancellationToken);
+                Channel = Channel,
+                EventId = eventKey,
+                ReceivedAt = received,
+                CompletedAt = received,
+                Status = failure is null ? InboundEventStatus.Completed : InboundEventStatus.Failed,
+                ResponseJson = JsonSerializer.Serialize(new { id = activityId }, Json),
+            });
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var timeZone = (activity["localTimezone"] as JsonValue)?.ToString();
-        var reference = await ConversationStore.UpsertAsync(db, new ConversationInfo(Channel, conversationId, TimeZone: ValidTimeZone(timeZone)), now, cancellationToken);
-        var from = new ChatUser(userId, Name(activity));
+        if (timeZone is not null && timeZone != reference.TimeZone)
+        {
+            await ConversationStore.UpsertAsync(db, new ConversationInfo(Channel, conversationId, TimeZone: timeZone), now, cancellationToken);
+        }
 
-        ChatTurn? turn = null;
         if (type == "message")
         {
             // The person's own message comes back in the activity list with its id and clientActivityID, or Web Chat
             // shows "Send failed".
             Append(conversationId, UserActivity(activity, conversationId, activityId, from, now));
-            var value = activity["value"] as JsonObject;
-            var text = (activity["text"] as JsonValue)?.ToString();
-            turn = value is not null && string.IsNullOrWhiteSpace(text)
-                ? new ChatTurn(Channel, reference.Id, from, null, new CardActionInput((value["verb"] as JsonValue)?.ToString(), value), (activity["replyToId"] as JsonValue)?.ToString(), reference.TimeZone)
-                : new ChatTurn(Channel, reference.Id, from, text, null, null, reference.TimeZone);
-        }
-        else if (type == "invoke" && (activity["name"] as JsonValue)?.ToString() == "adaptiveCard/action")
-        {
-            var action = activity["value"]?["action"] as JsonObject;
-            var data = action?["data"] as JsonObject ?? [];
-            turn = new ChatTurn(Channel, reference.Id, from, null, new CardActionInput((action?["verb"] as JsonValue)?.ToString(), (JsonObject)data.DeepClone()),
-                (activity["replyToId"] as JsonValue)?.ToString(), reference.TimeZone);
         }
 
         if (turn is not null)
         {
-            var reply = failure is null
-                ? await bot.HandleAsync(turn, cancellationToken)
-                : BotReply.Post(new NoticeView(failure, NoticeTone.Warning));
+            var reply = prepared is not null
+                ? await bot.HandleAsync(turn, prepared, cancellationToken)
+                : BotReply.Post(new NoticeView(failure ?? "Sorry, something went wrong.", NoticeTone.Warning));
             await DeliverAsync(conversationId, type == "message" ? activityId : null, reply, now, cancellationToken);
-        }
-
-        if (inbound is not null)
-        {
-            inbound.Status = failure is null ? InboundEventStatus.Completed : InboundEventStatus.Failed;
-            inbound.CompletedAt = clock.GetUtcNow().UtcDateTime;
-            inbound.ResponseJson = JsonSerializer.Serialize(new { id = activityId }, Json);
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await scope.CommitAsync(cancellationToken);
         return activityId;
     }
+
+    private static ChatTurn? TurnOf(string type, JsonObject activity, Guid referenceId, ChatUser from, string? timeZone)
+    {
+        if (type == "message")
+        {
+            var value = activity["value"] as JsonObject;
+            var text = (activity["text"] as JsonValue)?.ToString();
+            return value is not null && string.IsNullOrWhiteSpace(text)
+                ? new ChatTurn(Channel, referenceId, from, null, new CardActionInput((value["verb"] as JsonValue)?.ToString(), (JsonObject)value.DeepClone()), (activity["replyToId"] as JsonValue)?.ToString(), timeZone)
+                : new ChatTurn(Channel, referenceId, from, text, null, null, timeZone);
+        }
+
+        if (type == "invoke" && (activity["name"] as JsonValue)?.ToString() == "adaptiveCard/action")
+        {
+            var action = activity["value"]?["action"] as JsonObject;
+            var data = action?["data"] as JsonObject ?? [];
+            return new ChatTurn(Channel, referenceId, from, null, new CardActionInput((action?["verb"] as JsonValue)?.ToString(), (JsonObject)data.DeepClone()),
+                (activity["replyToId"] as JsonValue)?.ToString(), timeZone);
+        }
+
+        return null;
+    }
+
+    private Task<InboundEvent?> FindEventAsync(string eventKey, CancellationToken cancellationToken) =>
+        db.InboundEvents.AsNoTracking().SingleOrDefaultAsync(e => e.Channel == Channel && e.EventId == eventKey, cancellationToken);
 
     private async Task DeliverAsync(string conversationId, string? replyToId, BotReply reply, DateTime now, CancellationToken cancellationToken)
     {
@@ -153,8 +182,16 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
             Append(conversationId, message);
             if (view is ProposalView { Status: ProposalStatus.Pending } proposal)
             {
+                // Remember which message carries the card, so a decision can replace it.
                 var id = message["id"]!.GetValue<string>();
-                await db.Proposals.Where(p => p.Id == proposal.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.CardMessageId, id), cancellationToken);
+                if (db.Proposals.Local.FirstOrDefault(p => p.Id == proposal.Id) is { } tracked)
+                {
+                    tracked.CardMessageId = id;
+                }
+                else
+                {
+                    await db.Proposals.Where(p => p.Id == proposal.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.CardMessageId, id), cancellationToken);
+                }
             }
         }
 

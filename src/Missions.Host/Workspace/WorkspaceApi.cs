@@ -46,22 +46,22 @@ public static class WorkspaceApi
             TypedResults.Ok((await db.Projects.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct)).Select(ProjectDto.From)));
         projects.MapGet("/{id:guid}", async (Guid id, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
             WithETag(http, ProjectDto.From(await Find(db.Projects, id, "project", ct)), p => p.Version));
-        projects.MapPost("/", async Task<Created<ProjectDto>> (ProjectInput input, MissionsDbContext db, TimeProvider clock, CancellationToken ct) =>
+        projects.MapPost("/", async Task<Created<ProjectDto>> (ProjectInput input, MissionsDbContext db, Conversations.WorkspaceCache cache, TimeProvider clock, CancellationToken ct) =>
         {
             var now = clock.GetUtcNow().UtcDateTime;
             var project = new Project { Id = Guid.CreateVersion7(), Name = "", CreatedAt = now, UpdatedAt = now };
             Apply(project, input, creating: true);
             db.Projects.Add(project);
-            await SaveUniqueAsync(db, "name", ct);
+            await SaveUniqueAsync(db, cache, "name", ct);
             return TypedResults.Created($"/api/projects/{project.Id}", ProjectDto.From(project));
         });
-        projects.MapPatch("/{id:guid}", async (Guid id, ProjectInput input, MissionsDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+        projects.MapPatch("/{id:guid}", async (Guid id, ProjectInput input, MissionsDbContext db, Conversations.WorkspaceCache cache, HttpContext http, TimeProvider clock, CancellationToken ct) =>
         {
             var project = await FindTracked(db.Projects, id, "project", ct);
             PrepareEdit(http, project.Version, v => project.Version = v);
             project.UpdatedAt = clock.GetUtcNow().UtcDateTime;
             Apply(project, input, creating: false);
-            await SaveUniqueAsync(db, "name", ct);
+            await SaveUniqueAsync(db, cache, "name", ct);
             return WithETag(http, ProjectDto.From(project), p => p.Version);
         });
 
@@ -70,22 +70,22 @@ public static class WorkspaceApi
             TypedResults.Ok((await db.Staff.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct)).Select(StaffDto.From)));
         staff.MapGet("/{id:guid}", async (Guid id, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
             WithETag(http, StaffDto.From(await Find(db.Staff, id, "staff member", ct)), s => s.Version));
-        staff.MapPost("/", async Task<Created<StaffDto>> (StaffInput input, MissionsDbContext db, TimeProvider clock, CancellationToken ct) =>
+        staff.MapPost("/", async Task<Created<StaffDto>> (StaffInput input, MissionsDbContext db, Conversations.WorkspaceCache cache, TimeProvider clock, CancellationToken ct) =>
         {
             var now = clock.GetUtcNow().UtcDateTime;
             var member = new Staff { Id = Guid.CreateVersion7(), Name = "", Role = "", CreatedAt = now, UpdatedAt = now };
             Apply(member, input, creating: true);
             db.Staff.Add(member);
-            await SaveUniqueAsync(db, "name", ct);
+            await SaveUniqueAsync(db, cache, "name", ct);
             return TypedResults.Created($"/api/staff/{member.Id}", StaffDto.From(member));
         });
-        staff.MapPatch("/{id:guid}", async (Guid id, StaffInput input, MissionsDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+        staff.MapPatch("/{id:guid}", async (Guid id, StaffInput input, MissionsDbContext db, Conversations.WorkspaceCache cache, HttpContext http, TimeProvider clock, CancellationToken ct) =>
         {
             var member = await FindTracked(db.Staff, id, "staff member", ct);
             PrepareEdit(http, member.Version, v => member.Version = v);
             member.UpdatedAt = clock.GetUtcNow().UtcDateTime;
             Apply(member, input, creating: false);
-            await SaveUniqueAsync(db, "name", ct);
+            await SaveUniqueAsync(db, cache, "name", ct);
             return WithETag(http, StaffDto.From(member), s => s.Version);
         });
 
@@ -94,22 +94,22 @@ public static class WorkspaceApi
             TypedResults.Ok((await db.Blueprints.AsNoTracking().OrderBy(b => b.Name).ToListAsync(ct)).Select(BlueprintDto.From)));
         blueprints.MapGet("/{id:guid}", async (Guid id, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
             WithETag(http, BlueprintDto.From(await Find(db.Blueprints, id, "blueprint", ct)), b => b.Version));
-        blueprints.MapPost("/", async Task<Created<BlueprintDto>> (BlueprintInput input, MissionsDbContext db, TimeProvider clock, CancellationToken ct) =>
+        blueprints.MapPost("/", async Task<Created<BlueprintDto>> (BlueprintInput input, MissionsDbContext db, Conversations.WorkspaceCache cache, TimeProvider clock, CancellationToken ct) =>
         {
             var now = clock.GetUtcNow().UtcDateTime;
             var blueprint = new Blueprint { Id = Guid.CreateVersion7(), Name = "", CreatedAt = now, UpdatedAt = now };
             await ApplyAsync(db, blueprint, input, creating: true, ct);
             db.Blueprints.Add(blueprint);
-            await SaveUniqueAsync(db, "name", ct);
+            await SaveUniqueAsync(db, cache, "name", ct);
             return TypedResults.Created($"/api/blueprints/{blueprint.Id}", BlueprintDto.From(blueprint));
         });
-        blueprints.MapPatch("/{id:guid}", async (Guid id, BlueprintInput input, MissionsDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+        blueprints.MapPatch("/{id:guid}", async (Guid id, BlueprintInput input, MissionsDbContext db, Conversations.WorkspaceCache cache, HttpContext http, TimeProvider clock, CancellationToken ct) =>
         {
             var blueprint = await FindTracked(db.Blueprints, id, "blueprint", ct);
             PrepareEdit(http, blueprint.Version, v => blueprint.Version = v);
             blueprint.UpdatedAt = clock.GetUtcNow().UtcDateTime;
             await ApplyAsync(db, blueprint, input, creating: false, ct);
-            await SaveUniqueAsync(db, "name", ct);
+            await SaveUniqueAsync(db, cache, "name", ct);
             return WithETag(http, BlueprintDto.From(blueprint), b => b.Version);
         });
 
@@ -244,11 +244,12 @@ public static class WorkspaceApi
         setVersion(current + 1);
     }
 
-    private static async Task SaveUniqueAsync(MissionsDbContext db, string field, CancellationToken ct)
+    private static async Task SaveUniqueAsync(MissionsDbContext db, Conversations.WorkspaceCache cache, string field, CancellationToken ct)
     {
         try
         {
             await db.SaveChangesAsync(ct);
+            cache.Invalidate();
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Missions.Host.Cards;
+using Missions.Host.Conversations;
+using Missions.Host.Proposals;
+
+namespace Missions.Benchmarks;
+
+/// <summary>
+/// Drives the Direct Line endpoint the way Web Chat does, with many conversations at once: post a request, poll until
+/// the proposal card is there; press Approve (an adaptiveCard/action invoke), poll until the card shows the decision.
+/// Beside it, on the same host and in the same run, a bare endpoint that returns a fixed card.
+/// </summary>
+internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan duration, string databasePath)
+{
+    public async Task<IReadOnlyList<Result>> RunAsync()
+    {
+        // The factory finds a test project's content root by itself; an executable has to say where the host is.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(RepositoryRoot(), "src", "Missions.Host"));
+        await using var host = new Host(databasePath);
+        host.UseKestrel(port: 0);
+        host.StartServer();
+        var baseAddress = host.ClientOptions.BaseAddress;
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = conversations * 4, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+        var results = new List<Result>();
+        results.Add(await MeasureAsync("bare endpoint: fixed card", http, warmUp, duration, (client, recorder) => BareLoopAsync(client, recorder)));
+        var chat = await MeasureChatAsync(http);
+        results.AddRange(chat);
+        return results;
+    }
+
+    private async Task<Result> MeasureAsync(string name, HttpClient http, TimeSpan warm, TimeSpan measure, Func<HttpClient, Recorder, Task> loop)
+    {
+        var recorder = new Recorder();
+        using var stop = new CancellationTokenSource();
+        recorder.Recording = false;
+        var workers = Enumerable.Range(0, conversations).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await loop(http, recorder);
+            }
+        })).ToArray();
+        await Task.Delay(warm);
+        recorder.Start();
+        await Task.Delay(measure);
+        recorder.Stop();
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+        return recorder.Summarize(name);
+    }
+
+    private async Task<IReadOnlyList<Result>> MeasureChatAsync(HttpClient http)
+    {
+        var toProposal = new Recorder();
+        var toDecided = new Recorder();
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, conversations).Select(i => Task.Run(async () =>
+        {
+            var chat = await Conversation.StartAsync(http);
+            var n = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                n++;
+                var started = Stopwatch.GetTimestamp();
+                var card = await chat.RequestAsync($"can someone draft the partner update number {i}-{n} for the Launch project by Friday?");
+                toProposal.Add(Stopwatch.GetElapsedTime(started));
+
+                started = Stopwatch.GetTimestamp();
+                await chat.ApproveAsync(card);
+                toDecided.Add(Stopwatch.GetElapsedTime(started));
+            }
+        })).ToArray();
+
+        await Task.Delay(warmUp);
+        toProposal.Start();
+        toDecided.Start();
+        await Task.Delay(duration);
+        toProposal.Stop();
+        toDecided.Stop();
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        var a = toProposal.Summarize("chat: request → proposal card");
+        var b = toDecided.Summarize("chat: approve → decided card");
+        var turns = (a.Count + b.Count) / duration.TotalSeconds;
+        return [a, b, new Result("chat: all turns", a.Count + b.Count, turns, double.NaN, double.NaN, double.NaN)];
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Missions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the benchmark from inside the repository (Missions.sln not found).");
+    }
+
+    private static async Task BareLoopAsync(HttpClient http, Recorder recorder)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var response = await http.GetAsync("/bench/fixed-card");
+        response.EnsureSuccessStatusCode();
+        await response.Content.ReadAsByteArrayAsync();
+        recorder.Add(Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>One Web Chat conversation: token, post, poll by watermark.</summary>
+    private sealed class Conversation(HttpClient http, string conversationId, string token, string userId)
+    {
+        private string watermark = "";
+
+        public static async Task<Conversation> StartAsync(HttpClient http)
+        {
+            using var response = await http.PostAsync("/v3/directline/tokens/generate", null);
+            var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            var chat = new Conversation(http, body["conversationId"]!.GetValue<string>(), body["token"]!.GetValue<string>(), body["userId"]!.GetValue<string>());
+            await chat.PollAsync();
+            return chat;
+        }
+
+        public async Task<JsonObject> RequestAsync(string text)
+        {
+            var id = await PostAsync(new JsonObject
+            {
+                ["type"] = "message",
+                ["text"] = text,
+                ["from"] = new JsonObject { ["id"] = userId, ["role"] = "user" },
+                ["channelData"] = new JsonObject { ["clientActivityID"] = Guid.NewGuid().ToString("N") },
+            });
+            while (true)
+            {
+                foreach (var activity in await PollAsync())
+                {
+                    if (activity["replyToId"]?.GetValue<string>() == id && activity["attachments"]?[0]?["content"] is JsonObject card)
+                    {
+                        return card;
+                    }
+                }
+            }
+        }
+
+        public async Task ApproveAsync(JsonObject card)
+        {
+            var approve = card["actions"]!.AsArray().First(a => a!["id"]?.GetValue<string>() == "approve")!;
+            await PostAsync(new JsonObject
+            {
+                ["type"] = "invoke",
+                ["name"] = "adaptiveCard/action",
+                ["from"] = new JsonObject { ["id"] = userId, ["role"] = "user" },
+                ["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = approve["verb"]!.DeepClone(), ["data"] = approve["data"]!.DeepClone() } },
+                ["channelData"] = new JsonObject { ["clientActivityID"] = Guid.NewGuid().ToString("N") },
+            });
+            while (true)
+            {
+                foreach (var activity in await PollAsync())
+                {
+                    if (activity.ToJsonString().Contains("Approved as M-", StringComparison.Ordinal))
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+
+        private async Task<string> PostAsync(JsonObject activity)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v3/directline/conversations/{conversationId}/activities")
+            {
+                Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        }
+
+        private async Task<List<JsonObject>> PollAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v3/directline/conversations/{conversationId}/activities?watermark={watermark}");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            watermark = body["watermark"]!.GetValue<string>();
+            return body["activities"]!.AsArray().Select(a => a!.AsObject()).ToList();
+        }
+    }
+
+    /// <summary>The product host, plus one bare endpoint that answers a fixed card without touching the database.</summary>
+    private sealed class Host(string databasePath) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            builder.UseSetting("ConnectionStrings:Missions", $"Data Source={databasePath}");
+            builder.UseSetting("Missions:Content:Path", Path.Combine(Path.GetDirectoryName(databasePath)!, "content"));
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            var fixedCard = Encoding.UTF8.GetBytes(ViewCards.Render(SampleProposal()).Card!.ToJson());
+            builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new FixedCardEndpoint(fixedCard)));
+        }
+
+        private static ProposalView SampleProposal() => new(
+            Guid.NewGuid(), 1, ProposalStatus.Pending, "Pull together a competitor pricing summary for the Q3 deck",
+            "A competitor pricing summary, drafted and ready for review by Friday 27 November.", "can someone…", null, null, null, null,
+            "Competitor summary", new DateOnly(2026, 11, 27), ["Which project is this for: Launch?"], null, "Alice", null, null, null, null,
+            [new ChoiceOption(Guid.NewGuid().ToString(), "Researcher (Research)"), new ChoiceOption(Guid.NewGuid().ToString(), "Writer (Writing)")],
+            [new ChoiceOption(Guid.NewGuid().ToString(), "Launch")]);
+    }
+
+    private sealed class FixedCardEndpoint(byte[] card) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, following) =>
+            {
+                if (context.Request.Path == "/bench/fixed-card")
+                {
+                    context.Response.ContentType = "application/vnd.microsoft.card.adaptive+json";
+                    await context.Response.Body.WriteAsync(card);
+                    return;
+                }
+
+                await following();
+            });
+            next(app);
+        };
+    }
+}
+
+internal sealed record Result(string Name, int Count, double PerSecond, double P50, double P99, double Max);
+
+internal sealed class Recorder
+{
+    private readonly List<double> samples = [];
+    private readonly Stopwatch clock = new();
+
+    public bool Recording { get; set; }
+
+    public void Start()
+    {
+        lock (samples)
+        {
+            samples.Clear();
+            Recording = true;
+            clock.Restart();
+        }
+    }
+
+    public void Stop()
+    {
+        lock (samples)
+        {
+            Recording = false;
+            clock.Stop();
+        }
+    }
+
+    public void Add(TimeSpan latency)
+    {
+        lock (samples)
+        {
+            if (Recording)
+            {
+                samples.Add(latency.TotalMilliseconds);
+            }
+        }
+    }
+
+    public Result Summarize(string name)
+    {
+        lock (samples)
+        {
+            var sorted = samples.Order().ToArray();
+            double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+            return new Result(name, sorted.Length, sorted.Length / clock.Elapsed.TotalSeconds, At(0.50), At(0.99), sorted.Length == 0 ? double.NaN : sorted[^1]);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Missions.Benchmarks;
+
+/// <summary>
+/// Usage: dotnet run -c Release --project tests/Missions.Benchmarks -- [conversations] [seconds] [warm-up seconds]
+/// (An explicit entry point: top-level statements would declare a second Program beside the host's.)
+/// </summary>
+internal static class Bench
+{
+    public static async Task Main(string[] args)
+    {
+
+        var conversations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 32;
+        var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+        var warmUp = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
+
+        var folder = Path.Combine(Path.GetTempPath(), "missions-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            Console.WriteLine($"Missions chat-loop load: {conversations} concurrent Direct Line conversations, {warmUp} s warm-up, {seconds} s measured per scenario, SQLite (WAL) at {folder}");
+            Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, server and load generator in one process");
+            var results = await new ChatLoopLoad(conversations, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds), Path.Combine(folder, "missions.db")).RunAsync();
+
+            Console.WriteLine();
+            Console.WriteLine($"{"scenario",-34} {"count",8} {"per s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
+            foreach (var r in results)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name,-34} {r.Count,8} {r.PerSecond,9:F1} {r.P50,8:F1} {r.P99,8:F1} {r.Max,8:F1}"));
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
