@@ -67,6 +67,7 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
     {
         var toProposal = new Recorder();
         var toDecided = new Recorder();
+        var failures = new Failures();
         using var stop = new CancellationTokenSource();
         var workers = Enumerable.Range(0, conversations).Select(i => Task.Run(async () =>
         {
@@ -76,12 +77,18 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
             {
                 n++;
                 var started = Stopwatch.GetTimestamp();
-                var card = await chat.RequestAsync($"can someone draft the partner update number {i}-{n} for the Launch project by Friday?");
-                toProposal.Add(Stopwatch.GetElapsedTime(started));
+                var card = await chat.RequestAsync($"can someone draft the partner update number {i}-{n} for the Launch project by Friday?", failures);
+                if (card is null)
+                {
+                    continue;
+                }
 
+                toProposal.Add(Stopwatch.GetElapsedTime(started));
                 started = Stopwatch.GetTimestamp();
-                await chat.ApproveAsync(card);
-                toDecided.Add(Stopwatch.GetElapsedTime(started));
+                if (await chat.ApproveAsync(card, failures))
+                {
+                    toDecided.Add(Stopwatch.GetElapsedTime(started));
+                }
             }
         })).ToArray();
 
@@ -93,6 +100,11 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
         toDecided.Stop();
         await stop.CancelAsync();
         await Task.WhenAll(workers);
+
+        foreach (var (text, count) in failures.Top())
+        {
+            Console.WriteLine($"failed turns: {count} × {text}");
+        }
 
         var a = toProposal.Summarize("chat: request → proposal card");
         var b = toDecided.Summarize("chat: approve → decided card");
@@ -136,7 +148,8 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
             return chat;
         }
 
-        public async Task<JsonObject> RequestAsync(string text)
+        /// <summary>The proposal card, or null when the bot answered with something else (counted as a failure).</summary>
+        public async Task<JsonObject?> RequestAsync(string text, Failures failures)
         {
             var id = await PostAsync(new JsonObject
             {
@@ -145,19 +158,29 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
                 ["from"] = new JsonObject { ["id"] = userId, ["role"] = "user" },
                 ["channelData"] = new JsonObject { ["clientActivityID"] = Guid.NewGuid().ToString("N") },
             });
-            while (true)
+            var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
+            while (Stopwatch.GetTimestamp() < deadline)
             {
                 foreach (var activity in await PollAsync())
                 {
-                    if (activity["replyToId"]?.GetValue<string>() == id && activity["attachments"]?[0]?["content"] is JsonObject card)
+                    if (activity["replyToId"]?.GetValue<string>() == id)
                     {
-                        return card;
+                        if (activity["attachments"]?[0]?["content"] is JsonObject card)
+                        {
+                            return card;
+                        }
+
+                        failures.Add(activity["text"]?.GetValue<string>() ?? "(no text)");
+                        return null;
                     }
                 }
             }
+
+            failures.Add("no reply within 10 s");
+            return null;
         }
 
-        public async Task ApproveAsync(JsonObject card)
+        public async Task<bool> ApproveAsync(JsonObject card, Failures failures)
         {
             var approve = card["actions"]!.AsArray().First(a => a!["id"]?.GetValue<string>() == "approve")!;
             await PostAsync(new JsonObject
@@ -168,16 +191,27 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
                 ["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = approve["verb"]!.DeepClone(), ["data"] = approve["data"]!.DeepClone() } },
                 ["channelData"] = new JsonObject { ["clientActivityID"] = Guid.NewGuid().ToString("N") },
             });
-            while (true)
+            var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
+            while (Stopwatch.GetTimestamp() < deadline)
             {
                 foreach (var activity in await PollAsync())
                 {
-                    if (activity.ToJsonString().Contains("Approved as M-", StringComparison.Ordinal))
+                    var json = activity.ToJsonString();
+                    if (json.Contains("Approved as M-", StringComparison.Ordinal))
                     {
-                        return;
+                        return true;
+                    }
+
+                    if (activity["text"] is JsonNode text)
+                    {
+                        failures.Add(text.GetValue<string>());
+                        return false;
                     }
                 }
             }
+
+            failures.Add("approval not visible within 10 s");
+            return false;
         }
 
         private async Task<string> PostAsync(JsonObject activity)
@@ -242,6 +276,27 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
             });
             next(app);
         };
+    }
+}
+
+internal sealed class Failures
+{
+    private readonly Dictionary<string, int> counts = new(StringComparer.Ordinal);
+
+    public void Add(string text)
+    {
+        lock (counts)
+        {
+            counts[text] = counts.GetValueOrDefault(text) + 1;
+        }
+    }
+
+    public IEnumerable<(string Text, int Count)> Top()
+    {
+        lock (counts)
+        {
+            return counts.OrderByDescending(c => c.Value).Take(5).Select(c => (c.Key, c.Value)).ToList();
+        }
     }
 }
 

@@ -20,8 +20,64 @@ public static class BoardRank
 
     public static string Before(string? after) => Between(null, after);
 
-    /// <summary>A rank strictly between <paramref name="low"/> and <paramref name="high"/>; null means open-ended.</summary>
+    /// <summary>Width at which an open end is stepped: 36² steps per leading digit before a rank grows longer.</summary>
+    private const int StepWidth = 3;
+
+    /// <summary>
+    /// A rank strictly between <paramref name="low"/> and <paramref name="high"/>; null means open-ended. At an
+    /// open end (the common "add to the bottom of the column") the rank steps by one unit at a fixed width, so a
+    /// column that only ever grows at one end keeps ranks of three or four characters; a midpoint would add a
+    /// character every few additions.
+    /// </summary>
     public static string Between(string? low, string? high)
+    {
+        if (string.IsNullOrEmpty(low) && high is null)
+        {
+            return "i";
+        }
+
+        if (high is null && IsValid(low) && Step(low!, +1) is { } above)
+        {
+            return above;
+        }
+
+        if (string.IsNullOrEmpty(low) && IsValid(high) && Step(high!, -1) is { } below)
+        {
+            return below;
+        }
+
+        return Midpoint(low, high);
+    }
+
+    /// <summary>
+    /// The rank one unit above (or below) <paramref name="rank"/> at <see cref="StepWidth"/> digits or the rank's
+    /// own length if longer; null when that runs off the end of the range (the caller then takes a midpoint).
+    /// </summary>
+    private static string? Step(string rank, int direction)
+    {
+        var digits = rank.PadRight(Math.Max(rank.Length, StepWidth), '0').Select(c => Digits.IndexOf(c, StringComparison.Ordinal)).ToArray();
+        do
+        {
+            var i = digits.Length - 1;
+            digits[i] += direction;
+            while (digits[i] is < 0 or >= Base)
+            {
+                digits[i] = direction > 0 ? 0 : Base - 1;
+                if (--i < 0)
+                {
+                    return null;
+                }
+
+                digits[i] += direction;
+            }
+        }
+        while (digits[^1] == 0); // a rank never ends in '0', so there is always room below it
+
+        var result = new string(digits.Select(d => Digits[d]).ToArray());
+        return string.CompareOrdinal(result, "") > 0 ? result : null;
+    }
+
+    private static string Midpoint(string? low, string? high)
     {
         low ??= "";
         if (!IsValid(low, allowEmpty: true))

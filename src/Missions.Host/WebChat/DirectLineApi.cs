@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Missions.Host.Conversations;
 using Missions.Host.Data;
@@ -102,7 +101,7 @@ public static class DirectLineApi
                 : Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
         });
 
-        directLine.MapGet("/conversations/{conversationId}/activities", async (string conversationId, [FromQuery] string? watermark, HttpContext http, DirectLineTokens tokens, MissionsDbContext db, WebChatTurns turns, IOptions<WebChatOptions> options, CancellationToken ct) =>
+        directLine.MapGet("/conversations/{conversationId}/activities", async (string conversationId, [FromQuery] string? watermark, HttpContext http, DirectLineTokens tokens, WebChatTurns turns, IOptions<WebChatOptions> options, CancellationToken ct) =>
         {
             var (_, failure) = Authenticate(http, tokens, conversationId);
             if (failure is not null)
@@ -112,20 +111,22 @@ public static class DirectLineApi
 
             // A watermark we did not issue is read as "from the start", as Direct Line does; never a 5xx.
             var after = long.TryParse(watermark, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : 0;
-            var rows = await db.DirectLineActivities.AsNoTracking()
-                .Where(a => a.ConversationId == conversationId && a.Id > after)
-                .OrderBy(a => a.Id)
-                .Take(options.Value.MaxActivitiesPerPoll)
-                .Select(a => new { a.Id, a.Json })
-                .ToListAsync(ct);
+            var rows = await turns.TranscriptAsync(conversationId, after, options.Value.MaxActivitiesPerPoll, ct);
             if (rows.Count == 0 && after == 0 && !await turns.ConversationExistsAsync(conversationId, ct))
             {
                 return Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
             }
 
-            var activities = new JsonArray(rows.Select(r => JsonNode.Parse(r.Json)).ToArray());
-            var next = rows.Count == 0 ? after : rows[^1].Id;
-            return Results.Json(new JsonObject { ["activities"] = activities, ["watermark"] = next.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            // The activities are stored as the JSON that was sent: write them as they are, without parsing them again.
+            var next = (rows.Count == 0 ? after : rows[^1].Id).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var body = new StringBuilder("{\"activities\":[", 256 + rows.Sum(r => r.Json.Length));
+            for (var i = 0; i < rows.Count; i++)
+            {
+                body.Append(i == 0 ? "" : ",").Append(rows[i].Json);
+            }
+
+            body.Append("],\"watermark\":\"").Append(next).Append("\"}");
+            return Results.Text(body.ToString(), "application/json; charset=utf-8");
         });
 
         directLine.MapPost("/conversations/{conversationId}/activities", async (string conversationId, HttpContext http, DirectLineTokens tokens, WebChatTurns turns, CancellationToken ct) =>

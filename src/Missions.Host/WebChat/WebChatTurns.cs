@@ -39,7 +39,7 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
     }
 
     public Task<bool> ConversationExistsAsync(string conversationId, CancellationToken cancellationToken) =>
-        db.ConversationReferences.AnyAsync(c => c.Channel == Channel && c.ConversationId == conversationId, cancellationToken);
+        DirectLineQueries.For(db).ConversationExists(db, Channel, conversationId);
 
     /// <summary>Handles one posted activity and returns the id the client should know it by.</summary>
     public async Task<string> PostAsync(string conversationId, string userId, JsonObject activity, CancellationToken cancellationToken)
@@ -97,8 +97,8 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
 
         var from = new ChatUser(userId, Name(activity));
         var timeZone = ValidTimeZone((activity["localTimezone"] as JsonValue)?.ToString());
-        var reference = await db.ConversationReferences.AsNoTracking()
-            .Where(c => c.Channel == Channel && c.ConversationId == conversationId).Select(c => new { c.Id, c.TimeZone }).SingleAsync(cancellationToken);
+        var reference = await DirectLineQueries.For(db).Reference(db, Channel, conversationId)
+            ?? throw new InvalidOperationException($"The conversation {conversationId} has no reference.");
         var turn = TurnOf(type, activity, reference.Id, from, timeZone);
         var prepared = turn is not null && failure is null ? await bot.PrepareAsync(turn, cancellationToken) : null;
 
@@ -168,8 +168,23 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
         return null;
     }
 
-    private Task<InboundEvent?> FindEventAsync(string eventKey, CancellationToken cancellationToken) =>
-        db.InboundEvents.AsNoTracking().SingleOrDefaultAsync(e => e.Channel == Channel && e.EventId == eventKey, cancellationToken);
+    private Task<InboundEvent?> FindEventAsync(string eventKey, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return DirectLineQueries.For(db).InboundEvent(db, Channel, eventKey);
+    }
+
+    /// <summary>The transcript after a watermark, as stored (JSON text), in order.</summary>
+    internal async Task<List<DirectLineQueries.TranscriptRow>> TranscriptAsync(string conversationId, long after, int take, CancellationToken cancellationToken)
+    {
+        var rows = new List<DirectLineQueries.TranscriptRow>();
+        await foreach (var row in DirectLineQueries.For(db).Transcript(db, conversationId, after, take).WithCancellation(cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
 
     private async Task DeliverAsync(string conversationId, string? replyToId, BotReply reply, DateTime now, CancellationToken cancellationToken)
     {
@@ -197,9 +212,7 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
 
         foreach (var update in reply.Updates)
         {
-            var latest = await db.DirectLineActivities.AsNoTracking()
-                .Where(a => a.ConversationId == conversationId && a.ActivityId == update.MessageId)
-                .OrderByDescending(a => a.Id).Select(a => a.Json).FirstOrDefaultAsync(cancellationToken);
+            var latest = await DirectLineQueries.For(db).LatestJson(db, conversationId, update.MessageId);
             if (latest is null)
             {
                 // The card lives in another conversation (or was never ours): say what happened here instead.

@@ -71,6 +71,27 @@ public sealed class BoardRankTests
         }
     }
 
+    [Fact]
+    public void Appending_and_prepending_many_times_keeps_ranks_short()
+    {
+        // A column where every new mission goes to the end (the usual case) must not grow its ranks linearly.
+        var last = BoardRank.Initial;
+        var first = BoardRank.Initial;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var next = BoardRank.After(last);
+            Assert.True(string.CompareOrdinal(last, next) < 0 && BoardRank.IsValid(next), $"{last} -> {next}");
+            last = next;
+
+            var before = BoardRank.Before(first);
+            Assert.True(string.CompareOrdinal(before, first) < 0 && BoardRank.IsValid(before), $"{before} <- {first}");
+            first = before;
+        }
+
+        Assert.True(last.Length <= 4, last);
+        Assert.True(first.Length <= 4, first);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Missions.Host.Conversations;
+using Missions.Host.Data;
+
+namespace Missions.Host.WebChat;
+
+/// <summary>
+/// The queries every poll and every turn runs, compiled once: EF then skips translating the expression tree on each
+/// call, which on a small machine costs more than SQLite answering. A compiled query binds to the provider it first
+/// runs with, so there is one set per provider (one process may host both, as the tests do).
+/// </summary>
+internal sealed class DirectLineQueries
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DirectLineQueries> ByProvider = new(StringComparer.Ordinal);
+
+    public static DirectLineQueries For(MissionsDbContext db) =>
+        ByProvider.GetOrAdd(db.Database.ProviderName ?? "", _ => new DirectLineQueries());
+
+    public sealed record TranscriptRow(long Id, string Json);
+
+    public sealed record ReferenceRow(Guid Id, string? TimeZone);
+
+    public readonly Func<MissionsDbContext, string, long, int, IAsyncEnumerable<TranscriptRow>> Transcript =
+        EF.CompileAsyncQuery((MissionsDbContext db, string conversationId, long after, int take) =>
+            db.DirectLineActivities.AsNoTracking()
+                .Where(a => a.ConversationId == conversationId && a.Id > after)
+                .OrderBy(a => a.Id)
+                .Take(take)
+                .Select(a => new TranscriptRow(a.Id, a.Json)));
+
+    public readonly Func<MissionsDbContext, string, string, Task<bool>> ConversationExists =
+        EF.CompileAsyncQuery((MissionsDbContext db, string channel, string conversationId) =>
+            db.ConversationReferences.Any(c => c.Channel == channel && c.ConversationId == conversationId));
+
+    public readonly Func<MissionsDbContext, string, string, Task<ReferenceRow?>> Reference =
+        EF.CompileAsyncQuery((MissionsDbContext db, string channel, string conversationId) =>
+            db.ConversationReferences.AsNoTracking()
+                .Where(c => c.Channel == channel && c.ConversationId == conversationId)
+                .Select(c => new ReferenceRow(c.Id, c.TimeZone))
+                .FirstOrDefault());
+
+    public readonly Func<MissionsDbContext, string, string, Task<InboundEvent?>> InboundEvent =
+        EF.CompileAsyncQuery((MissionsDbContext db, string channel, string eventId) =>
+            db.InboundEvents.AsNoTracking().FirstOrDefault(e => e.Channel == channel && e.EventId == eventId));
+
+    public readonly Func<MissionsDbContext, string, string, Task<string?>> LatestJson =
+        EF.CompileAsyncQuery((MissionsDbContext db, string conversationId, string activityId) =>
+            db.DirectLineActivities.AsNoTracking()
+                .Where(a => a.ConversationId == conversationId && a.ActivityId == activityId)
+                .OrderByDescending(a => a.Id)
+                .Select(a => a.Json)
+                .FirstOrDefault());
+}
