@@ -129,35 +129,9 @@ public static class ViewCards
             card.Add(new TextBlock(p.Objective) { Spacing = Spacing.Small });
         }
 
-        var facts = new List<Fact>();
-        if (p.MissionNumber is not null)
+        if (Facts(("Mission", p.MissionNumber), ("Assignee", p.AssigneeName), ("Project", p.ProjectName), ("Due", Day(p.DueDate)), ("Reason", p.RejectionReason)) is { } facts)
         {
-            facts.Add(new Fact("Mission", p.MissionNumber));
-        }
-
-        if (p.AssigneeName is not null)
-        {
-            facts.Add(new Fact("Assignee", p.AssigneeName));
-        }
-
-        if (p.ProjectName is not null)
-        {
-            facts.Add(new Fact("Project", p.ProjectName));
-        }
-
-        if (p.DueDate is { } due)
-        {
-            facts.Add(new Fact("Due", due.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)));
-        }
-
-        if (p.RejectionReason is not null)
-        {
-            facts.Add(new Fact("Reason", p.RejectionReason));
-        }
-
-        if (facts.Count > 0)
-        {
-            card.Add(new FactSet { Facts = facts });
+            card.Add(facts);
         }
 
         return card;
@@ -170,25 +144,13 @@ public static class ViewCards
             new TextBlock($"{m.Number} · {MissionsApi.ColumnTitle(m.Status)}") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = StatusColor(m.Status) },
             new TextBlock(m.Title) { Size = FontSize.Large, Weight = FontWeight.Bolder, Spacing = Spacing.None },
             new TextBlock(m.Objective));
-        var facts = new List<Fact> { new("Status", MissionsApi.ColumnTitle(m.Status)) };
-        facts.Add(new Fact("Assignee", m.AssigneeName ?? "nobody yet"));
-        if (m.ProjectName is not null)
-        {
-            facts.Add(new Fact("Project", m.ProjectName));
-        }
-
-        if (m.DueDate is { } due)
-        {
-            facts.Add(new Fact("Due", due.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)));
-        }
-
-        if (m.RequestedByName is not null)
-        {
-            facts.Add(new Fact("Requested by", m.RequestedByName));
-        }
-
-        facts.Add(new Fact("Comments", m.CommentCount.ToString(CultureInfo.InvariantCulture)));
-        card.Add(new FactSet { Facts = facts });
+        card.Add(Facts(
+            ("Status", MissionsApi.ColumnTitle(m.Status)),
+            ("Assignee", m.AssigneeName ?? "nobody yet"),
+            ("Project", m.ProjectName),
+            ("Due", Day(m.DueDate)),
+            ("Requested by", m.RequestedByName),
+            ("Comments", m.CommentCount.ToString(CultureInfo.InvariantCulture)))!);
         if (m.RecentActivity.Count > 0)
         {
             card.Add(new TextBlock("Recent activity") { Weight = FontWeight.Bolder, Spacing = Spacing.Medium });
@@ -253,6 +215,15 @@ public static class ViewCards
         var suffix = details.Count == 0 ? "" : " · " + string.Join(" · ", details);
         return new TextBlock($"**{line.Number}** {line.Title}{suffix}") { Spacing = Spacing.Small };
     }
+
+    /// <summary>A fact set of the facts that have a value; null when none has.</summary>
+    private static FactSet? Facts(params (string Title, string? Value)[] facts)
+    {
+        var present = facts.Where(f => f.Value is not null).Select(f => new Fact(f.Title, f.Value!)).ToList();
+        return present.Count == 0 ? null : new FactSet { Facts = present };
+    }
+
+    private static string? Day(DateOnly? date) => date?.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture);
 
     private static TextColor StatusColor(MissionStatus status) => status switch
     {
