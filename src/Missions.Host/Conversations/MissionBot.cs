@@ -303,13 +303,6 @@ public sealed partial class MissionBot(
     private static string? Read(JsonObject data, string name) =>
         data.TryGetPropertyValue(name, out var node) && node is JsonValue value ? value.ToString() : null;
 
-    public async Task<ProposalView> ProposalViewAsync(Guid proposalId, CancellationToken cancellationToken)
-    {
-        var p = await db.Proposals.AsNoTracking().SingleAsync(x => x.Id == proposalId, cancellationToken);
-        var number = p.MissionId is null ? null : await db.Missions.AsNoTracking().Where(m => m.Id == p.MissionId).Select(m => (long?)m.Number).SingleOrDefaultAsync(cancellationToken);
-        return ViewOf(p, await workspaces.GetAsync(db, cancellationToken), number);
-    }
-
     /// <summary>A proposal as the card shows it; names and choices come from the workspace snapshot.</summary>
     public static ProposalView ViewOf(Proposal p, WorkspaceSnapshot workspace, long? missionNumber)
     {

@@ -36,7 +36,7 @@ public static class MissionsApi
             var created = await ops.CreateAsync(new NewMission(
                 body.Title ?? "", body.Objective ?? "", body.Description, body.ProjectId, body.AssigneeId, body.BlueprintId,
                 body.AutoRun ?? false, body.DueDate), ApiAccess.ActorOf(http), ct);
-            var dto = (await Describe(db, db.Missions.Where(m => m.Id == created.Id), ct))[0];
+            var dto = await DescribeAsync(db, created.Id, ct);
             http.Response.Headers.ETag = ETags.Format(dto.Version);
             return TypedResults.Created($"/api/missions/{dto.Number}", dto);
         });
@@ -46,19 +46,19 @@ public static class MissionsApi
             var edited = await ops.EditAsync(ParseNumber(number), expected, new MissionEdit(
                 body.Title, body.Objective, body.Description, body.ProjectId, body.AssigneeId, body.BlueprintId, body.AutoRun, body.DueDate),
                 ApiAccess.ActorOf(http), ct);
-            return WithETag(http, (await Describe(db, db.Missions.Where(m => m.Id == edited.Id), ct))[0]);
+            return WithETag(http, await DescribeAsync(db, edited.Id, ct));
         });
         missions.MapPost("/{number}/transitions", async (string number, TransitionRequest body, MissionOperations ops, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
         {
             var to = body.To ?? throw ProblemException.Invalid("to", "'to' is required: Backlog, InProgress, Review, Done or Cancelled.");
             var moved = await ops.TransitionAsync(ParseNumber(number), to, ETags.ReadIfMatch(http), ApiAccess.ActorOf(http), body.Note, ct);
-            return WithETag(http, (await Describe(db, db.Missions.Where(m => m.Id == moved.Id), ct))[0]);
+            return WithETag(http, await DescribeAsync(db, moved.Id, ct));
         });
         missions.MapPost("/{number}/move", async (string number, MoveRequest body, MissionOperations ops, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
         {
             var moved = await ops.MoveAsync(ParseNumber(number), body.Status, ParseNeighbour(body.After, "after"), ParseNeighbour(body.Before, "before"),
                 ETags.ReadIfMatch(http), ApiAccess.ActorOf(http), ct);
-            return WithETag(http, (await Describe(db, db.Missions.Where(m => m.Id == moved.Id), ct))[0]);
+            return WithETag(http, await DescribeAsync(db, moved.Id, ct));
         });
 
         missions.MapGet("/{number}/comments", async (string number, MissionOperations ops, MissionsDbContext db, CancellationToken ct) =>
@@ -217,6 +217,9 @@ public static class MissionsApi
             .ToListAsync(ct);
         return rows.Select(r => MissionDto.From(r.Mission, r.Project, r.Assignee)).ToList();
     }
+
+    private static async Task<MissionDto> DescribeAsync(MissionsDbContext db, Guid id, CancellationToken ct) =>
+        (await Describe(db, db.Missions.Where(m => m.Id == id), ct))[0];
 
     private static AttachmentDto ToDto(Mission mission, Attachment a) => new(
         a.Id, a.FileName, a.ContentType, a.Size, a.Sha256, a.UploadedByName, a.CreatedAt,

@@ -62,7 +62,7 @@ public static class DirectLineApi
         directLine.MapPost("/tokens/refresh", (HttpContext http, DirectLineTokens tokens) =>
         {
             var (claims, failure) = Authenticate(http, tokens);
-            return failure ?? Results.Json(new { conversationId = claims!.ConversationId, token = tokens.Issue(claims.ConversationId, claims.UserId), expires_in = tokens.LifetimeSeconds });
+            return failure ?? TokenResponse(tokens, claims!.ConversationId, claims.UserId);
         });
 
         directLine.MapPost("/conversations", async (HttpContext http, DirectLineTokens tokens, WebChatTurns turns, IOptions<WebChatOptions> options, CancellationToken ct) =>
@@ -70,7 +70,7 @@ public static class DirectLineApi
             if (IsSecret(http, options.Value))
             {
                 var started = await turns.StartConversationAsync(ct);
-                return Results.Json(new { conversationId = started, token = tokens.Issue(started, UserFor(started)), expires_in = tokens.LifetimeSeconds }, statusCode: StatusCodes.Status201Created);
+                return TokenResponse(tokens, started, UserFor(started), StatusCodes.Status201Created);
             }
 
             var (claims, failure) = Authenticate(http, tokens);
@@ -85,7 +85,7 @@ public static class DirectLineApi
             }
 
             // streamUrl is left out: this endpoint serves polling clients (Web Chat with webSocket: false).
-            return Results.Json(new { conversationId = claims.ConversationId, token = tokens.Issue(claims.ConversationId, claims.UserId), expires_in = tokens.LifetimeSeconds }, statusCode: StatusCodes.Status201Created);
+            return TokenResponse(tokens, claims.ConversationId, claims.UserId, StatusCodes.Status201Created);
         });
 
         directLine.MapGet("/conversations/{conversationId}", async (string conversationId, HttpContext http, DirectLineTokens tokens, WebChatTurns turns, CancellationToken ct) =>
@@ -97,7 +97,7 @@ public static class DirectLineApi
             }
 
             return await turns.ConversationExistsAsync(conversationId, ct)
-                ? Results.Json(new { conversationId, token = tokens.Issue(conversationId, claims!.UserId), expires_in = tokens.LifetimeSeconds })
+                ? TokenResponse(tokens, conversationId, claims!.UserId)
                 : Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
         });
 
@@ -176,6 +176,10 @@ public static class DirectLineApi
 
         return app;
     }
+
+    /// <summary>Direct Line's conversation answer: the conversation and a fresh token for it.</summary>
+    private static IResult TokenResponse(DirectLineTokens tokens, string conversationId, string userId, int status = StatusCodes.Status200OK) =>
+        Results.Json(new { conversationId, token = tokens.Issue(conversationId, userId), expires_in = tokens.LifetimeSeconds }, statusCode: status);
 
     /// <summary>The user a conversation's token speaks for: one person per local conversation.</summary>
     private static string UserFor(string conversationId) => "user-" + conversationId[3..Math.Min(conversationId.Length, 15)];

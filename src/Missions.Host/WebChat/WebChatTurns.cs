@@ -53,37 +53,31 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
         {
             return await HandleAsync(conversationId, userId, type, activity, activityId, eventKey, failure: null, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException && !IsDuplicateDelivery(e, eventKey))
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Nothing of the failed turn was committed. Record the message and tell the person, so the poll never
-            // fails because of a bad turn and nothing they wrote is lost.
+            // Nothing of the failed turn was committed.
             db.ChangeTracker.Clear();
-            var notice = e is ProblemException problem
-                ? problem.Message
-                : "Sorry, something went wrong while handling that. Your message is saved; please try again.";
+
+            // A failed save is usually the same delivery racing us and winning (its event id is the primary key):
+            // answer as it did.
+            if (e is DbUpdateException && eventKey is not null && ReplayId(await FindEventAsync(eventKey, cancellationToken)) is { } replayed)
+            {
+                return replayed;
+            }
+
+            // Otherwise record the message and tell the person, so the poll never fails because of a bad turn and
+            // nothing they wrote is lost.
             if (e is not ProblemException)
             {
                 LogTurnFailed(logger, e, conversationId);
             }
 
+            var notice = e is ProblemException problem
+                ? problem.Message
+                : "Sorry, something went wrong while handling that. Your message is saved; please try again.";
             return await HandleAsync(conversationId, userId, type, activity, activityId, eventKey, notice, cancellationToken);
         }
-        catch (DbUpdateException e) when (eventKey is not null)
-        {
-            // Usually the same delivery raced us and won (its event id is the primary key): answer as it did.
-            db.ChangeTracker.Clear();
-            if (ReplayId(await FindEventAsync(eventKey, cancellationToken)) is { } replayed)
-            {
-                return replayed;
-            }
-
-            LogTurnFailed(logger, e, conversationId);
-            return await HandleAsync(conversationId, userId, type, activity, activityId, eventKey,
-                "Sorry, something went wrong while handling that. Your message is saved; please try again.", cancellationToken);
-        }
     }
-
-    private static bool IsDuplicateDelivery(Exception e, string? eventKey) => e is DbUpdateException && eventKey is not null;
 
     private async Task<string> HandleAsync(
         string conversationId, string userId, string type, JsonObject activity, string activityId, string? eventKey, string? failure, CancellationToken cancellationToken)
