@@ -1,7 +1,9 @@
 using Missions.Host.Conversations;
 using Missions.Host.Data;
 using Missions.Host.Missions;
+using Missions.Host.Outbox;
 using Missions.Host.Proposals;
+using Missions.Host.Teams;
 using Missions.Host.Web;
 using Missions.Host.WebChat;
 using Missions.Host.Workspace;
@@ -14,6 +16,8 @@ builder.AddMissions();
 builder.AddProposals();
 builder.AddConversations();
 builder.AddWebChat();
+builder.AddTeams();
+builder.AddOutbox();
 builder.AddMissionsApi();
 
 var app = builder.Build();
@@ -23,6 +27,7 @@ await app.Services.SeedWorkspaceAsync();
 
 app.MapMissionsApi();
 app.MapWebChat();
+app.MapTeams();
 
 await app.RunAsync();
 

@@ -51,13 +51,28 @@ public static class MissionsApi
         missions.MapPost("/{number}/transitions", async (string number, TransitionRequest body, MissionOperations ops, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
         {
             var to = body.To ?? throw ProblemException.Invalid("to", "'to' is required: Backlog, InProgress, Review, Done or Cancelled.");
-            var moved = await ops.TransitionAsync(ParseNumber(number), to, ETags.ReadIfMatch(http), ApiAccess.ActorOf(http), body.Note, ct);
+            var actor = ApiAccess.ActorOf(http);
+            await using var scope = await db.BeginWriteAsync(ct);
+            var moved = await ops.TransitionAsync(ParseNumber(number), to, ETags.ReadIfMatch(http), actor, body.Note, ct);
+            await MissionNotices.StatusChangedAsync(db, moved, actor, http.RequestServices, ct);
+            await scope.CommitAsync(ct);
+            http.RequestServices.GetRequiredService<Outbox.OutboxSignal>().Pulse();
             return WithETag(http, await DescribeAsync(db, moved.Id, ct));
         });
         missions.MapPost("/{number}/move", async (string number, MoveRequest body, MissionOperations ops, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
         {
+            var actor = ApiAccess.ActorOf(http);
+            await using var scope = await db.BeginWriteAsync(ct);
+            var before = await db.Missions.AsNoTracking().Where(m => m.Number == ParseNumber(number)).Select(m => (MissionStatus?)m.Status).SingleOrDefaultAsync(ct);
             var moved = await ops.MoveAsync(ParseNumber(number), body.Status, ParseNeighbour(body.After, "after"), ParseNeighbour(body.Before, "before"),
-                ETags.ReadIfMatch(http), ApiAccess.ActorOf(http), ct);
+                ETags.ReadIfMatch(http), actor, ct);
+            if (before != moved.Status)
+            {
+                await MissionNotices.StatusChangedAsync(db, moved, actor, http.RequestServices, ct);
+            }
+
+            await scope.CommitAsync(ct);
+            http.RequestServices.GetRequiredService<Outbox.OutboxSignal>().Pulse();
             return WithETag(http, await DescribeAsync(db, moved.Id, ct));
         });
 

@@ -28,6 +28,7 @@ public static class DirectLineApi
             .ValidateOnStart();
         builder.Services.AddSingleton<DirectLineTokens>();
         builder.Services.AddScoped<WebChatTurns>();
+        builder.Services.AddSingleton<Outbox.IOutboxTransport, WebChatOutboxTransport>();
         return builder;
     }
 

@@ -223,7 +223,7 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
         }
     }
 
-    private void Append(string conversationId, JsonObject activity) =>
+    internal void Append(string conversationId, JsonObject activity) =>
         db.DirectLineActivities.Add(new DirectLineActivity
         {
             ConversationId = conversationId,
@@ -245,7 +245,10 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
         return echo;
     }
 
-    private static JsonObject BotActivity(string conversationId, string? replyToId, DateTime at, RenderedView view, string? id = null)
+    internal static JsonObject BotActivity(string conversationId, string? replyToId, DateTime at, RenderedView view, string? id = null) =>
+        BotActivity(conversationId, replyToId, at, view.Text, view.Card?.ToJsonObject(), id);
+
+    internal static JsonObject BotActivity(string conversationId, string? replyToId, DateTime at, string? text, JsonObject? card, string? id = null)
     {
         var activity = new JsonObject
         {
@@ -262,17 +265,17 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
             activity["replyToId"] = replyToId;
         }
 
-        if (view.Text is not null)
+        if (text is not null)
         {
-            activity["text"] = view.Text;
+            activity["text"] = text;
         }
 
-        if (view.Card is not null)
+        if (card is not null)
         {
             activity["attachments"] = new JsonArray(new JsonObject
             {
                 ["contentType"] = global::Missions.AdaptiveCards.AdaptiveCard.ContentType,
-                ["content"] = view.Card.ToJsonObject(),
+                ["content"] = card,
             });
         }
 
@@ -293,7 +296,7 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
 
     private static string NewActivityId(string conversationId) => conversationId + "|" + Guid.CreateVersion7().ToString("N");
 
-    private static string Timestamp(DateTime at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    internal static string Timestamp(DateTime at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "A web chat turn failed in conversation {ConversationId}")]
     private static partial void LogTurnFailed(ILogger logger, Exception exception, string conversationId);

@@ -23,7 +23,8 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> settings;
     private readonly Action<IServiceCollection>? overrides;
-    private readonly bool ownsDatabase;
+    private bool ownsDatabase;
+    private bool onKestrel;
 
     private MissionsApp(TestDatabase database, Dictionary<string, string?> settings, Action<IServiceCollection>? overrides = null, bool ownsDatabase = true)
     {
@@ -50,8 +51,18 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
     public IPAddress? RemoteAddress { get; set; }
 
     /// <summary>The host on real Kestrel on a free loopback port, for a browser: <see cref="BaseAddress"/> is where.</summary>
-    public static Task<MissionsApp> StartOnLoopbackAsync(Provider provider, IDictionary<string, string?>? settings = null) =>
-        StartAsync(provider, settings, kestrel: true);
+    public static Task<MissionsApp> StartOnLoopbackAsync(Provider provider, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        StartAsync(provider, settings, kestrel: true, services);
+
+    /// <summary>Stops this host and starts a new one on the same database and settings (a restart).</summary>
+    public async Task<MissionsApp> RestartAsync()
+    {
+        var next = new MissionsApp(Database, settings, overrides, ownsDatabase: true);
+        ownsDatabase = false;
+        await DisposeAsync();
+        next.Start(onKestrel);
+        return next;
+    }
 
     /// <summary>The real server's address when started with <see cref="StartOnLoopbackAsync"/>.</summary>
     public Uri BaseAddress => ClientOptions.BaseAddress;
@@ -59,7 +70,7 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
     public static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings = null) =>
         await StartAsync(provider, settings, kestrel: false);
 
-    private static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings, bool kestrel)
+    private static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings, bool kestrel, Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var all = new Dictionary<string, string?>
@@ -73,18 +84,23 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
             all[key] = value;
         }
 
-        var app = new MissionsApp(database, all);
+        var app = new MissionsApp(database, all, services);
+        app.Start(kestrel);
+        return app;
+    }
+
+    private void Start(bool kestrel)
+    {
+        onKestrel = kestrel;
         if (kestrel)
         {
-            app.UseKestrel(port: 0);
-            app.StartServer();
+            UseKestrel(port: 0);
+            StartServer();
         }
         else
         {
-            _ = app.Server; // start now, so a start-up failure surfaces here
+            _ = Server; // start now, so a start-up failure surfaces here
         }
-
-        return app;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

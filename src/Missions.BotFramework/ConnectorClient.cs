@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Missions.BotFramework;
+
+/// <summary>A failed Connector call, with what the sender needs to decide whether and when to try again.</summary>
+public sealed class ConnectorException(HttpStatusCode status, string? code, string message, TimeSpan? retryAfter) : Exception(message)
+{
+    public HttpStatusCode Status { get; } = status;
+    public string? Code { get; } = code;
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>Teams' 403 for a bot that was blocked or removed: writing here will not work again.</summary>
+    public bool WritesBlocked => Status == HttpStatusCode.Forbidden && Code == "MessageWritesBlocked";
+
+    /// <summary>429, and the statuses the Teams docs say to retry: 412, 502, 503, 504.</summary>
+    public bool Transient => Status is HttpStatusCode.TooManyRequests or HttpStatusCode.PreconditionFailed
+        or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+}
+
+/// <summary>
+/// The Bot Connector REST API (v3): send, reply in thread, update, delete, create conversation, members. The
+/// serviceUrl's own path is kept (<c>/amer/&lt;tenant&gt;/</c>), ids are escaped in paths, and no request leaves for
+/// a service URL the <see cref="ServiceUrlPolicy"/> does not allow.
+/// </summary>
+public sealed class ConnectorClient(HttpClient http, IConnectorTokenProvider tokens, ServiceUrlPolicy policy)
+{
+    public Task<ResourceResponse> SendToConversationAsync(string serviceUrl, string conversationId, Activity activity, CancellationToken cancellationToken) =>
+        SendAsync<ResourceResponse>(HttpMethod.Post, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities", activity, cancellationToken);
+
+    /// <summary>A reply to an activity: threaded where the channel threads (a Teams channel), appended elsewhere.</summary>
+    public Task<ResourceResponse> ReplyToActivityAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken cancellationToken) =>
+        SendAsync<ResourceResponse>(HttpMethod.Post, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities/{Escape(activityId)}", activity, cancellationToken);
+
+    /// <summary>Replaces a message the bot sent (a card updated in place).</summary>
+    public Task<ResourceResponse> UpdateActivityAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken cancellationToken)
+    {
+        activity.Id = activityId;
+        return SendAsync<ResourceResponse>(HttpMethod.Put, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities/{Escape(activityId)}", activity, cancellationToken);
+    }
+
+    public Task DeleteActivityAsync(string serviceUrl, string conversationId, string activityId, CancellationToken cancellationToken) =>
+        SendAsync<JsonNode>(HttpMethod.Delete, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities/{Escape(activityId)}", null, cancellationToken);
+
+    public Task<ConversationResourceResponse> CreateConversationAsync(string serviceUrl, ConversationParameters parameters, CancellationToken cancellationToken) =>
+        SendAsync<ConversationResourceResponse>(HttpMethod.Post, serviceUrl, "v3/conversations", parameters, cancellationToken);
+
+    public async Task<IReadOnlyList<ChannelAccount>> GetMembersAsync(string serviceUrl, string conversationId, CancellationToken cancellationToken) =>
+        await SendAsync<List<ChannelAccount>>(HttpMethod.Get, serviceUrl, $"v3/conversations/{Escape(conversationId)}/members", null, cancellationToken) ?? [];
+
+    /// <summary>The base URL with its path kept and a trailing slash, so relative routes resolve under it.</summary>
+    public static Uri BaseOf(string serviceUrl)
+    {
+        if (!Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        {
+            throw new ArgumentException($"'{serviceUrl}' is not a service URL.", nameof(serviceUrl));
+        }
+
+        return uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri + "/");
+    }
+
+    private static string Escape(string id) => Uri.EscapeDataString(id);
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string serviceUrl, string route, object? body, CancellationToken cancellationToken)
+    {
+        var baseUri = BaseOf(serviceUrl);
+        if (!policy.IsAllowed(baseUri))
+        {
+            throw new ConnectorException(HttpStatusCode.Forbidden, "ServiceUrlNotAllowed",
+                $"Refusing to call {baseUri.GetLeftPart(UriPartial.Authority)}: it did not arrive with a validated token and is not a Bot Framework host.", null);
+        }
+
+        using var request = new HttpRequestMessage(method, new Uri(baseUri, route));
+        if (await tokens.GetTokenAsync(cancellationToken) is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: BotJson.Options);
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            if (response.Content.Headers.ContentLength is 0 || response.StatusCode == HttpStatusCode.NoContent)
+            {
+                return default!;
+            }
+
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            return text.Length == 0 ? default! : JsonSerializer.Deserialize<T>(text, BotJson.Options)!;
+        }
+
+        var error = await response.Content.ReadAsStringAsync(cancellationToken);
+        var (code, message) = ReadError(error);
+        throw new ConnectorException(response.StatusCode, code, $"{method} {route} answered {(int)response.StatusCode}: {message}", RetryAfter(response));
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        return header?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
+    }
+
+    /// <summary>
+    /// Reads the Connector's ErrorResponse <c>{error:{code,message}}</c> and Teams' other shape
+    /// <c>{errorCode, message:"{…subCode…}"}</c>, defensively: a body that is neither still yields a message.
+    /// </summary>
+    public static (string? Code, string Message) ReadError(string body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return (null, "no body");
+        }
+
+        try
+        {
+            var node = JsonNode.Parse(body);
+            if (node?["error"] is JsonObject error)
+            {
+                return ((error["code"] as JsonValue)?.ToString(), (error["message"] as JsonValue)?.ToString() ?? body);
+            }
+
+            var message = (node?["message"] as JsonValue)?.ToString() ?? body;
+            if (message.Contains("MessageWritesBlocked", StringComparison.Ordinal))
+            {
+                return ("MessageWritesBlocked", message);
+            }
+
+            return ((node?["errorCode"] as JsonValue)?.ToString() ?? (node?["code"] as JsonValue)?.ToString(), message);
+        }
+        catch (JsonException)
+        {
+            return (null, body.Length > 500 ? body[..500] : body);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Missions.Host.Cards;
+using Missions.Host.Conversations;
+using Missions.Host.Data;
+
+namespace Missions.Host.Outbox;
+
+/// <summary>
+/// What an outbox message shows, rendered once when it is written: the text, the card, the message it answers and,
+/// for an update, the message it replaces. Channel transports turn it into their own format.
+/// </summary>
+public sealed record OutboxPayload(string? Text, JsonObject? Card, string? ReplyToId = null, string? TargetMessageId = null)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    public static OutboxPayload Of(ChatView view, string? replyToId = null, string? targetMessageId = null)
+    {
+        var rendered = ViewCards.Render(view);
+        return new OutboxPayload(rendered.Text, rendered.Card?.ToJsonObject(), replyToId, targetMessageId);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static OutboxPayload FromJson(string json) => JsonSerializer.Deserialize<OutboxPayload>(json, Json)
+        ?? throw new JsonException("An empty outbox payload.");
+}
+
+public static class OutboxKinds
+{
+    /// <summary>A new message (or, when its view key was sent before, an update of that message).</summary>
+    public const string Post = "post";
+
+    /// <summary>Replaces the message named by the payload's target id, or the one sent for the same view key.</summary>
+    public const string Update = "update";
+}
+
+/// <summary>Wakes the dispatcher when a transaction that wrote outbox messages has committed.</summary>
+public sealed class OutboxSignal : IDisposable
+{
+    private readonly SemaphoreSlim signal = new(0, 1);
+
+    public void Pulse()
+    {
+        try
+        {
+            if (signal.CurrentCount == 0)
+            {
+                signal.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => signal.WaitAsync(timeout, cancellationToken);
+
+    public void Dispose() => signal.Dispose();
+}
+
+/// <summary>Writes outbound messages into the caller's transaction: they are sent if and only if it commits.</summary>
+public static class OutboxWriter
+{
+    public static OutboxMessage Enqueue(MissionsDbContext db, Guid conversationReferenceId, string kind, OutboxPayload payload, string? viewKey, DateTime now)
+    {
+        var message = new OutboxMessage
+        {
+            ConversationReferenceId = conversationReferenceId,
+            Kind = kind,
+            ViewKey = viewKey,
+            PayloadJson = payload.ToJson(),
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+        db.OutboxMessages.Add(message);
+        return message;
+    }
+
+    public static OutboxMessage Post(MissionsDbContext db, Guid conversationReferenceId, ChatView view, DateTime now, string? replyToId = null) =>
+        Enqueue(db, conversationReferenceId, OutboxKinds.Post, OutboxPayload.Of(view, replyToId), ViewKeyOf(view), now);
+
+    public static OutboxMessage Update(MissionsDbContext db, Guid conversationReferenceId, ViewUpdate update, DateTime now) =>
+        Enqueue(db, conversationReferenceId, OutboxKinds.Update, OutboxPayload.Of(update.View, targetMessageId: update.MessageId), ViewKeyOf(update.View), now);
+
+    /// <summary>The message a view lives in: one per proposal, so its decision replaces its card.</summary>
+    public static string? ViewKeyOf(ChatView view) => view switch
+    {
+        ProposalView proposal => $"proposal:{proposal.Id:N}",
+        _ => null,
+    };
+}
+
+/// <summary>Why a delivery failed, as far as the dispatcher is concerned.</summary>
+public enum DeliveryFailure
+{
+    /// <summary>May pass: try again later (after <see cref="OutboxDeliveryException.RetryAfter"/> when given).</summary>
+    Transient,
+
+    /// <summary>Will not pass: record it and move on to the next message.</summary>
+    Permanent,
+
+    /// <summary>The channel will take nothing more in this conversation (the bot was blocked or removed).</summary>
+    ConversationClosed,
+}
+
+public sealed class OutboxDeliveryException(DeliveryFailure failure, string message, TimeSpan? retryAfter = null, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public DeliveryFailure Failure { get; } = failure;
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>Sends outbox messages into one channel.</summary>
+public interface IOutboxTransport
+{
+    string Channel { get; }
+
+    /// <summary>
+    /// Posts the payload, or replaces <paramref name="existingMessageId"/> with it when given; returns the channel's
+    /// id of the message. Throws <see cref="OutboxDeliveryException"/> when it cannot.
+    /// </summary>
+    Task<string?> DeliverAsync(ConversationReference reference, OutboxPayload payload, string? existingMessageId, CancellationToken cancellationToken);
+}

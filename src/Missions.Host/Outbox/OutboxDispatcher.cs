@@ -1,0 +1,298 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Missions.Host.Conversations;
+using Missions.Host.Data;
+
+namespace Missions.Host.Outbox;
+
+public sealed class OutboxOptions
+{
+    /// <summary>How often the outbox is looked at when nothing signalled it.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a host owns a message it is delivering; another host may take it over after that.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a delivery under way may finish after the host starts stopping.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Conversations delivered to at the same time (messages within one are always one at a time, in order).</summary>
+    public int MaxConversations { get; set; } = 32;
+
+    /// <summary>Deliveries of one message before it is given up as failed.</summary>
+    public int MaxAttempts { get; set; } = 12;
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>
+/// Delivers the outbox: per conversation, in the order written, one message at a time, through the channel's
+/// transport. A message is claimed with a lease in the database (several hosts may share it, and a host that died
+/// mid-delivery loses its claim when the lease runs out); a message whose view was sent before updates that message
+/// instead of posting another; a failure that may pass is retried with backoff while the messages after it wait;
+/// a conversation the channel closed to us is marked closed and its queue abandoned, not retried.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    IServiceScopeFactory scopes,
+    IEnumerable<IOutboxTransport> transports,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private readonly string owner = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", MissionsDbContext.NameLength);
+    private readonly Dictionary<string, IOutboxTransport> byChannel = transports.ToDictionary(t => t.Channel, StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, Task> draining = new();
+    private readonly OutboxOptions settings = options.Value;
+    private readonly CancellationTokenSource grace = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // A delivery under way when the host stops gets a moment to finish, so it is not sent twice.
+        await using var stopping = stoppingToken.Register(() => grace.CancelAfter(settings.ShutdownGrace));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await StartDueConversationsAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogLoopFailed(logger, e);
+            }
+
+            try
+            {
+                await signal.WaitAsync(settings.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        await Task.WhenAll(draining.Values);
+    }
+
+    private async Task StartDueConversationsAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var due = await db.OutboxMessages.AsNoTracking()
+            .Where(o => o.Status == OutboxStatus.Pending && o.NextAttemptAt <= now && (o.LeaseExpiresAt == null || o.LeaseExpiresAt < now))
+            .OrderBy(o => o.Id).Select(o => o.ConversationReferenceId).Take(1000).ToListAsync(cancellationToken);
+        foreach (var conversation in due.Distinct())
+        {
+            if (draining.Count >= settings.MaxConversations)
+            {
+                break;
+            }
+
+            if (draining.TryAdd(conversation, Task.CompletedTask))
+            {
+                draining[conversation] = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await DrainAsync(conversation, cancellationToken);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        LogDrainFailed(logger, e, conversation);
+                    }
+                    finally
+                    {
+                        draining.TryRemove(conversation, out _);
+                        signal.Pulse();
+                    }
+                }, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Delivers one conversation's messages in order until it is empty or its head must wait.</summary>
+    private async Task DrainAsync(Guid conversationId, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
+            var now = clock.GetUtcNow().UtcDateTime;
+            var head = await db.OutboxMessages.AsNoTracking()
+                .Where(o => o.ConversationReferenceId == conversationId && o.Status == OutboxStatus.Pending)
+                .OrderBy(o => o.Id).FirstOrDefaultAsync(cancellationToken);
+            if (head is null || head.NextAttemptAt > now || (head.LeaseExpiresAt is { } held && held >= now && head.LeaseOwner != owner))
+            {
+                return; // empty, waiting for a retry, or another host is on it
+            }
+
+            if (!await ClaimAsync(db, head, now, cancellationToken))
+            {
+                return;
+            }
+
+            var reference = await db.ConversationReferences.AsNoTracking().SingleAsync(c => c.Id == conversationId, cancellationToken);
+            if (reference.ClosedAt is not null)
+            {
+                await AbandonQueueAsync(db, conversationId, "The conversation is closed to the bot.", cancellationToken);
+                return;
+            }
+
+            if (!byChannel.TryGetValue(reference.Channel, out var transport))
+            {
+                await FinishAsync(db, head, OutboxStatus.Failed, null, $"No transport for the channel '{reference.Channel}'.", cancellationToken);
+                continue;
+            }
+
+            var payload = OutboxPayload.FromJson(head.PayloadJson);
+            var existing = payload.TargetMessageId;
+            if (existing is null && head.ViewKey is not null)
+            {
+                existing = await db.OutboxMessages.AsNoTracking()
+                    .Where(o => o.ViewKey == head.ViewKey && o.Status == OutboxStatus.Sent && o.SentMessageId != null && o.ConversationReferenceId == conversationId)
+                    .OrderByDescending(o => o.Id).Select(o => o.SentMessageId).FirstOrDefaultAsync(cancellationToken);
+            }
+
+            if (existing is null && head.Kind == OutboxKinds.Update)
+            {
+                // Nothing to replace (the original was never delivered): show the view as a new message.
+                payload = payload with { TargetMessageId = null };
+            }
+
+            try
+            {
+                var sentId = await transport.DeliverAsync(reference, payload, existing, grace.Token);
+                await FinishAsync(db, head, OutboxStatus.Sent, sentId ?? existing, null, CancellationToken.None);
+            }
+            catch (OperationCanceledException) when (grace.IsCancellationRequested)
+            {
+                // Stopping: give the message back at once instead of holding it until the lease runs out.
+                await ReleaseAsync(db, head, CancellationToken.None);
+                return;
+            }
+            catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.ConversationClosed)
+            {
+                LogConversationClosed(logger, reference.Channel, reference.ConversationId, e.Message);
+                await using (var write = await db.BeginWriteAsync(cancellationToken))
+                {
+                    var at = clock.GetUtcNow().UtcDateTime;
+                    await db.ConversationReferences.Where(c => c.Id == conversationId)
+                        .ExecuteUpdateAsync(s => s.SetProperty(c => c.ClosedAt, at).SetProperty(c => c.UpdatedAt, at).SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
+                    await write.CommitAsync(cancellationToken);
+                }
+
+                await AbandonQueueAsync(db, conversationId, Trim(e.Message), cancellationToken);
+                return;
+            }
+            catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.Transient && head.Attempts + 1 < settings.MaxAttempts)
+            {
+                var wait = e.RetryAfter ?? Backoff(head.Attempts + 1);
+                LogRetrying(logger, head.Id, head.Attempts + 1, wait, e.Message);
+                await RescheduleAsync(db, head, clock.GetUtcNow().UtcDateTime + wait, Trim(e.Message), cancellationToken);
+                return; // the messages after it wait, so the conversation keeps its order
+            }
+            catch (Exception e) when (e is OutboxDeliveryException or InvalidOperationException or System.Text.Json.JsonException)
+            {
+                LogGaveUp(logger, e, head.Id, reference.ConversationId);
+                await FinishAsync(db, head, OutboxStatus.Failed, null, Trim(e.Message), cancellationToken);
+            }
+        }
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var seconds = Math.Min(settings.MaxBackoff.TotalSeconds, Math.Pow(2, attempt));
+        return TimeSpan.FromSeconds(seconds * (0.75 + Random.Shared.NextDouble() / 2));
+    }
+
+    private async Task<bool> ClaimAsync(MissionsDbContext db, OutboxMessage head, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var write = await db.BeginWriteAsync(cancellationToken);
+        var until = now + settings.Lease;
+        var claimed = await db.OutboxMessages
+            .Where(o => o.Id == head.Id && o.Version == head.Version && o.Status == OutboxStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, owner).SetProperty(o => o.LeaseExpiresAt, until).SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
+        await write.CommitAsync(cancellationToken);
+        return claimed == 1;
+    }
+
+    private async Task FinishAsync(MissionsDbContext db, OutboxMessage head, OutboxStatus status, string? sentId, string? error, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var write = await db.BeginWriteAsync(cancellationToken);
+        await db.OutboxMessages.Where(o => o.Id == head.Id && o.LeaseOwner == owner)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Status, status)
+                .SetProperty(o => o.Attempts, o => o.Attempts + 1)
+                .SetProperty(o => o.SentMessageId, sentId)
+                .SetProperty(o => o.SentAt, status == OutboxStatus.Sent ? now : null)
+                .SetProperty(o => o.LastError, error)
+                .SetProperty(o => o.LeaseOwner, (string?)null)
+                .SetProperty(o => o.LeaseExpiresAt, (DateTime?)null)
+                .SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
+        await write.CommitAsync(cancellationToken);
+    }
+
+    private async Task ReleaseAsync(MissionsDbContext db, OutboxMessage head, CancellationToken cancellationToken)
+    {
+        await using var write = await db.BeginWriteAsync(cancellationToken);
+        await db.OutboxMessages.Where(o => o.Id == head.Id && o.LeaseOwner == owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseExpiresAt, (DateTime?)null)
+                .SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
+        await write.CommitAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        grace.Dispose();
+        base.Dispose();
+    }
+
+    private async Task RescheduleAsync(MissionsDbContext db, OutboxMessage head, DateTime next, string error, CancellationToken cancellationToken)
+    {
+        await using var write = await db.BeginWriteAsync(cancellationToken);
+        await db.OutboxMessages.Where(o => o.Id == head.Id && o.LeaseOwner == owner)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Attempts, o => o.Attempts + 1)
+                .SetProperty(o => o.NextAttemptAt, next)
+                .SetProperty(o => o.LastError, error)
+                .SetProperty(o => o.LeaseOwner, (string?)null)
+                .SetProperty(o => o.LeaseExpiresAt, (DateTime?)null)
+                .SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
+        await write.CommitAsync(cancellationToken);
+    }
+
+    private static async Task AbandonQueueAsync(MissionsDbContext db, Guid conversationId, string why, CancellationToken cancellationToken)
+    {
+        await using var write = await db.BeginWriteAsync(cancellationToken);
+        await db.OutboxMessages.Where(o => o.ConversationReferenceId == conversationId && o.Status == OutboxStatus.Pending)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Status, OutboxStatus.Abandoned)
+                .SetProperty(o => o.LastError, why)
+                .SetProperty(o => o.LeaseOwner, (string?)null)
+                .SetProperty(o => o.LeaseExpiresAt, (DateTime?)null)
+                .SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
+        await write.CommitAsync(cancellationToken);
+    }
+
+    private static string Truncate(string text, int length) => text.Length > length ? text[^length..] : text;
+
+    private static string Trim(string message) => message.Length > 2000 ? message[..2000] : message;
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "The outbox loop failed; trying again")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Error, Message = "Delivering to conversation {ConversationReferenceId} failed")]
+    private static partial void LogDrainFailed(ILogger logger, Exception exception, Guid conversationReferenceId);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "{Channel} conversation {ConversationId} is closed to the bot; its queue is abandoned: {Reason}")]
+    private static partial void LogConversationClosed(ILogger logger, string channel, string conversationId, string reason);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Outbox message {Id} attempt {Attempt} failed; retrying in {Wait}: {Reason}")]
+    private static partial void LogRetrying(ILogger logger, long id, int attempt, TimeSpan wait, string reason);
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Error, Message = "Gave up on outbox message {Id} to {ConversationId}")]
+    private static partial void LogGaveUp(ILogger logger, Exception exception, long id, string conversationId);
+}

@@ -1,0 +1,431 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Missions.BotFramework;
+using Missions.Host.Cards;
+using Missions.Host.Conversations;
+using Missions.Host.Data;
+using Missions.Host.Outbox;
+using Missions.Host.Web;
+
+namespace Missions.Host.Teams;
+
+/// <summary>
+/// Microsoft Teams over the Bot Framework protocol. A request is authenticated before anything is read from it
+/// beyond its routing fields; each inbound activity is recorded by id so a redelivery is never handled twice; the
+/// turn's state change and its replies (outbox messages) commit together, and the replies reach Teams through the
+/// Connector after the HTTP answer. A card action is answered in the HTTP response with the updated card, and the
+/// shared message is updated too, so every member sees the decision.
+/// </summary>
+public sealed partial class TeamsTurns(
+    MissionsDbContext db,
+    MissionBot bot,
+    OutboxSignal outbox,
+    IOptions<TeamsOptions> options,
+    TimeProvider clock,
+    ILogger<TeamsTurns> logger)
+{
+    public const string Channel = "msteams";
+    public const string CreateMissionCommand = "createMission";
+
+    /// <summary>The result of a turn: the HTTP status and, for an invoke, the body.</summary>
+    public sealed record Outcome(int Status, JsonObject? Body = null);
+
+    public async Task<Outcome> HandleAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings.AllowedTenants.Count > 0 && (activity.TenantId is null || !settings.AllowedTenants.Contains(activity.TenantId, StringComparer.OrdinalIgnoreCase)))
+        {
+            LogTenantRefused(logger, activity.TenantId);
+            return new Outcome(403);
+        }
+
+        if (activity.Conversation?.Id is not { Length: > 0 } || activity.ServiceUrl is null)
+        {
+            // Nothing to answer into; acknowledge so Teams does not retry it.
+            return new Outcome(200);
+        }
+
+        return activity.Type switch
+        {
+            ActivityTypes.Message => await MessageAsync(activity, cancellationToken),
+            ActivityTypes.Invoke when activity.Name == "adaptiveCard/action" => await CardActionAsync(activity, cancellationToken),
+            ActivityTypes.Invoke when activity.Name == "composeExtension/fetchTask" => FetchTask(activity),
+            ActivityTypes.Invoke when activity.Name == "composeExtension/submitAction" => await SubmitActionAsync(activity, cancellationToken),
+            ActivityTypes.Invoke => new Outcome(200, InvokeResponse.Error(501, "NotImplemented", $"The invoke '{activity.Name}' is not handled by this bot.").Body),
+            ActivityTypes.ConversationUpdate or ActivityTypes.InstallationUpdate => await MembershipAsync(activity, cancellationToken),
+            _ => new Outcome(200),
+        };
+    }
+
+    // ---- messages and card actions ------------------------------------------------------------------------------
+
+    private async Task<Outcome> MessageAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        var value = activity.Value as JsonObject;
+        var text = Mentions.RemoveRecipientMention(activity);
+        CardActionInput? action = null;
+        if (value is not null && text.Length == 0 || value is not null && value.ContainsKey("proposalId"))
+        {
+            // Action.Submit (the card's fallback for old clients): the data and inputs arrive as the value.
+            var data = (JsonObject)value.DeepClone();
+            action = new CardActionInput((data["verb"] as JsonValue)?.ToString(), data);
+        }
+
+        // Answered 200 with no body; the replies follow through the Connector.
+        await TurnAsync(activity, action is null ? text : null, action, replyInThread: true, cancellationToken);
+        return new Outcome(200);
+    }
+
+    private async Task<Outcome> CardActionAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        var action = activity.Value?["action"] as JsonObject;
+        var data = action?["data"] as JsonObject ?? [];
+        var input = new CardActionInput((action?["verb"] as JsonValue)?.ToString(), (JsonObject)data.DeepClone());
+        return await TurnAsync(activity, null, input, replyInThread: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// One turn in one transaction: the inbound event, the conversation reference, the state change and the outbox
+    /// messages. A card action's answer (the updated card) is stored with the event, so a redelivery gets it again.
+    /// </summary>
+    private async Task<Outcome> TurnAsync(Activity activity, string? text, CardActionInput? action, bool replyInThread, CancellationToken cancellationToken)
+    {
+        var eventKey = EventKey(activity);
+        if (eventKey is not null && await ReplayAsync(eventKey, cancellationToken) is { } replay)
+        {
+            return replay;
+        }
+
+        var reference = await UpsertReferenceAsync(activity, cancellationToken);
+        var from = new ChatUser(activity.From?.Id ?? "unknown", Name(activity.From), activity.From?.AadObjectId);
+        var timeZone = TimeZoneOf(activity);
+        var turn = new ChatTurn(Channel, reference.Id, from, text, action, action is null ? null : activity.ReplyToId, timeZone);
+        var isInvoke = activity.Type == ActivityTypes.Invoke;
+        var replyTo = replyInThread ? activity.Id : null;
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var prepared = await bot.PrepareAsync(turn, cancellationToken);
+                await using var scope = await db.BeginWriteAsync(cancellationToken);
+                var reply = await bot.HandleAsync(turn, prepared, cancellationToken);
+                var now = clock.GetUtcNow().UtcDateTime;
+                var outcome = isInvoke ? InvokeOutcome(reply) : new Outcome(200);
+                Record(eventKey, InboundEventStatus.Completed, outcome, now);
+                Enqueue(reference.Id, reply, replyTo, now);
+                await db.SaveChangesAsync(cancellationToken);
+                await scope.CommitAsync(cancellationToken);
+                outbox.Pulse();
+                return outcome;
+            }
+            catch (DbUpdateException) when (eventKey is not null && attempt == 1)
+            {
+                // The same delivery racing this one, and winning: answer as it did.
+                db.ChangeTracker.Clear();
+                if (await ReplayAsync(eventKey, cancellationToken) is { } raced)
+                {
+                    return raced;
+                }
+            }
+            catch (ProblemException problem) when (problem.Status == 409 && attempt == 1)
+            {
+                // A concurrent click changed the proposal first: look again, and answer with what it is now.
+                db.ChangeTracker.Clear();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                db.ChangeTracker.Clear();
+                if (e is not ProblemException)
+                {
+                    LogTurnFailed(logger, e, activity.Conversation?.Id);
+                }
+
+                var notice = new NoticeView(e is ProblemException p ? p.Message : "Sorry, something went wrong while handling that. Please try again.", NoticeTone.Warning);
+                await using var scope = await db.BeginWriteAsync(cancellationToken);
+                var now = clock.GetUtcNow().UtcDateTime;
+                var outcome = isInvoke
+                    ? new Outcome(200, InvokeResponse.Message(notice.Text).Body)
+                    : new Outcome(200);
+                Record(eventKey, InboundEventStatus.Failed, outcome, now);
+                if (!isInvoke)
+                {
+                    OutboxWriter.Post(db, reference.Id, notice, now, replyTo);
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+                await scope.CommitAsync(cancellationToken);
+                outbox.Pulse();
+                return outcome;
+            }
+        }
+    }
+
+    private static Outcome InvokeOutcome(BotReply reply)
+    {
+        if (reply.ActionResult is not null && ViewCards.Render(reply.ActionResult).Card is { } card)
+        {
+            return new Outcome(200, InvokeResponse.Card(card.ToJsonObject()).Body);
+        }
+
+        var text = reply.Posts.OfType<NoticeView>().FirstOrDefault()?.Text ?? "Done.";
+        return new Outcome(200, InvokeResponse.Message(text).Body);
+    }
+
+    private void Enqueue(Guid referenceId, BotReply reply, string? replyTo, DateTime now)
+    {
+        foreach (var view in reply.Posts)
+        {
+            OutboxWriter.Post(db, referenceId, view, now, replyTo);
+        }
+
+        foreach (var update in reply.Updates)
+        {
+            OutboxWriter.Update(db, referenceId, update, now);
+        }
+    }
+
+    // ---- the message action: "Create mission" on any message ------------------------------------------------------
+
+    /// <summary>The dialog for "Create mission": the chosen message as an editable request.</summary>
+    private static Outcome FetchTask(Activity activity)
+    {
+        var request = MessagePayloadText(activity.Value);
+        var card = new JsonObject
+        {
+            ["type"] = "AdaptiveCard",
+            ["version"] = "1.5",
+            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+            ["body"] = new JsonArray(
+                new JsonObject { ["type"] = "TextBlock", ["text"] = "Turn this message into a mission proposal", ["weight"] = "bolder", ["wrap"] = true },
+                new JsonObject { ["type"] = "Input.Text", ["id"] = "request", ["label"] = "Request", ["isMultiline"] = true, ["value"] = request, ["isRequired"] = true, ["errorMessage"] = "Say what is needed.", ["maxLength"] = MissionBot.MaxRequestLength }),
+            ["actions"] = new JsonArray(new JsonObject { ["type"] = "Action.Submit", ["title"] = "Draft proposal" }),
+        };
+        return new Outcome(200, new JsonObject
+        {
+            ["task"] = new JsonObject
+            {
+                ["type"] = "continue",
+                ["value"] = new JsonObject
+                {
+                    ["title"] = "Create mission",
+                    ["height"] = "medium",
+                    ["width"] = "medium",
+                    ["card"] = new JsonObject { ["contentType"] = Attachment.AdaptiveCardContentType, ["content"] = card },
+                },
+            },
+        });
+    }
+
+    /// <summary>The dialog's submit (or a message action with no dialog): the request becomes a proposal in the conversation.</summary>
+    private async Task<Outcome> SubmitActionAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        var value = activity.Value as JsonObject;
+        if ((value?["commandId"] as JsonValue)?.ToString() is { } command && command != CreateMissionCommand)
+        {
+            return new Outcome(200, new JsonObject());
+        }
+
+        var request = (value?["data"]?["request"] as JsonValue)?.ToString() ?? MessagePayloadText(value);
+        if (string.IsNullOrWhiteSpace(request))
+        {
+            return new Outcome(200, new JsonObject
+            {
+                ["composeExtension"] = new JsonObject { ["type"] = "message", ["text"] = "That message has no text to turn into a mission." },
+            });
+        }
+
+        // The proposal is posted into the conversation (as a new message, not a reply to the invoke).
+        await TurnAsync(activity, request.Trim(), null, replyInThread: false, cancellationToken);
+        return new Outcome(200, new JsonObject());
+    }
+
+    private static string MessagePayloadText(JsonNode? value)
+    {
+        var body = value?["messagePayload"]?["body"];
+        var content = (body?["content"] as JsonValue)?.ToString() ?? "";
+        var isHtml = string.Equals((body?["contentType"] as JsonValue)?.ToString(), "html", StringComparison.OrdinalIgnoreCase);
+        return (isHtml ? System.Net.WebUtility.HtmlDecode(HtmlTag().Replace(content, " ")) : content).Trim();
+    }
+
+    // ---- membership: installed, added, removed ---------------------------------------------------------------------
+
+    private async Task<Outcome> MembershipAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        var eventKey = EventKey(activity);
+        if (eventKey is not null && await ReplayAsync(eventKey, cancellationToken) is { } replay)
+        {
+            return replay;
+        }
+
+        var botId = activity.Recipient?.Id;
+        var removed = activity.Type == ActivityTypes.InstallationUpdate
+            ? activity.Action is "remove" or "remove-upgrade"
+            : activity.MembersRemoved?.Any(m => m.Id == botId) == true;
+        var added = activity.Type == ActivityTypes.InstallationUpdate
+            ? activity.Action is "add" or "add-upgrade"
+            : activity.MembersAdded?.Any(m => m.Id == botId) == true;
+
+        var existing = await db.ConversationReferences.AsNoTracking()
+            .SingleOrDefaultAsync(c => c.Channel == Channel && c.ConversationId == activity.Conversation!.Id!, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            await using var scope = await db.BeginWriteAsync(cancellationToken);
+            Record(eventKey, InboundEventStatus.Completed, new Outcome(200), now);
+            if (removed)
+            {
+                if (existing is not null)
+                {
+                    // Uninstalled: posting here would fail with 403, so stop, and drop what was waiting.
+                    await db.ConversationReferences.Where(c => c.Id == existing.Id).ExecuteUpdateAsync(s => s
+                        .SetProperty(c => c.ClosedAt, now).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
+                    await db.OutboxMessages.Where(o => o.ConversationReferenceId == existing.Id && o.Status == OutboxStatus.Pending)
+                        .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OutboxStatus.Abandoned).SetProperty(o => o.LastError, "The bot was removed from the conversation."), cancellationToken);
+                }
+            }
+            else
+            {
+                var reference = await ConversationStore.UpsertAsync(db, InfoOf(activity), now, cancellationToken);
+                // A welcome the first time the bot arrives (and again after it was removed), not on every event.
+                if (added && (existing is null || existing.ClosedAt is not null))
+                {
+                    reference.ClosedAt = null;
+                    OutboxWriter.Post(db, reference.Id, new NoticeView(Welcome), now);
+                }
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await scope.CommitAsync(cancellationToken);
+            outbox.Pulse();
+        }
+        catch (DbUpdateException) when (eventKey is not null)
+        {
+            db.ChangeTracker.Clear(); // a redelivery raced this one; it handled the event
+        }
+
+        return new Outcome(200);
+    }
+
+    public const string Welcome =
+        "Hi! I'm Missions. Mention me with a request, for example “@Missions pull together a competitor pricing summary by " +
+        "Friday”, and I'll draft a mission proposal for you to approve. Say **help** for commands, or use **Create mission** " +
+        "on any message.";
+
+    // ---- references and events ------------------------------------------------------------------------------------
+
+    private async Task<ConversationReference> UpsertReferenceAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        var info = InfoOf(activity);
+        var existing = await db.ConversationReferences.AsNoTracking()
+            .SingleOrDefaultAsync(c => c.Channel == Channel && c.ConversationId == info.ConversationId, cancellationToken);
+        if (existing is not null && existing.ServiceUrl == info.ServiceUrl && existing.BotId == info.BotId
+            && (info.TimeZone is null || existing.TimeZone == info.TimeZone) && existing.ClosedAt is null)
+        {
+            return existing;
+        }
+
+        await using var scope = await db.BeginWriteAsync(cancellationToken);
+        var reference = await ConversationStore.UpsertAsync(db, info, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        if (reference.ClosedAt is not null)
+        {
+            reference.ClosedAt = null; // someone wrote to the bot here, so it is open to us again
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await scope.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return reference;
+    }
+
+    private static ConversationInfo InfoOf(Activity activity)
+    {
+        var channelData = activity.ChannelData;
+        var reference = new JsonObject
+        {
+            ["bot"] = Account(activity.Recipient),
+            ["user"] = Account(activity.From),
+            ["locale"] = activity.Locale,
+            ["teamId"] = (channelData?["team"]?["id"] as JsonValue)?.ToString(),
+            ["channelId"] = (channelData?["channel"]?["id"] as JsonValue)?.ToString(),
+        };
+        var conversationId = activity.Conversation!.Id!;
+        var thread = conversationId.IndexOf(";messageid=", StringComparison.OrdinalIgnoreCase) is var at and >= 0 ? conversationId[(at + 11)..] : null;
+        return new ConversationInfo(
+            Channel, conversationId, thread, activity.ServiceUrl, activity.TenantId, activity.Recipient?.Id,
+            activity.Conversation.ConversationType, reference.ToJsonString(), TimeZoneOf(activity));
+
+        static JsonObject? Account(ChannelAccount? account) => account is null ? null : new JsonObject
+        {
+            ["id"] = account.Id,
+            ["name"] = account.Name,
+            ["aadObjectId"] = account.AadObjectId,
+        };
+    }
+
+    private void Record(string? eventKey, InboundEventStatus status, Outcome outcome, DateTime now)
+    {
+        if (eventKey is null)
+        {
+            return;
+        }
+
+        db.InboundEvents.Add(new InboundEvent
+        {
+            Channel = Channel,
+            EventId = eventKey,
+            Status = status,
+            ReceivedAt = now,
+            CompletedAt = now,
+            ResponseJson = new JsonObject { ["status"] = outcome.Status, ["body"] = outcome.Body?.DeepClone() }.ToJsonString(),
+        });
+    }
+
+    private async Task<Outcome?> ReplayAsync(string eventKey, CancellationToken cancellationToken)
+    {
+        var seen = await db.InboundEvents.AsNoTracking().Where(e => e.Channel == Channel && e.EventId == eventKey)
+            .Select(e => e.ResponseJson).SingleOrDefaultAsync(cancellationToken);
+        if (seen is null)
+        {
+            return null;
+        }
+
+        var node = JsonNode.Parse(seen);
+        return new Outcome((int?)node?["status"] ?? 200, node?["body"] as JsonObject is { } body ? (JsonObject)body.DeepClone() : null);
+    }
+
+    /// <summary>Activity ids are unique within a conversation; long keys are hashed to fit.</summary>
+    private static string? EventKey(Activity activity)
+    {
+        if (activity.Id is not { Length: > 0 } id)
+        {
+            return null;
+        }
+
+        var key = activity.Conversation!.Id + "|" + id;
+        return key.Length <= MissionsDbContext.IdLength ? key : "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    }
+
+    private static string? TimeZoneOf(Activity activity)
+    {
+        var zone = activity.LocalTimezone ?? activity.Entities?
+            .Where(e => (e["type"] as JsonValue)?.ToString() == "clientInfo")
+            .Select(e => (e["timezone"] as JsonValue)?.ToString()).FirstOrDefault(z => z is not null);
+        return zone is { Length: > 0 and <= 64 } && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _) ? zone : null;
+    }
+
+    private static string Name(ChannelAccount? account) =>
+        account?.Name is { Length: > 0 and <= 100 } name ? name : "Teams user";
+
+    [System.Text.RegularExpressions.GeneratedRegex("<[^>]+>")]
+    private static partial System.Text.RegularExpressions.Regex HtmlTag();
+
+    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "Ignored a Teams request from tenant {TenantId}, which is not on the allow-list")]
+    private static partial void LogTenantRefused(ILogger logger, string? tenantId);
+
+    [LoggerMessage(EventId = 411, Level = LogLevel.Error, Message = "A Teams turn failed in conversation {ConversationId}")]
+    private static partial void LogTurnFailed(ILogger logger, Exception exception, string? conversationId);
+}
