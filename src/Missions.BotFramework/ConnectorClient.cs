@@ -51,6 +51,9 @@ public sealed class ConnectorClient(HttpClient http, IConnectorTokenProvider tok
     public async Task<IReadOnlyList<ChannelAccount>> GetMembersAsync(string serviceUrl, string conversationId, CancellationToken cancellationToken) =>
         await SendAsync<List<ChannelAccount>>(HttpMethod.Get, serviceUrl, $"v3/conversations/{Escape(conversationId)}/members", null, cancellationToken) ?? [];
 
+    /// <summary>Gets (or renews) the outbound token ahead of a send; the provider caches it.</summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken) => tokens.GetTokenAsync(cancellationToken);
+
     /// <summary>The base URL with its path kept and a trailing slash, so relative routes resolve under it.</summary>
     public static Uri BaseOf(string serviceUrl)
     {

@@ -12,6 +12,12 @@ public sealed record RateWindow(int Count, TimeSpan Window);
 /// </summary>
 public sealed class ConversationRateLimiter(IReadOnlyList<RateWindow> windows, TimeProvider clock)
 {
+    /// <summary>
+    /// Added to every window: the Connector counts arrivals, and a request can arrive a little later or earlier than
+    /// it was counted here.
+    /// </summary>
+    public TimeSpan Margin { get; init; } = TimeSpan.FromMilliseconds(50);
+
     public static readonly IReadOnlyList<RateWindow> TeamsSendLimits =
     [
         new(7, TimeSpan.FromSeconds(1)),
@@ -45,7 +51,7 @@ public sealed class ConversationRateLimiter(IReadOnlyList<RateWindow> windows, T
         lock (queue)
         {
             var now = clock.GetUtcNow();
-            while (queue.Count > 0 && now - queue.Peek() >= longest)
+            while (queue.Count > 0 && now - queue.Peek() >= longest + Margin)
             {
                 queue.Dequeue();
             }
@@ -60,7 +66,7 @@ public sealed class ConversationRateLimiter(IReadOnlyList<RateWindow> windows, T
                     if (times.Length >= window.Count)
                     {
                         var oldestInWindow = times[^window.Count];
-                        var until = oldestInWindow + window.Window - now;
+                        var until = oldestInWindow + window.Window + Margin - now;
                         if (until > wait)
                         {
                             wait = until;
@@ -107,6 +113,8 @@ public sealed class ThrottledConnector(ConnectorClient client, ConversationRateL
         var key = ThreadKey(conversationId);
         for (var attempt = 1; ; attempt++)
         {
+            // The token first (the first one takes a round trip to Entra), so the send follows its slot at once.
+            await client.WarmUpAsync(cancellationToken);
             await limiter.WaitAsync(key, cancellationToken);
             try
             {
