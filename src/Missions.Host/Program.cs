@@ -8,6 +8,11 @@ using Missions.Host.Web;
 using Missions.Host.WebChat;
 using Missions.Host.Workspace;
 
+if (args is ["teams-package", ..])
+{
+    return TeamsAppPackage.Run(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddMissionsData();
@@ -28,8 +33,10 @@ await app.Services.SeedWorkspaceAsync();
 app.MapMissionsApi();
 app.MapWebChat();
 app.MapTeams();
+app.MapBoardPage();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, public so integration tests can host it through WebApplicationFactory.</summary>
 public partial class Program;
