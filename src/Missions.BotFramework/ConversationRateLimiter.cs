@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Missions.BotFramework;
 
@@ -26,32 +27,47 @@ public sealed class ConversationRateLimiter(IReadOnlyList<RateWindow> windows, T
         new(1800, TimeSpan.FromHours(1)),
     ];
 
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> sent = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Queue<StrongBox<DateTimeOffset>>> sent = new(StringComparer.Ordinal);
     private readonly TimeSpan longest = windows.Count == 0 ? TimeSpan.Zero : windows.Max(w => w.Window);
 
-    /// <summary>Waits for room in every window, then counts one send.</summary>
-    public async Task WaitAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for room in every window, then counts one send. Call <see cref="Complete"/> when the send has finished: the send is then counted from its end, so however long the
+    /// request took on the way, the Connector never sees two sends closer than the limits allow.
+    /// </summary>
+    public async Task<StrongBox<DateTimeOffset>> WaitAsync(string key, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var wait = TryTake(key);
-            if (wait <= TimeSpan.Zero)
+            var (wait, slot) = TryTake(key);
+            if (slot is not null)
             {
-                return;
+                return slot;
             }
 
             await Task.Delay(wait, clock, cancellationToken);
         }
     }
 
-    /// <summary>Zero when a send was counted now; otherwise how long until there may be room.</summary>
-    public TimeSpan TryTake(string key)
+    /// <summary>Moves a counted send to the moment it finished.</summary>
+    public void Complete(string key, StrongBox<DateTimeOffset> slot)
     {
-        var queue = sent.GetOrAdd(key, _ => new Queue<DateTimeOffset>());
+        if (sent.TryGetValue(key, out var queue))
+        {
+            lock (queue)
+            {
+                slot.Value = clock.GetUtcNow();
+            }
+        }
+    }
+
+    /// <summary>A slot when a send was counted now; otherwise how long until there may be room.</summary>
+    public (TimeSpan Wait, StrongBox<DateTimeOffset>? Slot) TryTake(string key)
+    {
+        var queue = sent.GetOrAdd(key, _ => new Queue<StrongBox<DateTimeOffset>>());
         lock (queue)
         {
             var now = clock.GetUtcNow();
-            while (queue.Count > 0 && now - queue.Peek() >= longest + Margin)
+            while (queue.Count > 0 && now - queue.Peek().Value >= longest + Margin)
             {
                 queue.Dequeue();
             }
@@ -59,7 +75,7 @@ public sealed class ConversationRateLimiter(IReadOnlyList<RateWindow> windows, T
             var wait = TimeSpan.Zero;
             if (queue.Count > 0)
             {
-                var times = queue.ToArray();
+                var times = queue.Select(b => b.Value).Order().ToArray();
                 foreach (var window in windows)
                 {
                     // The window is full when the send `Count` places back is still inside it.
@@ -77,12 +93,13 @@ public sealed class ConversationRateLimiter(IReadOnlyList<RateWindow> windows, T
 
             if (wait <= TimeSpan.Zero)
             {
-                queue.Enqueue(now);
-                return TimeSpan.Zero;
+                var slot = new StrongBox<DateTimeOffset>(now);
+                queue.Enqueue(slot);
+                return (TimeSpan.Zero, slot);
             }
 
             // A millisecond more, so the next look finds the window moved on.
-            return wait + TimeSpan.FromMilliseconds(1);
+            return (wait + TimeSpan.FromMilliseconds(1), null);
         }
     }
 }
@@ -115,10 +132,17 @@ public sealed class ThrottledConnector(ConnectorClient client, ConversationRateL
         {
             // The token first (the first one takes a round trip to Entra), so the send follows its slot at once.
             await client.WarmUpAsync(cancellationToken);
-            await limiter.WaitAsync(key, cancellationToken);
+            var slot = await limiter.WaitAsync(key, cancellationToken);
             try
             {
-                return await call(client, cancellationToken);
+                try
+                {
+                    return await call(client, cancellationToken);
+                }
+                finally
+                {
+                    limiter.Complete(key, slot);
+                }
             }
             catch (ConnectorException e) when (e.Transient && attempt < MaxAttempts)
             {

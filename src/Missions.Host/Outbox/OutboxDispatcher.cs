@@ -128,22 +128,43 @@ public sealed partial class OutboxDispatcher(
                 return; // empty, waiting for a retry, or another host is on it
             }
 
-            if (!await ClaimAsync(db, head, now, cancellationToken))
+            if (!await ClaimAsync(db, head, now, CancellationToken.None))
             {
                 return;
             }
 
+            // Claimed: from here the steps run to the end (a stopping host gets a moment, then gives the message back).
+            try
+            {
+                if (!await DeliverHeadAsync(db, head, conversationId, grace.Token))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (grace.IsCancellationRequested)
+            {
+                // Stopping: give the message back at once instead of holding it until the lease runs out.
+                await ReleaseAsync(db, head, CancellationToken.None);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Delivers the claimed head; false when the conversation must stop draining for now.</summary>
+    private async Task<bool> DeliverHeadAsync(MissionsDbContext db, OutboxMessage head, Guid conversationId, CancellationToken cancellationToken)
+    {
+        {
             var reference = await db.ConversationReferences.AsNoTracking().SingleAsync(c => c.Id == conversationId, cancellationToken);
             if (reference.ClosedAt is not null)
             {
                 await AbandonQueueAsync(db, conversationId, "The conversation is closed to the bot.", cancellationToken);
-                return;
+                return false;
             }
 
             if (!byChannel.TryGetValue(reference.Channel, out var transport))
             {
                 await FinishAsync(db, head, OutboxStatus.Failed, null, $"No transport for the channel '{reference.Channel}'.", cancellationToken);
-                continue;
+                return true;
             }
 
             var payload = OutboxPayload.FromJson(head.PayloadJson);
@@ -163,14 +184,8 @@ public sealed partial class OutboxDispatcher(
 
             try
             {
-                var sentId = await transport.DeliverAsync(reference, payload, existing, grace.Token);
+                var sentId = await transport.DeliverAsync(reference, payload, existing, cancellationToken);
                 await FinishAsync(db, head, OutboxStatus.Sent, sentId ?? existing, null, CancellationToken.None);
-            }
-            catch (OperationCanceledException) when (grace.IsCancellationRequested)
-            {
-                // Stopping: give the message back at once instead of holding it until the lease runs out.
-                await ReleaseAsync(db, head, CancellationToken.None);
-                return;
             }
             catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.ConversationClosed)
             {
@@ -184,20 +199,22 @@ public sealed partial class OutboxDispatcher(
                 }
 
                 await AbandonQueueAsync(db, conversationId, Trim(e.Message), cancellationToken);
-                return;
+                return false;
             }
             catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.Transient && head.Attempts + 1 < settings.MaxAttempts)
             {
                 var wait = e.RetryAfter ?? Backoff(head.Attempts + 1);
                 LogRetrying(logger, head.Id, head.Attempts + 1, wait, e.Message);
                 await RescheduleAsync(db, head, clock.GetUtcNow().UtcDateTime + wait, Trim(e.Message), cancellationToken);
-                return; // the messages after it wait, so the conversation keeps its order
+                return false; // the messages after it wait, so the conversation keeps its order
             }
             catch (Exception e) when (e is OutboxDeliveryException or InvalidOperationException or System.Text.Json.JsonException)
             {
                 LogGaveUp(logger, e, head.Id, reference.ConversationId);
                 await FinishAsync(db, head, OutboxStatus.Failed, null, Trim(e.Message), cancellationToken);
             }
+
+            return true;
         }
     }
 
