@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Missions.Host.Conversations;
 using Missions.Host.Data;
 using Missions.Host.Outbox;
@@ -21,19 +19,11 @@ public sealed class WebChatOutboxTransport(IServiceScopeFactory scopes, TimeProv
         var turns = scope.ServiceProvider.GetRequiredService<WebChatTurns>();
         var conversationId = reference.ConversationId;
         await using var write = await db.BeginWriteAsync(cancellationToken);
-        JsonObject activity;
         var original = existingMessageId is null ? null : await DirectLineQueries.For(db).LatestJson(db, conversationId, existingMessageId);
-        if (original is not null)
-        {
-            var node = JsonNode.Parse(original)!.AsObject();
-            var at = DateTime.Parse(node["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-            activity = WebChatTurns.BotActivity(conversationId, (node["replyToId"] as JsonValue)?.ToString(), at, payload.Text, payload.Card?.DeepClone().AsObject(), existingMessageId);
-        }
-        else
-        {
-            activity = WebChatTurns.BotActivity(conversationId, payload.ReplyToId, clock.GetUtcNow().UtcDateTime, payload.Text, payload.Card?.DeepClone().AsObject());
-        }
-
+        var card = payload.Card?.DeepClone().AsObject();
+        var activity = original is not null
+            ? WebChatTurns.Replacement(conversationId, original, existingMessageId!, payload.Text, card)
+            : WebChatTurns.BotActivity(conversationId, payload.ReplyToId, clock.GetUtcNow().UtcDateTime, payload.Text, card);
         turns.Append(conversationId, activity);
         await db.SaveChangesAsync(cancellationToken);
         await write.CommitAsync(cancellationToken);

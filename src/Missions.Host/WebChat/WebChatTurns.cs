@@ -214,13 +214,20 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
                 continue;
             }
 
-            // The same id and the original timestamp: Web Chat replaces the card where it stands.
-            var original = JsonNode.Parse(latest)!.AsObject();
-            var replacement = BotActivity(conversationId, (original["replyToId"] as JsonValue)?.ToString(),
-                DateTime.Parse(original["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
-                ViewCards.Render(update.View), update.MessageId);
-            Append(conversationId, replacement);
+            var view = ViewCards.Render(update.View);
+            Append(conversationId, Replacement(conversationId, latest, update.MessageId, view.Text, view.Card?.ToJsonObject()));
         }
+    }
+
+    /// <summary>
+    /// A message shown again with new content: the same id and the original timestamp and reply, so Web Chat
+    /// replaces it where it stands.
+    /// </summary>
+    internal static JsonObject Replacement(string conversationId, string originalJson, string messageId, string? text, JsonObject? card)
+    {
+        var original = JsonNode.Parse(originalJson)!.AsObject();
+        var at = DateTime.Parse(original["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+        return BotActivity(conversationId, (original["replyToId"] as JsonValue)?.ToString(), at, text, card, messageId);
     }
 
     internal void Append(string conversationId, JsonObject activity) =>
