@@ -54,4 +54,25 @@ public static class ConversationStore
         await db.SaveChangesAsync(cancellationToken);
         return reference;
     }
+
+    /// <summary>
+    /// Marks the conversation closed to the bot (removed, blocked) and abandons what was waiting to be sent there,
+    /// inside the caller's write transaction.
+    /// </summary>
+    public static async Task CloseAsync(MissionsDbContext db, Guid referenceId, string why, DateTime now, CancellationToken cancellationToken)
+    {
+        await db.ConversationReferences.Where(c => c.Id == referenceId).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.ClosedAt, now).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
+        await AbandonPendingAsync(db, referenceId, why, cancellationToken);
+    }
+
+    /// <summary>Gives up every message still waiting for the conversation, inside the caller's write transaction.</summary>
+    public static Task AbandonPendingAsync(MissionsDbContext db, Guid referenceId, string why, CancellationToken cancellationToken) =>
+        db.OutboxMessages.Where(o => o.ConversationReferenceId == referenceId && o.Status == OutboxStatus.Pending)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Status, OutboxStatus.Abandoned)
+                .SetProperty(o => o.LastError, why)
+                .SetProperty(o => o.LeaseOwner, (string?)null)
+                .SetProperty(o => o.LeaseExpiresAt, (DateTime?)null)
+                .SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
 }

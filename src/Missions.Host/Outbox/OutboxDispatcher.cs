@@ -153,69 +153,64 @@ public sealed partial class OutboxDispatcher(
     /// <summary>Delivers the claimed head; false when the conversation must stop draining for now.</summary>
     private async Task<bool> DeliverHeadAsync(MissionsDbContext db, OutboxMessage head, Guid conversationId, CancellationToken cancellationToken)
     {
+        var reference = await db.ConversationReferences.AsNoTracking().SingleAsync(c => c.Id == conversationId, cancellationToken);
+        if (reference.ClosedAt is not null)
         {
-            var reference = await db.ConversationReferences.AsNoTracking().SingleAsync(c => c.Id == conversationId, cancellationToken);
-            if (reference.ClosedAt is not null)
-            {
-                await AbandonQueueAsync(db, conversationId, "The conversation is closed to the bot.", cancellationToken);
-                return false;
-            }
+            await AbandonQueueAsync(db, conversationId, "The conversation is closed to the bot.", cancellationToken);
+            return false;
+        }
 
-            if (!byChannel.TryGetValue(reference.Channel, out var transport))
-            {
-                await FinishAsync(db, head, OutboxStatus.Failed, null, $"No transport for the channel '{reference.Channel}'.", cancellationToken);
-                return true;
-            }
-
-            var payload = OutboxPayload.FromJson(head.PayloadJson);
-            var existing = payload.TargetMessageId;
-            if (existing is null && head.ViewKey is not null)
-            {
-                existing = await db.OutboxMessages.AsNoTracking()
-                    .Where(o => o.ViewKey == head.ViewKey && o.Status == OutboxStatus.Sent && o.SentMessageId != null && o.ConversationReferenceId == conversationId)
-                    .OrderByDescending(o => o.Id).Select(o => o.SentMessageId).FirstOrDefaultAsync(cancellationToken);
-            }
-
-            if (existing is null && head.Kind == OutboxKinds.Update)
-            {
-                // Nothing to replace (the original was never delivered): show the view as a new message.
-                payload = payload with { TargetMessageId = null };
-            }
-
-            try
-            {
-                var sentId = await transport.DeliverAsync(reference, payload, existing, cancellationToken);
-                await FinishAsync(db, head, OutboxStatus.Sent, sentId ?? existing, null, CancellationToken.None);
-            }
-            catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.ConversationClosed)
-            {
-                LogConversationClosed(logger, reference.Channel, reference.ConversationId, e.Message);
-                await using (var write = await db.BeginWriteAsync(cancellationToken))
-                {
-                    var at = clock.GetUtcNow().UtcDateTime;
-                    await db.ConversationReferences.Where(c => c.Id == conversationId)
-                        .ExecuteUpdateAsync(s => s.SetProperty(c => c.ClosedAt, at).SetProperty(c => c.UpdatedAt, at).SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
-                    await write.CommitAsync(cancellationToken);
-                }
-
-                await AbandonQueueAsync(db, conversationId, Trim(e.Message), cancellationToken);
-                return false;
-            }
-            catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.Transient && head.Attempts + 1 < settings.MaxAttempts)
-            {
-                var wait = e.RetryAfter ?? Backoff(head.Attempts + 1);
-                LogRetrying(logger, head.Id, head.Attempts + 1, wait, e.Message);
-                await RescheduleAsync(db, head, clock.GetUtcNow().UtcDateTime + wait, Trim(e.Message), cancellationToken);
-                return false; // the messages after it wait, so the conversation keeps its order
-            }
-            catch (Exception e) when (e is OutboxDeliveryException or InvalidOperationException or System.Text.Json.JsonException)
-            {
-                LogGaveUp(logger, e, head.Id, reference.ConversationId);
-                await FinishAsync(db, head, OutboxStatus.Failed, null, Trim(e.Message), cancellationToken);
-            }
-
+        if (!byChannel.TryGetValue(reference.Channel, out var transport))
+        {
+            await FinishAsync(db, head, OutboxStatus.Failed, null, $"No transport for the channel '{reference.Channel}'.", cancellationToken);
             return true;
         }
+
+        var payload = OutboxPayload.FromJson(head.PayloadJson);
+        var existing = payload.TargetMessageId;
+        if (existing is null && head.ViewKey is not null)
+        {
+            existing = await db.OutboxMessages.AsNoTracking()
+                .Where(o => o.ViewKey == head.ViewKey && o.Status == OutboxStatus.Sent && o.SentMessageId != null && o.ConversationReferenceId == conversationId)
+                .OrderByDescending(o => o.Id).Select(o => o.SentMessageId).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        if (existing is null && head.Kind == OutboxKinds.Update)
+        {
+            // Nothing to replace (the original was never delivered): show the view as a new message.
+            payload = payload with { TargetMessageId = null };
+        }
+
+        try
+        {
+            var sentId = await transport.DeliverAsync(reference, payload, existing, cancellationToken);
+            await FinishAsync(db, head, OutboxStatus.Sent, sentId ?? existing, null, CancellationToken.None);
+        }
+        catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.ConversationClosed)
+        {
+            LogConversationClosed(logger, reference.Channel, reference.ConversationId, e.Message);
+            await using (var write = await db.BeginWriteAsync(cancellationToken))
+            {
+                await ConversationStore.CloseAsync(db, conversationId, Trim(e.Message), clock.GetUtcNow().UtcDateTime, cancellationToken);
+                await write.CommitAsync(cancellationToken);
+            }
+
+            return false;
+        }
+        catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.Transient && head.Attempts + 1 < settings.MaxAttempts)
+        {
+            var wait = e.RetryAfter ?? Backoff(head.Attempts + 1);
+            LogRetrying(logger, head.Id, head.Attempts + 1, wait, e.Message);
+            await RescheduleAsync(db, head, clock.GetUtcNow().UtcDateTime + wait, Trim(e.Message), cancellationToken);
+            return false; // the messages after it wait, so the conversation keeps its order
+        }
+        catch (Exception e) when (e is OutboxDeliveryException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            LogGaveUp(logger, e, head.Id, reference.ConversationId);
+            await FinishAsync(db, head, OutboxStatus.Failed, null, Trim(e.Message), cancellationToken);
+        }
+
+        return true;
     }
 
     private TimeSpan Backoff(int attempt)
@@ -284,13 +279,7 @@ public sealed partial class OutboxDispatcher(
     private static async Task AbandonQueueAsync(MissionsDbContext db, Guid conversationId, string why, CancellationToken cancellationToken)
     {
         await using var write = await db.BeginWriteAsync(cancellationToken);
-        await db.OutboxMessages.Where(o => o.ConversationReferenceId == conversationId && o.Status == OutboxStatus.Pending)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(o => o.Status, OutboxStatus.Abandoned)
-                .SetProperty(o => o.LastError, why)
-                .SetProperty(o => o.LeaseOwner, (string?)null)
-                .SetProperty(o => o.LeaseExpiresAt, (DateTime?)null)
-                .SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
+        await ConversationStore.AbandonPendingAsync(db, conversationId, why, cancellationToken);
         await write.CommitAsync(cancellationToken);
     }
 

@@ -281,10 +281,7 @@ public sealed partial class TeamsTurns(
                 if (existing is not null)
                 {
                     // Uninstalled: posting here would fail with 403, so stop, and drop what was waiting.
-                    await db.ConversationReferences.Where(c => c.Id == existing.Id).ExecuteUpdateAsync(s => s
-                        .SetProperty(c => c.ClosedAt, now).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
-                    await db.OutboxMessages.Where(o => o.ConversationReferenceId == existing.Id && o.Status == OutboxStatus.Pending)
-                        .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OutboxStatus.Abandoned).SetProperty(o => o.LastError, "The bot was removed from the conversation."), cancellationToken);
+                    await ConversationStore.CloseAsync(db, existing.Id, "The bot was removed from the conversation.", now, cancellationToken);
                 }
             }
             else
