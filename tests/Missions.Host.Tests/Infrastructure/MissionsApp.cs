@@ -124,6 +124,22 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
         return await work(scope.ServiceProvider.GetRequiredService<MissionsDbContext>());
     }
 
+    /// <summary>Reads until the database shows something (a background delivery, a worker's result), or fails after 20 s.</summary>
+    public async Task<T> WaitForAsync<T>(Func<MissionsDbContext, Task<T?>> read)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            if (await WithDbAsync(read) is { } value)
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for the database.");
+            await Task.Delay(50);
+        }
+    }
+
     public async Task<JsonObject> CreateMissionAsync(string title = "Summarise competitor pricing", string objective = "A one-page pricing comparison the team can use in the Q3 deck.", object? extra = null)
     {
         var body = JsonSerializer.SerializeToNode(new { title, objective }, Json)!.AsObject();

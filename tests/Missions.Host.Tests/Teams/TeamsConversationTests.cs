@@ -26,24 +26,8 @@ public sealed class TeamsConversationTests
         return (cloud, app, new TeamsChannel(cloud, http), http);
     }
 
-    private static Task<string> CardMessageIdAsync(MissionsApp app, Guid proposalId) => WaitForAsync(app, async db =>
+    private static Task<string> CardMessageIdAsync(MissionsApp app, Guid proposalId) => app.WaitForAsync(async db =>
         await db.OutboxMessages.Where(o => o.ViewKey == $"proposal:{proposalId:N}" && o.SentMessageId != null).Select(o => o.SentMessageId).FirstOrDefaultAsync());
-
-    private static async Task<T> WaitForAsync<T>(MissionsApp app, Func<MissionsDbContext, Task<T?>> read)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await app.WithDbAsync(read);
-            if (value is not null)
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for the database.");
-            await Task.Delay(50);
-        }
-    }
 
     [Theory, Sqlite, Postgres]
     public async Task A_request_in_a_personal_chat_gets_a_proposal_card_as_a_threaded_reply_through_the_Connector(Provider provider)

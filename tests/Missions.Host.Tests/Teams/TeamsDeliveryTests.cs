@@ -101,9 +101,9 @@ public sealed class TeamsDeliveryTests
         cloud.Behaviour = (call, index) => call.Text?.StartsWith("Blocked", StringComparison.Ordinal) == true ? new BotFrameworkCloud.Failure(403, blockedBody) : null;
         await EnqueueAsync(app, reference, 5, "Blocked");
 
-        var closed = await WaitAsync(app, db => db.ConversationReferences.Where(c => c.Id == reference).Select(c => c.ClosedAt).SingleAsync());
+        var closed = await app.WaitForAsync(db => db.ConversationReferences.Where(c => c.Id == reference).Select(c => c.ClosedAt).SingleAsync());
         Assert.NotNull(closed);
-        await WaitAsync(app, async db => await db.OutboxMessages.CountAsync(o => o.Status == OutboxStatus.Abandoned) == 5 ? (bool?)true : null);
+        await app.WaitForAsync(async db => await db.OutboxMessages.CountAsync(o => o.Status == OutboxStatus.Abandoned) == 5 ? (bool?)true : null);
         await Task.Delay(1500);
         // One attempt, then nothing more: no retry storm into a conversation that is closed to us.
         Assert.Equal(1, cloud.Calls.Count(c => c.Text?.StartsWith("Blocked", StringComparison.Ordinal) == true));
@@ -112,20 +112,5 @@ public sealed class TeamsDeliveryTests
         await EnqueueAsync(app, reference, 1, "After");
         await Task.Delay(1000);
         Assert.DoesNotContain(cloud.Calls, c => c.Text?.StartsWith("After", StringComparison.Ordinal) == true);
-    }
-
-    private static async Task<T> WaitAsync<T>(MissionsApp app, Func<global::Missions.Host.Data.MissionsDbContext, Task<T?>> read)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            if (await app.WithDbAsync(read) is { } value)
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "Timed out.");
-            await Task.Delay(50);
-        }
     }
 }
