@@ -39,7 +39,9 @@ public sealed class ConversationReference
 
 /// <summary>
 /// An inbound delivery, recorded by the channel's own id before it is handled: a retried delivery is answered with
-/// the stored response and never handled twice.
+/// the stored response and never handled twice. A delivery whose handling may be slow (a request for the proposer)
+/// is queued: stored with its payload and answered at once, then handled by the inbox worker, which claims it with
+/// a lease so that exactly one host handles it, also after a crash.
 /// </summary>
 public sealed class InboundEvent
 {
@@ -51,13 +53,32 @@ public sealed class InboundEvent
 
     /// <summary>The answer given the first time, replayed for a retry.</summary>
     public string? ResponseJson { get; set; }
+
+    /// <summary>The conversation it arrived in; queued events of one conversation are handled in order.</summary>
+    public Guid? ConversationReferenceId { get; set; }
+
+    /// <summary>The delivery as it arrived (the channel's own JSON), for a queued event.</summary>
+    public string? PayloadJson { get; set; }
+
+    /// <summary>Times the inbox worker has taken it up.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>When a queued event whose handling failed may be tried again.</summary>
+    public DateTime? NextAttemptAt { get; set; }
+
+    public string? LeaseOwner { get; set; }
+    public DateTime? LeaseExpiresAt { get; set; }
 }
 
 public enum InboundEventStatus
 {
+    /// <summary>Handled inside the request that delivered it, which is still under way.</summary>
     Processing,
     Completed,
     Failed,
+
+    /// <summary>Answered, stored, and waiting for the inbox worker.</summary>
+    Queued,
 }
 
 /// <summary>

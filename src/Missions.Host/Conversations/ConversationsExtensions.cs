@@ -10,6 +10,11 @@ public static class ConversationsExtensions
         builder.Services.AddSingleton<WorkspaceCache>();
         // The offline proposer is the default; a model-backed one replaces this registration when configured.
         builder.Services.AddSingleton<IProposer, OfflineProposer>();
+
+        // Deliveries answered at once and handled after the answer (channels register their IInboxHandler).
+        builder.Services.AddOptions<InboxOptions>().Bind(builder.Configuration.GetSection("Missions:Inbox"));
+        builder.Services.AddSingleton<InboxSignal>();
+        builder.Services.AddHostedService<InboxWorker>();
         return builder;
     }
 }

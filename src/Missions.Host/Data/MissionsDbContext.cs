@@ -234,7 +234,10 @@ public sealed class MissionsDbContext : DbContext
             b.HasKey(e => new { e.Channel, e.EventId });
             b.Property(e => e.Channel).HasMaxLength(EnumLength);
             b.Property(e => e.EventId).HasMaxLength(IdLength);
+            b.Property(e => e.LeaseOwner).HasMaxLength(NameLength);
+            b.Property(e => e.Attempts).HasDefaultValue(0);
             b.HasIndex(e => e.ReceivedAt);
+            b.HasIndex(e => new { e.Status, e.ReceivedAt });
         });
 
         modelBuilder.Entity<OutboxMessage>(b =>

@@ -36,29 +36,7 @@ public static class OutboxKinds
 }
 
 /// <summary>Wakes the dispatcher when a transaction that wrote outbox messages has committed.</summary>
-public sealed class OutboxSignal : IDisposable
-{
-    private readonly SemaphoreSlim signal = new(0, 1);
-
-    public void Pulse()
-    {
-        try
-        {
-            if (signal.CurrentCount == 0)
-            {
-                signal.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled.
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => signal.WaitAsync(timeout, cancellationToken);
-
-    public void Dispose() => signal.Dispose();
-}
+public sealed class OutboxSignal : WorkSignal;
 
 /// <summary>Writes outbound messages into the caller's transaction: they are sent if and only if it commits.</summary>
 public static class OutboxWriter

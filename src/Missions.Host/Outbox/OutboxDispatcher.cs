@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Missions.Host.Conversations;
@@ -39,81 +38,36 @@ public sealed partial class OutboxDispatcher(
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    ILogger<OutboxDispatcher> logger) : LaneWorker(signal, logger)
 {
-    private readonly string owner = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", MissionsDbContext.NameLength);
+    private readonly string owner = NewOwner();
     private readonly Dictionary<string, IOutboxTransport> byChannel = transports.ToDictionary(t => t.Channel, StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<Guid, Task> draining = new();
     private readonly OutboxOptions settings = options.Value;
     private readonly CancellationTokenSource grace = new();
+
+    protected override TimeSpan PollInterval => settings.PollInterval;
+
+    protected override int MaxLanes => settings.MaxConversations;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // A delivery under way when the host stops gets a moment to finish, so it is not sent twice.
         await using var stopping = stoppingToken.Register(() => grace.CancelAfter(settings.ShutdownGrace));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await StartDueConversationsAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogLoopFailed(logger, e);
-            }
-
-            try
-            {
-                await signal.WaitAsync(settings.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        await Task.WhenAll(draining.Values);
+        await base.ExecuteAsync(stoppingToken);
     }
 
-    private async Task StartDueConversationsAsync(CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<Guid>> DueLanesAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
-        var due = await db.OutboxMessages.AsNoTracking()
+        return await db.OutboxMessages.AsNoTracking()
             .Where(o => o.Status == OutboxStatus.Pending && o.NextAttemptAt <= now && (o.LeaseExpiresAt == null || o.LeaseExpiresAt < now))
             .OrderBy(o => o.Id).Select(o => o.ConversationReferenceId).Take(1000).ToListAsync(cancellationToken);
-        foreach (var conversation in due.Distinct())
-        {
-            if (draining.Count >= settings.MaxConversations)
-            {
-                break;
-            }
-
-            if (draining.TryAdd(conversation, Task.CompletedTask))
-            {
-                draining[conversation] = Task.Run(async () =>
-                {
-                    try
-                    {
-                        await DrainAsync(conversation, cancellationToken);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        LogDrainFailed(logger, e, conversation);
-                    }
-                    finally
-                    {
-                        draining.TryRemove(conversation, out _);
-                        signal.Pulse();
-                    }
-                }, CancellationToken.None);
-            }
-        }
     }
 
     /// <summary>Delivers one conversation's messages in order until it is empty or its head must wait.</summary>
-    private async Task DrainAsync(Guid conversationId, CancellationToken cancellationToken)
+    protected override async Task DrainAsync(Guid conversation, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -121,7 +75,7 @@ public sealed partial class OutboxDispatcher(
             var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
             var now = clock.GetUtcNow().UtcDateTime;
             var head = await db.OutboxMessages.AsNoTracking()
-                .Where(o => o.ConversationReferenceId == conversationId && o.Status == OutboxStatus.Pending)
+                .Where(o => o.ConversationReferenceId == conversation && o.Status == OutboxStatus.Pending)
                 .OrderBy(o => o.Id).FirstOrDefaultAsync(cancellationToken);
             if (head is null || head.NextAttemptAt > now || (head.LeaseExpiresAt is { } held && held >= now && head.LeaseOwner != owner))
             {
@@ -136,7 +90,7 @@ public sealed partial class OutboxDispatcher(
             // Claimed: from here the steps run to the end (a stopping host gets a moment, then gives the message back).
             try
             {
-                if (!await DeliverHeadAsync(db, head, conversationId, grace.Token))
+                if (!await DeliverHeadAsync(db, head, conversation, grace.Token))
                 {
                     return;
                 }
@@ -283,15 +237,7 @@ public sealed partial class OutboxDispatcher(
         await write.CommitAsync(cancellationToken);
     }
 
-    private static string Truncate(string text, int length) => text.Length > length ? text[^length..] : text;
-
     private static string Trim(string message) => message.Length > 2000 ? message[..2000] : message;
-
-    [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "The outbox loop failed; trying again")]
-    private static partial void LogLoopFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 501, Level = LogLevel.Error, Message = "Delivering to conversation {ConversationReferenceId} failed")]
-    private static partial void LogDrainFailed(ILogger logger, Exception exception, Guid conversationReferenceId);
 
     [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "{Channel} conversation {ConversationId} is closed to the bot; its queue is abandoned: {Reason}")]
     private static partial void LogConversationClosed(ILogger logger, string channel, string conversationId, string reason);

@@ -38,6 +38,7 @@ public static class TeamsExtensions
         services.AddSingleton(sp => new ThrottledConnector(sp.GetRequiredService<ConnectorClient>(), sp.GetRequiredService<ConversationRateLimiter>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IOutboxTransport, TeamsOutboxTransport>();
         services.AddScoped<TeamsTurns>();
+        services.AddScoped<Conversations.IInboxHandler>(sp => sp.GetRequiredService<TeamsTurns>());
         return builder;
     }
 

@@ -14,18 +14,21 @@ namespace Missions.Host.Teams;
 
 /// <summary>
 /// Microsoft Teams over the Bot Framework protocol. A request is authenticated before anything is read from it
-/// beyond its routing fields; each inbound activity is recorded by id so a redelivery is never handled twice; the
-/// turn's state change and its replies (outbox messages) commit together, and the replies reach Teams through the
-/// Connector after the HTTP answer. A card action is answered in the HTTP response with the updated card, and the
-/// shared message is updated too, so every member sees the decision.
+/// beyond its routing fields; each inbound activity is recorded by id so a redelivery is never handled twice.
+/// A message (and the "Create mission" message action) is stored and answered at once; its turn, which may call a
+/// slow proposer, runs after the answer in the inbox worker, and its replies reach Teams through the Connector as
+/// replies in the same thread. A card action is quick and answered in the HTTP response with the updated card, and
+/// the shared message is updated too, so every member sees the decision. A turn's state change, its event and its
+/// replies (outbox messages) commit together.
 /// </summary>
 public sealed partial class TeamsTurns(
     MissionsDbContext db,
     MissionBot bot,
     OutboxSignal outbox,
+    InboxSignal inbox,
     IOptions<TeamsOptions> options,
     TimeProvider clock,
-    ILogger<TeamsTurns> logger)
+    ILogger<TeamsTurns> logger) : IInboxHandler
 {
     public const string Channel = "msteams";
     public const string CreateMissionCommand = "createMission";
@@ -62,21 +65,82 @@ public sealed partial class TeamsTurns(
 
     // ---- messages and card actions ------------------------------------------------------------------------------
 
-    private async Task<Outcome> MessageAsync(Activity activity, CancellationToken cancellationToken)
+    /// <summary>Answered 200 with no body once stored; the turn runs after the answer and its replies follow through the Connector.</summary>
+    private Task<Outcome> MessageAsync(Activity activity, CancellationToken cancellationToken) =>
+        QueueAsync(activity, new Outcome(200), cancellationToken);
+
+    /// <summary>A message's request text, or the card action it carries (Action.Submit, the card's fallback for old clients).</summary>
+    private static (string? Text, CardActionInput? Action) ReadMessage(Activity activity)
     {
         var value = activity.Value as JsonObject;
         var text = Mentions.RemoveRecipientMention(activity);
-        CardActionInput? action = null;
         if (value is not null && text.Length == 0 || value is not null && value.ContainsKey("proposalId"))
         {
-            // Action.Submit (the card's fallback for old clients): the data and inputs arrive as the value.
+            // The data and inputs arrive as the value.
             var data = (JsonObject)value.DeepClone();
-            action = new CardActionInput((data["verb"] as JsonValue)?.ToString(), data);
+            return (null, new CardActionInput((data["verb"] as JsonValue)?.ToString(), data));
         }
 
-        // Answered 200 with no body; the replies follow through the Connector.
-        await TurnAsync(activity, action is null ? text : null, action, replyInThread: true, cancellationToken);
-        return new Outcome(200);
+        return (text, null);
+    }
+
+    string IInboxHandler.Channel => Channel;
+
+    /// <summary>The turn of a queued message or message action, after its HTTP answer (see <see cref="InboxWorker"/>).</summary>
+    async Task IInboxHandler.HandleAsync(InboxClaim claim, CancellationToken cancellationToken)
+    {
+        var activity = System.Text.Json.JsonSerializer.Deserialize<Activity>(claim.PayloadJson, BotJson.Options)
+            ?? throw new InvalidOperationException($"Queued event '{claim.EventId}' has no activity.");
+        if (activity.Type == ActivityTypes.Invoke)
+        {
+            // The message action: the proposal is posted into the conversation as a new message, not a reply to the invoke.
+            await TurnAsync(activity, SubmittedRequest(activity.Value as JsonObject), null, replyInThread: false, claim, cancellationToken);
+            return;
+        }
+
+        var (text, action) = ReadMessage(activity);
+        await TurnAsync(activity, text, action, replyInThread: true, claim, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores the activity as a queued event with the answer it gets (a redelivery gets the same answer and queues
+    /// nothing), then wakes the inbox worker.
+    /// </summary>
+    private async Task<Outcome> QueueAsync(Activity activity, Outcome answer, CancellationToken cancellationToken)
+    {
+        var eventKey = EventKey(activity) ?? "noid:" + Guid.NewGuid().ToString("N");
+        if (await ReplayAsync(eventKey, cancellationToken) is { } replay)
+        {
+            return replay;
+        }
+
+        var reference = await UpsertReferenceAsync(activity, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            await using var scope = await db.BeginWriteAsync(cancellationToken);
+            db.InboundEvents.Add(new InboundEvent
+            {
+                Channel = Channel,
+                EventId = eventKey,
+                Status = InboundEventStatus.Queued,
+                ReceivedAt = now,
+                ConversationReferenceId = reference.Id,
+                PayloadJson = System.Text.Json.JsonSerializer.Serialize(activity, BotJson.Options),
+                ResponseJson = ResponseJson(answer),
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await scope.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same delivery racing this one, and winning: answer as it did.
+            db.ChangeTracker.Clear();
+            return await ReplayAsync(eventKey, cancellationToken) ?? answer;
+        }
+
+        inbox.Pulse();
+        return answer;
     }
 
     private async Task<Outcome> CardActionAsync(Activity activity, CancellationToken cancellationToken)
@@ -84,25 +148,26 @@ public sealed partial class TeamsTurns(
         var action = activity.Value?["action"] as JsonObject;
         var data = action?["data"] as JsonObject ?? [];
         var input = new CardActionInput((action?["verb"] as JsonValue)?.ToString(), (JsonObject)data.DeepClone());
-        return await TurnAsync(activity, null, input, replyInThread: true, cancellationToken);
+        return await TurnAsync(activity, null, input, replyInThread: true, claim: null, cancellationToken);
     }
 
     /// <summary>
     /// One turn in one transaction: the inbound event, the conversation reference, the state change and the outbox
-    /// messages. A card action's answer (the updated card) is stored with the event, so a redelivery gets it again.
+    /// messages. A card action's answer (the updated card) is stored with the event, so a redelivery gets it again;
+    /// a queued event (<paramref name="claim"/>) was answered when it arrived and is completed here instead.
     /// </summary>
-    private async Task<Outcome> TurnAsync(Activity activity, string? text, CardActionInput? action, bool replyInThread, CancellationToken cancellationToken)
+    private async Task<Outcome> TurnAsync(Activity activity, string? text, CardActionInput? action, bool replyInThread, InboxClaim? claim, CancellationToken cancellationToken)
     {
-        var eventKey = EventKey(activity);
+        var eventKey = claim is null ? EventKey(activity) : null;
         if (eventKey is not null && await ReplayAsync(eventKey, cancellationToken) is { } replay)
         {
             return replay;
         }
 
-        var reference = await UpsertReferenceAsync(activity, cancellationToken);
+        var referenceId = claim?.ConversationReferenceId ?? (await UpsertReferenceAsync(activity, cancellationToken)).Id;
         var from = new ChatUser(activity.From?.Id ?? "unknown", Name(activity.From), activity.From?.AadObjectId);
         var timeZone = TimeZoneOf(activity);
-        var turn = new ChatTurn(Channel, reference.Id, from, text, action, action is null ? null : activity.ReplyToId, timeZone);
+        var turn = new ChatTurn(Channel, referenceId, from, text, action, action is null ? null : activity.ReplyToId, timeZone);
         var isInvoke = activity.Type == ActivityTypes.Invoke;
         var replyTo = replyInThread ? activity.Id : null;
 
@@ -115,8 +180,8 @@ public sealed partial class TeamsTurns(
                 var reply = await bot.HandleAsync(turn, prepared, cancellationToken);
                 var now = clock.GetUtcNow().UtcDateTime;
                 var outcome = isInvoke ? InvokeOutcome(reply) : new Outcome(200);
-                Record(eventKey, InboundEventStatus.Completed, outcome, now);
-                Enqueue(reference.Id, reply, replyTo, now);
+                await RecordAsync(eventKey, claim, InboundEventStatus.Completed, outcome, now, cancellationToken);
+                Enqueue(referenceId, reply, replyTo, now);
                 await db.SaveChangesAsync(cancellationToken);
                 await scope.CommitAsync(cancellationToken);
                 outbox.Pulse();
@@ -136,7 +201,7 @@ public sealed partial class TeamsTurns(
                 // A concurrent click changed the proposal first: look again, and answer with what it is now.
                 db.ChangeTracker.Clear();
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException and not InboxClaimLostException)
             {
                 db.ChangeTracker.Clear();
                 if (e is not ProblemException)
@@ -147,13 +212,13 @@ public sealed partial class TeamsTurns(
                 var notice = new NoticeView(e is ProblemException p ? p.Message : "Sorry, something went wrong while handling that. Please try again.", NoticeTone.Warning);
                 await using var scope = await db.BeginWriteAsync(cancellationToken);
                 var now = clock.GetUtcNow().UtcDateTime;
-                var outcome = isInvoke
+                var outcome = isInvoke && claim is null
                     ? new Outcome(200, InvokeResponse.Message(notice.Text).Body)
                     : new Outcome(200);
-                Record(eventKey, InboundEventStatus.Failed, outcome, now);
-                if (!isInvoke)
+                await RecordAsync(eventKey, claim, InboundEventStatus.Failed, outcome, now, cancellationToken);
+                if (!isInvoke || claim is not null)
                 {
-                    OutboxWriter.Post(db, reference.Id, notice, now, replyTo);
+                    OutboxWriter.Post(db, referenceId, notice, now, replyTo);
                 }
 
                 await db.SaveChangesAsync(cancellationToken);
@@ -229,8 +294,7 @@ public sealed partial class TeamsTurns(
             return new Outcome(200, new JsonObject());
         }
 
-        var request = (value?["data"]?["request"] as JsonValue)?.ToString() ?? MessagePayloadText(value);
-        if (string.IsNullOrWhiteSpace(request))
+        if (SubmittedRequest(value) is not { Length: > 0 })
         {
             return new Outcome(200, new JsonObject
             {
@@ -238,10 +302,12 @@ public sealed partial class TeamsTurns(
             });
         }
 
-        // The proposal is posted into the conversation (as a new message, not a reply to the invoke).
-        await TurnAsync(activity, request.Trim(), null, replyInThread: false, cancellationToken);
-        return new Outcome(200, new JsonObject());
+        // The dialog closes at once; the proposal follows in the conversation when the queued turn has run.
+        return await QueueAsync(activity, new Outcome(200, new JsonObject()), cancellationToken);
     }
+
+    private static string SubmittedRequest(JsonObject? value) =>
+        ((value?["data"]?["request"] as JsonValue)?.ToString() ?? MessagePayloadText(value)).Trim();
 
     private static string MessagePayloadText(JsonNode? value)
     {
@@ -363,6 +429,18 @@ public sealed partial class TeamsTurns(
         };
     }
 
+    /// <summary>Finishes the claimed event, or records the event handled in this request, in the turn's transaction.</summary>
+    private async Task RecordAsync(string? eventKey, InboxClaim? claim, InboundEventStatus status, Outcome outcome, DateTime now, CancellationToken cancellationToken)
+    {
+        if (claim is not null)
+        {
+            await Inbox.CompleteAsync(db, claim, status, now, cancellationToken);
+            return;
+        }
+
+        Record(eventKey, status, outcome, now);
+    }
+
     private void Record(string? eventKey, InboundEventStatus status, Outcome outcome, DateTime now)
     {
         if (eventKey is null)
@@ -377,9 +455,12 @@ public sealed partial class TeamsTurns(
             Status = status,
             ReceivedAt = now,
             CompletedAt = now,
-            ResponseJson = new JsonObject { ["status"] = outcome.Status, ["body"] = outcome.Body?.DeepClone() }.ToJsonString(),
+            ResponseJson = ResponseJson(outcome),
         });
     }
+
+    private static string ResponseJson(Outcome outcome) =>
+        new JsonObject { ["status"] = outcome.Status, ["body"] = outcome.Body?.DeepClone() }.ToJsonString();
 
     private async Task<Outcome?> ReplayAsync(string eventKey, CancellationToken cancellationToken)
     {

@@ -54,10 +54,13 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
     public static Task<MissionsApp> StartOnLoopbackAsync(Provider provider, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
         StartAsync(provider, settings, kestrel: true, services);
 
-    /// <summary>Stops this host and starts a new one on the same database and settings (a restart).</summary>
-    public async Task<MissionsApp> RestartAsync()
+    /// <summary>
+    /// Stops this host and starts a new one on the same database and settings (a restart), with the same service
+    /// replacements unless others are given.
+    /// </summary>
+    public async Task<MissionsApp> RestartAsync(Action<IServiceCollection>? services = null)
     {
-        var next = new MissionsApp(Database, settings, overrides, ownsDatabase: true);
+        var next = new MissionsApp(Database, settings, services ?? overrides, ownsDatabase: true);
         ownsDatabase = false;
         await DisposeAsync();
         next.Start(onKestrel);

@@ -162,7 +162,7 @@ public sealed class TeamsConversationTests
 
         // Action.Submit (the fallback for old clients) arrives as a message whose value is the data.
         await teams.PostAsync(teams.Message(TeamsChannel.PersonalChat, "draft the launch announcement"));
-        await cloud.WaitForCallsAsync(c => c.Card is not null, count: 2);
+        await cloud.WaitForCallsAsync(c => c.Card is not null && c.Method == "POST", count: 2);
         var second = await app.WithDbAsync(db => db.Proposals.SingleAsync(p => p.Status == ProposalStatus.Pending));
         var secondCard = await CardMessageIdAsync(app, second.Id);
         var submit = teams.Envelope("message", TeamsChannel.PersonalChat, "personal", TeamsChannel.NewId());
