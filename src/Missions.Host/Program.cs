@@ -3,6 +3,7 @@ using Missions.Host.Data;
 using Missions.Host.Missions;
 using Missions.Host.Outbox;
 using Missions.Host.Proposals;
+using Missions.Host.Runs;
 using Missions.Host.Teams;
 using Missions.Host.Web;
 using Missions.Host.WebChat;
@@ -23,6 +24,7 @@ builder.AddConversations();
 builder.AddWebChat();
 builder.AddTeams();
 builder.AddOutbox();
+builder.AddRuns();
 builder.AddMissionsApi();
 
 var app = builder.Build();
@@ -34,6 +36,7 @@ app.MapMissionsApi();
 app.MapWebChat();
 app.MapTeams();
 app.MapBoardPage();
+app.MapArtifacts();
 
 await app.RunAsync();
 return 0;

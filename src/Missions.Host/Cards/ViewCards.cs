@@ -5,6 +5,7 @@ using Missions.AdaptiveCards;
 using Missions.Host.Conversations;
 using Missions.Host.Missions;
 using Missions.Host.Proposals;
+using Missions.Host.Runs;
 
 namespace Missions.Host.Cards;
 
@@ -25,6 +26,8 @@ public static class ViewCards
         MissionView mission => new RenderedView(null, Mission(mission)),
         MissionListView list => new RenderedView(null, List(list)),
         BoardView board => new RenderedView(null, Board(board)),
+        RunProgressView run => new RenderedView(null, RunProgress(run)),
+        ReviewView review => new RenderedView(null, Review(review)),
         _ => throw new ArgumentOutOfRangeException(nameof(view), view.GetType().Name, "No rendering for this view."),
     };
 
@@ -157,6 +160,106 @@ public static class ViewCards
             card.Body.AddRange(m.RecentActivity.Select(a => new TextBlock(a) { IsSubtle = true, Spacing = Spacing.None }));
         }
 
+        if (m.Status is MissionStatus.Backlog or MissionStatus.InProgress)
+        {
+            var data = new JsonObject { ["missionNumber"] = m.Number };
+            card.AddActions(new ExecuteAction { Id = "runMission", Title = "Run", Verb = RunOperations.RunVerb, Data = Copy(data, RunOperations.RunVerb) });
+        }
+
+        return card;
+    }
+
+    /// <summary>One card per run, updated in place: where the run has got to, and Cancel or Retry.</summary>
+    public static AdaptiveCard RunProgress(RunProgressView r)
+    {
+        var (headline, color) = r.Status switch
+        {
+            RunStatus.Queued => (r.Note ?? "Queued: waiting for a free staff agent.", TextColor.Default),
+            RunStatus.Running when r.CurrentStep is not null => ($"Step {r.StepsDone.Count + 1} of {r.TotalSteps}: {r.CurrentStep}…", TextColor.Accent),
+            RunStatus.Running => ("Starting…", TextColor.Accent),
+            RunStatus.Succeeded => ("Finished.", TextColor.Good),
+            RunStatus.Failed => ("Failed: " + (r.Error ?? "no reason was given."), TextColor.Attention),
+            _ => (r.Note ?? "Cancelled.", TextColor.Warning),
+        };
+        var card = AdaptiveCard.Create($"Run of {r.MissionNumber}: {headline}");
+        card.Add(
+            new TextBlock($"Run · {r.MissionNumber}") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = TextColor.Accent },
+            new TextBlock(r.MissionTitle) { Size = FontSize.Medium, Weight = FontWeight.Bolder, Spacing = Spacing.None },
+            new TextBlock($"{r.StaffName} · attempt {r.Attempt}" + (r.TaskTitle is null ? "" : $" · task: {r.TaskTitle}")) { IsSubtle = true, Spacing = Spacing.None },
+            new TextBlock(headline) { Weight = FontWeight.Bolder, Color = color, Spacing = Spacing.Medium });
+        if (r.StepsDone.Count > 0)
+        {
+            card.Body.AddRange(r.StepsDone.Select(s => new TextBlock("✓ " + s) { IsSubtle = true, Spacing = Spacing.None }));
+        }
+
+        if (r.Note is not null && r.Status is RunStatus.Running or RunStatus.Succeeded)
+        {
+            card.Add(new TextBlock(r.Note) { IsSubtle = true });
+        }
+
+        var data = new JsonObject { ["runId"] = r.RunId.ToString() };
+        if (r.Status is RunStatus.Queued or RunStatus.Running)
+        {
+            card.AddActions(new ExecuteAction { Id = "cancelRun", Title = "Cancel run", Verb = RunOperations.CancelVerb, Data = Copy(data, RunOperations.CancelVerb) });
+        }
+        else if (r.Status is RunStatus.Failed or RunStatus.Cancelled)
+        {
+            card.AddActions(new ExecuteAction { Id = "retryRun", Title = "Retry", Verb = RunOperations.RetryVerb, Style = ActionStyle.Positive, Data = Copy(data, RunOperations.RetryVerb) });
+        }
+
+        return card;
+    }
+
+    /// <summary>The review prompt: the summary and artifact links, then Approve or Request changes; after a decision, the decision.</summary>
+    public static AdaptiveCard Review(ReviewView r)
+    {
+        var card = AdaptiveCard.Create($"{r.MissionNumber} is ready for review: {r.MissionTitle}");
+        card.Add(
+            new TextBlock($"Ready for review · {r.MissionNumber}") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = TextColor.Warning },
+            new TextBlock(r.MissionTitle) { Size = FontSize.Large, Weight = FontWeight.Bolder, Spacing = Spacing.None },
+            new TextBlock($"by {r.StaffName}") { IsSubtle = true, Spacing = Spacing.None },
+            new TextBlock(r.Summary) { Spacing = Spacing.Medium });
+        if (r.Artifacts.Count > 0)
+        {
+            card.Add(new TextBlock("Artifacts") { Weight = FontWeight.Bolder, Spacing = Spacing.Medium });
+            card.Body.AddRange(r.Artifacts.Select(a => new TextBlock($"[{a.Name}]({a.Url}) · {OfflineStaffAgent.Size(a.Size)}") { Spacing = Spacing.None }));
+        }
+
+        if (r.Outcome is { } outcome)
+        {
+            var approved = outcome == ReviewOutcome.Approved;
+            var decided = new Container
+            {
+                Style = approved ? ContainerStyle.Good : ContainerStyle.Warning,
+                Spacing = Spacing.Medium,
+                Items =
+                [
+                    new TextBlock(approved ? $"Approved: {r.MissionNumber} is done" : "Changes requested: a new run has started") { Weight = FontWeight.Bolder, Color = approved ? TextColor.Good : TextColor.Warning },
+                    new TextBlock($"by {r.ReviewedByName} · {When(r.ReviewedAt)}") { IsSubtle = true, Spacing = Spacing.None },
+                ],
+            };
+            if (r.Comment is not null)
+            {
+                decided.Items.Add(new TextBlock("“" + r.Comment + "”"));
+            }
+
+            card.Add(decided);
+            return card;
+        }
+
+        var data = new JsonObject { ["runId"] = r.RunId.ToString() };
+        card.AddActions(
+            new ExecuteAction { Id = "approveReview", Title = "Approve", Verb = RunOperations.ApproveVerb, Style = ActionStyle.Positive, Data = Copy(data, RunOperations.ApproveVerb) },
+            new ShowCardAction
+            {
+                Id = "requestChanges",
+                Title = "Request changes",
+                Card = new AdaptiveCard
+                {
+                    Body = [new TextInput { Id = "changes", Label = "What should change?", IsMultiline = true, MaxLength = 4000, IsRequired = true, ErrorMessage = "Say what should change." }],
+                    Actions = [new ExecuteAction { Id = "confirmChanges", Title = "Send back with changes", Verb = RunOperations.ChangesVerb, Data = Copy(data, RunOperations.ChangesVerb) }],
+                },
+            });
         return card;
     }
 

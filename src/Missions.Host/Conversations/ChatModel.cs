@@ -85,6 +85,39 @@ public sealed record BoardColumnView(MissionStatus Status, string Title, IReadOn
 
 public sealed record BoardView(IReadOnlyList<BoardColumnView> Columns) : ChatView;
 
+/// <summary>A link to an artifact: signed and expiring, never the storage path.</summary>
+public sealed record ArtifactLink(string Name, string ContentType, long Size, string Url);
+
+/// <summary>One run as its progress card shows it, updated in place as the run advances.</summary>
+public sealed record RunProgressView(
+    Guid RunId,
+    string MissionNumber,
+    string MissionTitle,
+    string? TaskTitle,
+    string StaffName,
+    Runs.RunStatus Status,
+    int Attempt,
+    IReadOnlyList<string> StepsDone,
+    string? CurrentStep,
+    int TotalSteps,
+    string? Error,
+    string? Note,
+    DateTime? StartedAt,
+    DateTime? FinishedAt) : ChatView;
+
+/// <summary>A finished run waiting for a person: the summary, the artifacts, and the decision once made.</summary>
+public sealed record ReviewView(
+    Guid RunId,
+    string MissionNumber,
+    string MissionTitle,
+    string StaffName,
+    string Summary,
+    IReadOnlyList<ArtifactLink> Artifacts,
+    Runs.ReviewOutcome? Outcome,
+    string? ReviewedByName,
+    DateTime? ReviewedAt,
+    string? Comment) : ChatView;
+
 /// <summary>A view that replaces what an earlier message shows (a card updated in place).</summary>
 public sealed record ViewUpdate(string MessageId, ChatView View);
 

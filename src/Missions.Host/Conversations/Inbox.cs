@@ -77,7 +77,7 @@ public sealed partial class InboxWorker(
     TimeProvider clock,
     ILogger<InboxWorker> logger) : LaneWorker(signal, logger)
 {
-    private readonly string owner = NewOwner();
+    private readonly string owner = Leases.NewOwner();
     private readonly InboxOptions settings = options.Value;
 
     protected override TimeSpan PollInterval => settings.PollInterval;

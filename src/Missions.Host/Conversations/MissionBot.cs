@@ -20,6 +20,7 @@ public sealed partial class MissionBot(
     MissionsDbContext db,
     MissionOperations missions,
     ProposalOperations proposals,
+    Runs.RunOperations runs,
     IProposer proposer,
     WorkspaceCache workspaces,
     TimeProvider clock)
@@ -36,6 +37,8 @@ public sealed partial class MissionBot(
         new("show M-12", "one mission"),
         new("move M-12 to review", "move a mission (backlog, in progress, review, done)"),
         new("comment M-12 <text>", "add a comment to a mission"),
+        new("run M-12", "have the assigned staff agent work on a mission now"),
+        new("stop M-12", "stop a mission's run"),
         new("cancel M-12", "cancel a mission"),
         new("help", "this list"),
     ];
@@ -126,8 +129,30 @@ public sealed partial class MissionBot(
 
         if (CancelCommand().Match(text) is { Success: true } cancel)
         {
-            var cancelled = await missions.TransitionAsync(Number(cancel), MissionStatus.Cancelled, null, turn.From.ToActor(), "Cancelled from chat.", cancellationToken);
+            var number = Number(cancel);
+            var actor = turn.From.ToActor();
+            await using var scope = await db.BeginWriteAsync(cancellationToken);
+            // A run under way stops with its mission.
+            var mission = await missions.GetAsync(number, cancellationToken);
+            if (await db.Runs.AsNoTracking().AnyAsync(r => r.MissionId == mission.Id && (r.Status == Runs.RunStatus.Queued || r.Status == Runs.RunStatus.Running), cancellationToken))
+            {
+                await runs.CancelAsync(number, actor, cancellationToken);
+            }
+
+            var cancelled = await missions.TransitionAsync(number, MissionStatus.Cancelled, null, actor, "Cancelled from chat.", cancellationToken);
+            await scope.CommitAsync(cancellationToken);
             return BotReply.Post(new NoticeView($"Cancelled {Mission.FormatNumber(cancelled.Number)} “{cancelled.Title}”.", NoticeTone.Success));
+        }
+
+        if (RunCommand().Match(text) is { Success: true } run)
+        {
+            return BotReply.Post(await QueueRunAsync(Number(run), turn.From, cancellationToken));
+        }
+
+        if (StopCommand().Match(text) is { Success: true } stop)
+        {
+            var stopped = await runs.CancelAsync(Number(stop), turn.From.ToActor(), cancellationToken);
+            return BotReply.Post(new NoticeView(stopped.Status == Runs.RunStatus.Cancelled ? "Stopped the run." : "The run had already finished.", NoticeTone.Success));
         }
 
         return BotReply.Post(await ProposeAsync(turn, text, prepared, cancellationToken));
@@ -136,7 +161,18 @@ public sealed partial class MissionBot(
     /// <summary>Anything that is not a command is a request.</summary>
     private static bool IsRequest(string text) =>
         text.Length > 0 && !HelpCommand().IsMatch(text) && !BoardCommand().IsMatch(text) && !MyMissionsCommand().IsMatch(text)
-        && !ShowCommand().IsMatch(text) && !MoveCommand().IsMatch(text) && !CommentCommand().IsMatch(text) && !CancelCommand().IsMatch(text);
+        && !ShowCommand().IsMatch(text) && !MoveCommand().IsMatch(text) && !CommentCommand().IsMatch(text) && !CancelCommand().IsMatch(text)
+        && !RunCommand().IsMatch(text) && !StopCommand().IsMatch(text);
+
+    private async Task<NoticeView> QueueRunAsync(long number, ChatUser from, CancellationToken cancellationToken)
+    {
+        var queued = clock.GetUtcNow().UtcDateTime;
+        var run = await runs.QueueAsync(number, Runs.RunTriggers.Requested, from.ToActor(), cancellationToken);
+        var label = Mission.FormatNumber(number);
+        return run.QueuedAt >= queued && run.Status == Runs.RunStatus.Queued
+            ? new NoticeView($"Queued a run of {label}; its progress card follows.", NoticeTone.Success)
+            : new NoticeView($"{label} already has a run {(run.Status == Runs.RunStatus.Running ? "under way" : "queued")}.", NoticeTone.Info);
+    }
 
     // ---- proposals ------------------------------------------------------------------------------------------------
 
@@ -214,6 +250,11 @@ public sealed partial class MissionBot(
     {
         // Teams may leave the verb out (seen in a real capture); the data then carries it.
         var verb = action.Verb ?? (action.Data["verb"] as JsonValue)?.ToString();
+        if (verb is Runs.RunOperations.RunVerb or Runs.RunOperations.RetryVerb or Runs.RunOperations.CancelVerb or Runs.RunOperations.ApproveVerb or Runs.RunOperations.ChangesVerb)
+        {
+            return await HandleRunActionAsync(turn, verb, action.Data, cancellationToken);
+        }
+
         if (verb is not (ApproveVerb or RejectVerb))
         {
             return new BotReply([new NoticeView("That button is not one I know; it may be from an older card.", NoticeTone.Warning)], [], null);
@@ -260,6 +301,62 @@ public sealed partial class MissionBot(
 
         return new BotReply([], messageId is null ? [] : [new ViewUpdate(messageId, view)], view);
     }
+
+    /// <summary>The buttons on mission, progress and review cards.</summary>
+    private async Task<BotReply> HandleRunActionAsync(ChatTurn turn, string verb, JsonObject data, CancellationToken cancellationToken)
+    {
+        var actor = turn.From.ToActor();
+        if (verb == Runs.RunOperations.RunVerb)
+        {
+            var number = Mission.TryParseNumber(Read(data, "missionNumber"), out var n) ? n : throw ProblemException.Invalid("missionNumber", "That card does not say which mission to run.");
+            return BotReply.Post(await QueueRunAsync(number, turn.From, cancellationToken));
+        }
+
+        if (!Guid.TryParse(Read(data, "runId"), out var runId))
+        {
+            return BotReply.Post(new NoticeView("That card does not say which run it is for.", NoticeTone.Warning));
+        }
+
+        switch (verb)
+        {
+            case Runs.RunOperations.CancelVerb:
+            {
+                var run = await runs.CancelAsync(runId, actor, cancellationToken);
+                var mission = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == run.MissionId, cancellationToken);
+                var view = await runs.ProgressViewAsync(run, mission, await runs.StepsOfAsync(run.Id, cancellationToken), run.Error, cancellationToken);
+                var progressMessage = turn.ReplyToId ?? await SentMessageIdAsync(Outbox.OutboxWriter.ViewKeyOf(view)!, cancellationToken);
+                return new BotReply([], progressMessage is null ? [] : [new ViewUpdate(progressMessage, view)], view);
+            }
+
+            case Runs.RunOperations.RetryVerb:
+            {
+                var run = await runs.RetryAsync(runId, actor, cancellationToken);
+                var mission = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == run.MissionId, cancellationToken);
+                return BotReply.Post(new NoticeView($"Retrying {Mission.FormatNumber(mission.Number)} (attempt {run.Attempt}); a new progress card follows.", NoticeTone.Success));
+            }
+
+            default:
+            {
+                try
+                {
+                    var review = verb == Runs.RunOperations.ApproveVerb
+                        ? await runs.ApproveAsync(runId, actor, cancellationToken)
+                        : (await runs.RequestChangesAsync(runId, Read(data, "changes"), actor, cancellationToken)).Review;
+                    var reviewMessage = turn.ReplyToId ?? await SentMessageIdAsync(Outbox.OutboxWriter.ViewKeyOf(review)!, cancellationToken);
+                    return new BotReply([], reviewMessage is null ? [] : [new ViewUpdate(reviewMessage, review)], review);
+                }
+                catch (ProblemException problem) when (problem.Status == 403)
+                {
+                    return new BotReply([new NoticeView(problem.Message, NoticeTone.Warning)], [], null);
+                }
+            }
+        }
+    }
+
+    /// <summary>The channel's id of the message a view was sent in (its card is updated there).</summary>
+    private Task<string?> SentMessageIdAsync(string viewKey, CancellationToken cancellationToken) =>
+        db.OutboxMessages.AsNoTracking().Where(o => o.ViewKey == viewKey && o.SentMessageId != null)
+            .OrderByDescending(o => o.Id).Select(o => o.SentMessageId).FirstOrDefaultAsync(cancellationToken);
 
     private static ProposalEdits EditsFrom(JsonObject data)
     {
@@ -400,4 +497,10 @@ public sealed partial class MissionBot(
 
     [GeneratedRegex(@"^\s*cancel\s+(?<n>m-?\d+)\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex CancelCommand();
+
+    [GeneratedRegex(@"^\s*(?:run|start|rerun|re-run)\s+(?<n>m-?\d+)\s*(?:now)?\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex RunCommand();
+
+    [GeneratedRegex(@"^\s*(?:stop|halt|cancel\s+(?:the\s+)?run(?:\s+of)?)\s+(?<n>m-?\d+)\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex StopCommand();
 }

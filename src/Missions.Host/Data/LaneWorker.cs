@@ -79,13 +79,6 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
         }
     }
 
-    /// <summary>A name for this host's claims: machine, process, and an instance id.</summary>
-    protected static string NewOwner()
-    {
-        var owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
-        return owner.Length > MissionsDbContext.NameLength ? owner[^MissionsDbContext.NameLength..] : owner;
-    }
-
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "The {Worker} loop failed; trying again")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception, string worker);
 

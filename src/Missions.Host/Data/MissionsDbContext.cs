@@ -34,6 +34,32 @@ public sealed class MissionsDbContext : DbContext
     /// <summary>Serializes write transactions where the provider needs it (SQLite).</summary>
     public WriteGate WriteGate { get; }
 
+    private List<Action>? afterCommit;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> (waking a worker, say) once the write transaction open on this context has
+    /// committed, or at once when none is open. Dropped if the transaction does not commit.
+    /// </summary>
+    public void AfterCommit(Action action)
+    {
+        if (Database.CurrentTransaction is null)
+        {
+            action();
+            return;
+        }
+
+        (afterCommit ??= []).Add(action);
+    }
+
+    internal void Committed()
+    {
+        var actions = afterCommit;
+        afterCommit = null;
+        actions?.ForEach(a => a());
+    }
+
+    internal void RolledBack() => afterCommit = null;
+
     public const int NameLength = 200;
     public const int IdLength = 256;
     public const int EnumLength = 32;
@@ -152,6 +178,7 @@ public sealed class MissionsDbContext : DbContext
             b.ToTable("Runs");
             b.Property(r => r.Trigger).HasMaxLength(64);
             b.Property(r => r.LeaseOwner).HasMaxLength(NameLength);
+            b.Property(r => r.ReviewedByName).HasMaxLength(NameLength);
             b.Property(r => r.Version).IsConcurrencyToken();
             b.HasIndex(r => new { r.Status, r.QueuedAt });
             b.HasIndex(r => r.MissionId);

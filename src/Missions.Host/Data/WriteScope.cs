@@ -34,11 +34,14 @@ public sealed class WriteGate(bool serialize)
 /// </summary>
 public sealed class WriteScope : IAsyncDisposable
 {
+    private readonly MissionsDbContext db;
     private readonly IDbContextTransaction? transaction;
     private readonly WriteGate? heldGate;
+    private bool committed;
 
-    private WriteScope(IDbContextTransaction? transaction, WriteGate? heldGate)
+    private WriteScope(MissionsDbContext db, IDbContextTransaction? transaction, WriteGate? heldGate)
     {
+        this.db = db;
         this.transaction = transaction;
         this.heldGate = heldGate;
     }
@@ -50,7 +53,7 @@ public sealed class WriteScope : IAsyncDisposable
     {
         if (db.Database.CurrentTransaction is not null)
         {
-            return new WriteScope(null, null);
+            return new WriteScope(db, null, null);
         }
 
         var gate = db.WriteGate;
@@ -58,7 +61,7 @@ public sealed class WriteScope : IAsyncDisposable
         try
         {
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            return new WriteScope(transaction, held ? gate : null);
+            return new WriteScope(db, transaction, held ? gate : null);
         }
         catch
         {
@@ -71,8 +74,17 @@ public sealed class WriteScope : IAsyncDisposable
         }
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken) =>
-        transaction?.CommitAsync(cancellationToken) ?? Task.CompletedTask;
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        if (transaction is null)
+        {
+            return;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        committed = true;
+        this.db.Committed();
+    }
 
     /// <summary>
     /// Saves and commits when this scope owns the transaction. When it joined one, the owner saves everything the
@@ -86,7 +98,7 @@ public sealed class WriteScope : IAsyncDisposable
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await CommitAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -94,6 +106,10 @@ public sealed class WriteScope : IAsyncDisposable
         if (transaction is not null)
         {
             await transaction.DisposeAsync();
+            if (!committed)
+            {
+                db.RolledBack();
+            }
         }
 
         heldGate?.Exit();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json.Nodes;
 using Missions.Host.Cards;
 using Missions.Host.Conversations;
@@ -33,6 +34,9 @@ public static class OutboxKinds
 
     /// <summary>Replaces the message named by the payload's target id, or the one sent for the same view key.</summary>
     public const string Update = "update";
+
+    /// <summary>A progress view: like a post, but coalesced and spaced out (see <see cref="OutboxWriter.ProgressAsync"/>).</summary>
+    public const string Progress = "progress";
 }
 
 /// <summary>Wakes the dispatcher when a transaction that wrote outbox messages has committed.</summary>
@@ -62,10 +66,44 @@ public static class OutboxWriter
     public static OutboxMessage Update(MissionsDbContext db, Guid conversationReferenceId, ViewUpdate update, DateTime now) =>
         Enqueue(db, conversationReferenceId, OutboxKinds.Update, OutboxPayload.Of(update.View, targetMessageId: update.MessageId), ViewKeyOf(update.View), now);
 
+    /// <summary>
+    /// Writes a progress view (one message per view key, updated in place) so that a conversation sees at most one
+    /// progress message per <paramref name="interval"/>: a progress message not yet sent is brought up to date
+    /// instead of adding another, and a new one is not due before the interval has passed since the last.
+    /// </summary>
+    public static async Task ProgressAsync(MissionsDbContext db, Guid conversationReferenceId, ChatView view, DateTime now, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var key = ViewKeyOf(view) ?? throw new ArgumentException("A progress view needs a view key.", nameof(view));
+        var payload = OutboxPayload.Of(view).ToJson();
+        var refreshed = await db.OutboxMessages
+            .Where(o => o.ConversationReferenceId == conversationReferenceId && o.ViewKey == key && o.Status == OutboxStatus.Pending
+                && o.LeaseOwner == null && o.Attempts == 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.PayloadJson, payload).SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
+        if (refreshed > 0)
+        {
+            return;
+        }
+
+        var last = await db.OutboxMessages.AsNoTracking()
+            .Where(o => o.ConversationReferenceId == conversationReferenceId && o.Kind == OutboxKinds.Progress)
+            .OrderByDescending(o => o.Id).Select(o => new { o.NextAttemptAt, o.SentAt }).FirstOrDefaultAsync(cancellationToken);
+        var due = now;
+        if (last is not null)
+        {
+            var previous = last.SentAt is { } sent && sent > last.NextAttemptAt ? sent : last.NextAttemptAt;
+            due = previous + interval > now ? previous + interval : now;
+        }
+
+        var message = Enqueue(db, conversationReferenceId, OutboxKinds.Progress, OutboxPayload.FromJson(payload), key, now);
+        message.NextAttemptAt = due;
+    }
+
     /// <summary>The message a view lives in: one per proposal, so its decision replaces its card.</summary>
     public static string? ViewKeyOf(ChatView view) => view switch
     {
         ProposalView proposal => $"proposal:{proposal.Id:N}",
+        RunProgressView run => $"run:{run.RunId:N}",
+        ReviewView review => $"review:{review.RunId:N}",
         _ => null,
     };
 }

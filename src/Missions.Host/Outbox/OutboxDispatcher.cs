@@ -40,7 +40,7 @@ public sealed partial class OutboxDispatcher(
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : LaneWorker(signal, logger)
 {
-    private readonly string owner = NewOwner();
+    private readonly string owner = Leases.NewOwner();
     private readonly Dictionary<string, IOutboxTransport> byChannel = transports.ToDictionary(t => t.Channel, StringComparer.Ordinal);
     private readonly OutboxOptions settings = options.Value;
     private readonly CancellationTokenSource grace = new();

@@ -22,7 +22,7 @@ public sealed record ProposalDecision(Proposal Proposal, Mission? Mission);
 /// then the mission. However often it is clicked, at most one caller gets past the guard, and the unique index on
 /// <c>Missions.ProposalId</c> stands behind it.
 /// </summary>
-public sealed class ProposalOperations(MissionsDbContext db, MissionOperations missions, ApproverPolicy approvers, TimeProvider clock)
+public sealed class ProposalOperations(MissionsDbContext db, MissionOperations missions, Runs.RunOperations runs, ApproverPolicy approvers, TimeProvider clock)
 {
     public async Task<Proposal> GetAsync(Guid id, CancellationToken cancellationToken) =>
         await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken)
@@ -92,6 +92,13 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
             Action = "proposal-approved",
             Detail = $"Approved as {Mission.FormatNumber(mission.Number)}.",
         });
+        if (mission.AutoRun)
+        {
+            // Approved with auto-run: its first run is queued in the same transaction.
+            await db.SaveChangesAsync(cancellationToken);
+            await runs.QueueAsync(mission, Runs.RunTriggers.Approved, actor, 1, cancellationToken);
+        }
+
         // One round trip for the mission, its "created" entry and the approval entry (at the turn's end when this
         // joined a chat turn's transaction).
         await transaction.SaveAndCommitAsync(db, cancellationToken);

@@ -25,9 +25,25 @@ public sealed class Run
     public string? LeaseOwner { get; set; }
     public DateTime? LeaseExpiresAt { get; set; }
 
+    /// <summary>For a queued run waiting to be retried: not before this time.</summary>
+    public DateTime? NextAttemptAt { get; set; }
+
     public int? InputTokens { get; set; }
     public int? OutputTokens { get; set; }
+
+    /// <summary>The review of a successful run: the outcome, who decided, when, and the comment for changes.</summary>
+    public ReviewOutcome? ReviewOutcome { get; set; }
+    public string? ReviewedByName { get; set; }
+    public DateTime? ReviewedAt { get; set; }
+    public string? ReviewComment { get; set; }
+
     public long Version { get; set; } = 1;
+}
+
+public enum ReviewOutcome
+{
+    Approved,
+    ChangesRequested,
 }
 
 public enum RunStatus

@@ -73,6 +73,7 @@ public static class ApiExtensions
         api.MapMissionsApi();
         api.MapProposalsApi();
         api.MapWorkspaceApi();
+        Runs.RunsApi.MapRunsApi(api);
 
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");

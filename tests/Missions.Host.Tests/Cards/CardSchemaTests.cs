@@ -4,6 +4,7 @@ using Missions.Host.Cards;
 using Missions.Host.Conversations;
 using Missions.Host.Missions;
 using Missions.Host.Proposals;
+using Missions.Host.Runs;
 using Missions.Host.Tests.Infrastructure;
 
 namespace Missions.Host.Tests.Cards;
@@ -35,6 +36,16 @@ public sealed class CardSchemaTests
         yield return ("mission-bare", new MissionView("M-8", "Fix it", "Fixed.", MissionStatus.Backlog, null, null, null, null, [], 0));
         yield return ("list", new MissionListView("Your open missions", [new MissionLine("M-7", "Summary", MissionStatus.InProgress, "Writer", new DateOnly(2026, 12, 1)), new MissionLine("M-9", "Other", MissionStatus.Backlog, null, null)], "None."));
         yield return ("list-empty", new MissionListView("Your open missions", [], "You have no open missions."));
+        var runId = Guid.NewGuid();
+        yield return ("run-queued", new RunProgressView(runId, "M-7", "Pull together a summary", null, "Analyst", RunStatus.Queued, 1, [], null, 0, null, null, null, null));
+        yield return ("run-running", new RunProgressView(runId, "M-7", "Pull together a summary", "Compare them", "Analyst", RunStatus.Running, 2, ["Reading the context", "Restating the objective"], "Drafting the plan", 6, null, "Attempt 1 failed (timeout); trying again.", DateTime.UtcNow, null));
+        yield return ("run-finished", new RunProgressView(runId, "M-7", "Pull together a summary", null, "Analyst", RunStatus.Succeeded, 1, ["Reading the context", "Writing the brief"], null, 2, null, null, DateTime.UtcNow, DateTime.UtcNow));
+        yield return ("run-failed", new RunProgressView(runId, "M-7", "Pull together a summary", null, "Analyst", RunStatus.Failed, 3, ["Reading the context"], null, 6, "The model timed out.", null, DateTime.UtcNow, DateTime.UtcNow));
+        yield return ("run-cancelled", new RunProgressView(runId, "M-7", "Pull together a summary", null, "Analyst", RunStatus.Cancelled, 1, [], null, 0, null, "Cancelled by Bob.", DateTime.UtcNow, DateTime.UtcNow));
+        ArtifactLink[] artifacts = [new("M-7-brief.md", "text/markdown", 2048, "https://missions.example.com/artifacts/abc?exp=1&sig=x"), new("M-7-brief.pdf", "application/pdf", 55_000, "https://missions.example.com/artifacts/def?exp=1&sig=y")];
+        yield return ("review-pending", new ReviewView(runId, "M-7", "Pull together a summary", "Analyst", "Drafted offline: a brief.", artifacts, null, null, null, null));
+        yield return ("review-approved", new ReviewView(runId, "M-7", "Pull together a summary", "Analyst", "Drafted offline: a brief.", artifacts, ReviewOutcome.Approved, "Bob", DateTime.UtcNow, null));
+        yield return ("review-changes", new ReviewView(runId, "M-7", "Pull together a summary", "Analyst", "Drafted offline: a brief.", [], ReviewOutcome.ChangesRequested, "Bob", DateTime.UtcNow, "Add a table."));
         yield return ("board", new BoardView(
         [
             new BoardColumnView(MissionStatus.Backlog, "Backlog", [new MissionLine("M-1", "One", MissionStatus.Backlog, null, null)], 12),

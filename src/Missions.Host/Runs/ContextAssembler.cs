@@ -1,0 +1,171 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Missions.Host.Data;
+using Missions.Host.Missions;
+
+namespace Missions.Host.Runs;
+
+/// <summary>The context for one run, and what had to be cut to fit the budget (said in the run's log).</summary>
+public sealed record AssembledContext(RunContext Context, IReadOnlyList<string> Cuts);
+
+/// <summary>
+/// Gathers what an agent needs for a run within a size budget, most important first: the mission itself, the
+/// changes asked for in review, the project brief, the comments (newest first), the text of text-like attachments
+/// (name and size of others), and earlier artifacts. What does not fit is shortened or left out, and said so.
+/// </summary>
+public sealed class ContextAssembler(MissionsDbContext db, IContentStore content, IOptions<RunOptions> options, TimeProvider clock)
+{
+    private const int MaxFileRead = 256 * 1024;
+
+    public async Task<AssembledContext> AssembleAsync(Run run, CancellationToken cancellationToken)
+    {
+        var mission = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == run.MissionId, cancellationToken);
+        var staff = run.StaffId is null ? null : await db.Staff.AsNoTracking().SingleOrDefaultAsync(s => s.Id == run.StaffId, cancellationToken);
+        var project = mission.ProjectId is null ? null : await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == mission.ProjectId, cancellationToken);
+        var tasks = await db.MissionTasks.AsNoTracking().Where(t => t.MissionId == mission.Id).OrderBy(t => t.Position).ToListAsync(cancellationToken);
+        var task = tasks.FirstOrDefault(t => t.Id == run.TaskId);
+        var questions = mission.ProposalId is null ? []
+            : await db.Proposals.AsNoTracking().Where(p => p.Id == mission.ProposalId).Select(p => p.Questions).SingleOrDefaultAsync(cancellationToken) ?? [];
+        var changes = await db.Runs.AsNoTracking()
+            .Where(r => r.MissionId == mission.Id && r.ReviewOutcome == ReviewOutcome.ChangesRequested && r.ReviewedAt != null)
+            .OrderByDescending(r => r.ReviewedAt).Select(r => r.ReviewComment).FirstOrDefaultAsync(cancellationToken);
+        if (run.Trigger != RunTriggers.ChangesRequested)
+        {
+            changes = null;
+        }
+
+        var budget = new Budget(options.Value.ContextBudget);
+        budget.Take(mission.Title.Length + mission.Objective.Length);
+        var description = budget.Fit(mission.Description, "the mission's description");
+        var changesRequested = changes is null ? null : budget.Fit(changes, "the changes requested");
+        var brief = project is null ? null : budget.Fit(project.Brief, $"the brief of project {project.Name}");
+
+        var comments = await db.Comments.AsNoTracking().Where(c => c.MissionId == mission.Id)
+            .OrderByDescending(c => c.CreatedAt).Take(50).ToListAsync(cancellationToken);
+        var keptComments = new List<ContextComment>();
+        foreach (var comment in comments)
+        {
+            if (!budget.Has(comment.Text.Length))
+            {
+                budget.Cut($"{comments.Count - keptComments.Count} older comment(s) left out");
+                break;
+            }
+
+            budget.Take(comment.Text.Length);
+            keptComments.Add(new ContextComment(comment.AuthorName, comment.Text, comment.CreatedAt));
+        }
+
+        keptComments.Reverse();
+        var attachments = await db.Attachments.AsNoTracking().Where(a => a.MissionId == mission.Id).OrderBy(a => a.CreatedAt).ToListAsync(cancellationToken);
+        var files = new List<ContextDocument>();
+        foreach (var a in attachments)
+        {
+            files.Add(await DocumentAsync(a.FileName, a.ContentType, a.Size, a.StorageKey, budget, "attachment", cancellationToken));
+        }
+
+        var earlier = await db.Artifacts.AsNoTracking().Where(a => a.MissionId == mission.Id && a.RunId != run.Id)
+            .OrderByDescending(a => a.CreatedAt).Take(10).ToListAsync(cancellationToken);
+        var artifacts = new List<ContextDocument>();
+        foreach (var a in earlier)
+        {
+            artifacts.Add(await DocumentAsync(a.Name, a.ContentType, a.Size, a.StorageKey, budget, "earlier artifact", cancellationToken));
+        }
+
+        var context = new RunContext(
+            Mission.FormatNumber(mission.Number), mission.Title, mission.Objective, description ?? "", mission.DueDate, mission.RequestedByName,
+            staff?.Name ?? "Unassigned staff", staff?.Role ?? "generalist", staff?.Instructions ?? "",
+            project?.Name, brief, task?.Title, task is null ? 0 : tasks.IndexOf(task) + 1, tasks.Count,
+            keptComments, files, artifacts, questions, changesRequested, run.Attempt, clock.GetUtcNow());
+        return new AssembledContext(context, budget.Cuts);
+    }
+
+    private async Task<ContextDocument> DocumentAsync(string name, string contentType, long size, string key, Budget budget, string what, CancellationToken cancellationToken)
+    {
+        if (!IsText(contentType, name))
+        {
+            return new ContextDocument(name, contentType, size, null, false);
+        }
+
+        if (!budget.Has(1))
+        {
+            budget.Cut($"{what} {name}: left out (no budget left)");
+            return new ContextDocument(name, contentType, size, null, true);
+        }
+
+        await using var stream = await content.OpenReadAsync(key, cancellationToken);
+        if (stream is null)
+        {
+            budget.Cut($"{what} {name}: its content is missing from the store");
+            return new ContextDocument(name, contentType, size, null, false);
+        }
+
+        var buffer = new char[MaxFileRead];
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var read = await reader.ReadBlockAsync(buffer, cancellationToken);
+        var text = new string(buffer, 0, read);
+        var fitted = budget.Fit(text, $"{what} {name}");
+        var truncated = fitted is null || fitted.Length < text.Length || size > MaxFileRead;
+        return new ContextDocument(name, contentType, size, fitted, truncated);
+    }
+
+    internal static bool IsText(string contentType, string name)
+    {
+        var type = contentType.Split(';')[0].Trim().ToLowerInvariant();
+        if (type.StartsWith("text/", StringComparison.Ordinal) || type is "application/json" or "application/xml" or "application/x-yaml" or "application/yaml")
+        {
+            return true;
+        }
+
+        return Path.GetExtension(name).ToLowerInvariant() is ".md" or ".txt" or ".csv" or ".json" or ".yaml" or ".yml" or ".xml" or ".html" or ".log";
+    }
+
+    /// <summary>Characters left for the context, and the record of what was cut.</summary>
+    private sealed class Budget(int total)
+    {
+        private int left = total;
+
+        public List<string> Cuts { get; } = [];
+
+        public bool Has(int characters) => left >= characters;
+
+        public void Take(int characters) => left = Math.Max(0, left - characters);
+
+        public void Cut(string note) => Cuts.Add(note);
+
+        /// <summary>The text, shortened to what is left of the budget (and the cut noted), or null when nothing is left.</summary>
+        public string? Fit(string? text, string what)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return text;
+            }
+
+            if (text.Length <= left)
+            {
+                Take(text.Length);
+                return text;
+            }
+
+            if (left == 0)
+            {
+                Cut($"{what}: left out (no budget left)");
+                return null;
+            }
+
+            var kept = text[..left];
+            Cut($"{what}: shortened from {text.Length:N0} to {kept.Length:N0} characters");
+            left = 0;
+            return kept;
+        }
+    }
+}
+
+public static class RunTriggers
+{
+    public const string Approved = "approved";
+    public const string Requested = "requested";
+    public const string ChangesRequested = "changes-requested";
+    public const string Retry = "retry";
+    public const string NextTask = "next-task";
+}

@@ -1,0 +1,304 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Missions.Host.Conversations;
+using Missions.Host.Data;
+using Missions.Host.Missions;
+using Missions.Host.Outbox;
+using Missions.Host.Web;
+using Missions.Host.Workspace;
+
+namespace Missions.Host.Runs;
+
+/// <summary>
+/// Queues, cancels and retries runs, and takes review decisions. Each call joins the caller's write transaction
+/// (or opens one), and what it shows in the conversation the mission came from — the run's progress card, the
+/// review prompt — is written to the outbox in that same transaction.
+/// </summary>
+public sealed class RunOperations(
+    MissionsDbContext db,
+    MissionOperations missions,
+    ApproverPolicy reviewers,
+    ArtifactLinks links,
+    RunSignal signal,
+    OutboxSignal outbox,
+    IOptions<RunOptions> options,
+    TimeProvider clock)
+{
+    public const string RunVerb = "mission.run";
+    public const string RetryVerb = "run.retry";
+    public const string CancelVerb = "run.cancel";
+    public const string ApproveVerb = "review.approve";
+    public const string ChangesVerb = "review.changes";
+
+    public static bool IsActive(RunStatus status) => status is RunStatus.Queued or RunStatus.Running;
+
+    /// <summary>Queues a run of the mission, or returns the run already queued or under way.</summary>
+    public async Task<Run> QueueAsync(long number, string trigger, Actor actor, CancellationToken cancellationToken) =>
+        await QueueAsync(await missions.GetAsync(number, cancellationToken), trigger, actor, attempt: 1, cancellationToken);
+
+    public async Task<Run> QueueAsync(Mission mission, string trigger, Actor actor, int attempt, CancellationToken cancellationToken)
+    {
+        var label = Mission.FormatNumber(mission.Number);
+        if (!MissionLifecycle.IsOpen(mission.Status))
+        {
+            throw ProblemException.Conflict($"{label} is {MissionLifecycle.Describe(mission.Status)}; reopen it before running it again.", "mission-closed");
+        }
+
+        if (mission.Status == MissionStatus.Review && trigger != RunTriggers.ChangesRequested)
+        {
+            throw ProblemException.Conflict($"{label} is waiting for review: approve it, or request changes to run it again.", "in-review");
+        }
+
+        if (await db.Runs.AsNoTracking().Where(r => r.MissionId == mission.Id && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
+                .FirstOrDefaultAsync(cancellationToken) is { } active)
+        {
+            return active;
+        }
+
+        await using var scope = await db.BeginWriteAsync(cancellationToken);
+        if (mission.Status != MissionStatus.InProgress)
+        {
+            mission = await missions.TransitionAsync(mission.Number, MissionStatus.InProgress, null, actor, $"Run queued ({trigger}).", cancellationToken);
+        }
+        else
+        {
+            // Claim the mission's version, so two people pressing Run at once queue one run, not two.
+            var version = mission.Version + 1;
+            var now0 = clock.GetUtcNow().UtcDateTime;
+            var touched = await db.Missions.Where(m => m.Id == mission.Id && m.Version == mission.Version)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Version, version).SetProperty(m => m.UpdatedAt, now0), cancellationToken);
+            if (touched == 0)
+            {
+                throw ProblemException.Conflict($"{label} changed while the run was being queued; try again.", "concurrent-change");
+            }
+
+            mission.Version = version;
+        }
+
+        var task = await db.MissionTasks.AsNoTracking()
+            .Where(t => t.MissionId == mission.Id && (t.Status == MissionTaskStatus.Pending || t.Status == MissionTaskStatus.Failed || t.Status == MissionTaskStatus.Running))
+            .OrderBy(t => t.Position).FirstOrDefaultAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var run = new Run
+        {
+            Id = Guid.CreateVersion7(),
+            MissionId = mission.Id,
+            TaskId = task?.Id,
+            StaffId = task?.StaffId ?? mission.AssigneeId,
+            Trigger = trigger,
+            Attempt = attempt,
+            QueuedAt = now,
+        };
+        db.Runs.Add(run);
+        db.ActivityEntries.Add(MissionOperations.Activity(mission.Id, actor, "run-queued", now, null, null, null,
+            task is null ? $"Run queued ({trigger})." : $"Run queued for task “{task.Title}” ({trigger})."));
+        await ProgressAsync(run, mission, new RunStep([], null, 0), null, cancellationToken);
+        db.AfterCommit(signal.Pulse);
+        await scope.SaveAndCommitAsync(db, cancellationToken);
+        return run;
+    }
+
+    /// <summary>Stops the mission's run: a queued run never starts, a running one stops at its next step.</summary>
+    public async Task<Run> CancelAsync(long number, Actor actor, CancellationToken cancellationToken)
+    {
+        var mission = await missions.GetAsync(number, cancellationToken);
+        var run = await db.Runs.AsNoTracking().Where(r => r.MissionId == mission.Id && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
+            .FirstOrDefaultAsync(cancellationToken)
+            ?? throw ProblemException.NotFound($"No run of {Mission.FormatNumber(mission.Number)} is queued or under way.");
+        return await CancelAsync(run, mission, actor, cancellationToken);
+    }
+
+    public async Task<Run> CancelAsync(Guid runId, Actor actor, CancellationToken cancellationToken)
+    {
+        var run = await GetAsync(runId, cancellationToken);
+        var mission = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == run.MissionId, cancellationToken);
+        return IsActive(run.Status) ? await CancelAsync(run, mission, actor, cancellationToken) : run;
+    }
+
+    private async Task<Run> CancelAsync(Run run, Mission mission, Actor actor, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var why = $"Cancelled by {actor.Name}.";
+        await using var scope = await db.BeginWriteAsync(cancellationToken);
+        var cancelled = await db.Runs.Where(r => r.Id == run.Id && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, RunStatus.Cancelled)
+                .SetProperty(r => r.Error, why)
+                .SetProperty(r => r.FinishedAt, now)
+                .SetProperty(r => r.LeaseOwner, (string?)null)
+                .SetProperty(r => r.LeaseExpiresAt, (DateTime?)null)
+                .SetProperty(r => r.Version, r => r.Version + 1), cancellationToken);
+        if (cancelled == 0)
+        {
+            return await GetAsync(run.Id, cancellationToken); // it finished first
+        }
+
+        run.Status = RunStatus.Cancelled;
+        run.Error = why;
+        run.FinishedAt = now;
+        db.RunLogEntries.Add(new RunLogEntry { RunId = run.Id, At = now, Level = RunLogLevel.Warning, Step = "Cancelled", Text = why });
+        db.ActivityEntries.Add(MissionOperations.Activity(mission.Id, actor, "run-cancelled", now, null, null, null, why));
+        await ProgressAsync(run, mission, await StepsOfAsync(run.Id, cancellationToken), why, cancellationToken);
+        await scope.SaveAndCommitAsync(db, cancellationToken);
+        return run;
+    }
+
+    /// <summary>Runs a failed run again, as its next attempt.</summary>
+    public async Task<Run> RetryAsync(Guid runId, Actor actor, CancellationToken cancellationToken)
+    {
+        var failed = await GetAsync(runId, cancellationToken);
+        if (failed.Status is not (RunStatus.Failed or RunStatus.Cancelled))
+        {
+            throw ProblemException.Conflict("Only a failed or cancelled run can be retried.", "not-failed");
+        }
+
+        var mission = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == failed.MissionId, cancellationToken);
+        return await QueueAsync(mission, RunTriggers.Retry, actor, failed.Attempt + 1, cancellationToken);
+    }
+
+    // ---- review -------------------------------------------------------------------------------------------------
+
+    /// <summary>Approves a run's result: the mission is done. A second click shows the decision and changes nothing.</summary>
+    public async Task<ReviewView> ApproveAsync(Guid runId, Actor actor, CancellationToken cancellationToken)
+    {
+        var (run, mission) = await ReviewableAsync(runId, actor, cancellationToken);
+        if (run.ReviewOutcome is not null || mission.Status != MissionStatus.Review)
+        {
+            return await ReviewViewAsync(run, mission, cancellationToken);
+        }
+
+        await using var scope = await db.BeginWriteAsync(cancellationToken);
+        if (!await DecideAsync(run, ReviewOutcome.Approved, actor, null, cancellationToken))
+        {
+            return await ReviewViewAsync(await GetAsync(runId, cancellationToken), mission, cancellationToken);
+        }
+
+        mission = await missions.TransitionAsync(mission.Number, MissionStatus.Done, null, actor, "Approved in review.", cancellationToken);
+        await scope.SaveAndCommitAsync(db, cancellationToken);
+        return await ReviewViewAsync(run, mission, cancellationToken);
+    }
+
+    /// <summary>Sends a run's result back with a comment: the comment is kept and a new run starts with it.</summary>
+    public async Task<(ReviewView Review, Run Next)> RequestChangesAsync(Guid runId, string? comment, Actor actor, CancellationToken cancellationToken)
+    {
+        var text = MissionOperations.RequireText(comment, "changes", MissionOperations.MaxText);
+        var (run, mission) = await ReviewableAsync(runId, actor, cancellationToken);
+        if (run.ReviewOutcome is not null || mission.Status != MissionStatus.Review)
+        {
+            var latest = await db.Runs.AsNoTracking().Where(r => r.MissionId == mission.Id).OrderByDescending(r => r.QueuedAt).FirstAsync(cancellationToken);
+            return (await ReviewViewAsync(run, mission, cancellationToken), latest);
+        }
+
+        await using var scope = await db.BeginWriteAsync(cancellationToken);
+        if (!await DecideAsync(run, ReviewOutcome.ChangesRequested, actor, text, cancellationToken))
+        {
+            var latest = await db.Runs.AsNoTracking().Where(r => r.MissionId == mission.Id).OrderByDescending(r => r.QueuedAt).FirstAsync(cancellationToken);
+            return (await ReviewViewAsync(await GetAsync(runId, cancellationToken), mission, cancellationToken), latest);
+        }
+
+        await missions.AddCommentAsync(mission.Number, "Changes requested: " + text, actor, cancellationToken);
+        var next = await QueueAsync(mission, RunTriggers.ChangesRequested, actor, 1, cancellationToken);
+        await scope.SaveAndCommitAsync(db, cancellationToken);
+        return (await ReviewViewAsync(run, await db.Missions.AsNoTracking().SingleAsync(m => m.Id == mission.Id, cancellationToken), cancellationToken), next);
+    }
+
+    private async Task<(Run Run, Mission Mission)> ReviewableAsync(Guid runId, Actor actor, CancellationToken cancellationToken)
+    {
+        if (!reviewers.MayDecide(actor))
+        {
+            throw ProblemException.Forbidden($"{actor.Name} may not review results here; ask one of the reviewers.");
+        }
+
+        var run = await GetAsync(runId, cancellationToken);
+        if (run.Status != RunStatus.Succeeded)
+        {
+            throw ProblemException.Conflict("Only a finished run's result can be reviewed.", "not-finished");
+        }
+
+        var mission = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == run.MissionId, cancellationToken);
+        return (run, mission);
+    }
+
+    private async Task<bool> DecideAsync(Run run, ReviewOutcome outcome, Actor actor, string? comment, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var won = await db.Runs.Where(r => r.Id == run.Id && r.ReviewOutcome == null && r.Version == run.Version)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.ReviewOutcome, outcome)
+                .SetProperty(r => r.ReviewedByName, actor.Name)
+                .SetProperty(r => r.ReviewedAt, now)
+                .SetProperty(r => r.ReviewComment, comment)
+                .SetProperty(r => r.Version, r => r.Version + 1), cancellationToken);
+        if (won == 0)
+        {
+            return false;
+        }
+
+        run.ReviewOutcome = outcome;
+        run.ReviewedByName = actor.Name;
+        run.ReviewedAt = now;
+        run.ReviewComment = comment;
+        run.Version++;
+        db.ActivityEntries.Add(MissionOperations.Activity(run.MissionId, actor, outcome == ReviewOutcome.Approved ? "review-approved" : "changes-requested", now, null, null, null, comment));
+        return true;
+    }
+
+    public async Task<Run> GetAsync(Guid runId, CancellationToken cancellationToken) =>
+        await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, cancellationToken)
+        ?? throw ProblemException.NotFound($"There is no run {runId}.");
+
+    // ---- views --------------------------------------------------------------------------------------------------
+
+    /// <summary>Where a run has got to: the steps done, the one under way, how many there are.</summary>
+    public sealed record RunStep(IReadOnlyList<string> Done, string? Current, int Total);
+
+    /// <summary>Writes the run's progress card (throttled per conversation) into the open transaction.</summary>
+    public async Task ProgressAsync(Run run, Mission mission, RunStep step, string? note, CancellationToken cancellationToken)
+    {
+        if (mission.ConversationReferenceId is not { } conversation
+            || !await db.ConversationReferences.AsNoTracking().AnyAsync(c => c.Id == conversation && c.ClosedAt == null, cancellationToken))
+        {
+            return;
+        }
+
+        var view = await ProgressViewAsync(run, mission, step, note, cancellationToken);
+        await OutboxWriter.ProgressAsync(db, conversation, view, clock.GetUtcNow().UtcDateTime, options.Value.ProgressInterval, cancellationToken);
+        db.AfterCommit(outbox.Pulse);
+    }
+
+    public async Task<RunProgressView> ProgressViewAsync(Run run, Mission mission, RunStep step, string? note, CancellationToken cancellationToken)
+    {
+        var staff = await StaffNameAsync(run.StaffId, cancellationToken);
+        var task = run.TaskId is null ? null : await db.MissionTasks.AsNoTracking().Where(t => t.Id == run.TaskId).Select(t => t.Title).SingleOrDefaultAsync(cancellationToken);
+        return new RunProgressView(run.Id, Mission.FormatNumber(mission.Number), mission.Title, task, staff, run.Status, run.Attempt,
+            step.Done, step.Current, step.Total, run.Status == RunStatus.Failed ? run.Error : null, note, run.StartedAt, run.FinishedAt);
+    }
+
+    /// <summary>The steps a run has logged so far (for a card written outside the worker).</summary>
+    public async Task<RunStep> StepsOfAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        var steps = await db.RunLogEntries.AsNoTracking().Where(l => l.RunId == runId && l.Level == RunLogLevel.Info && l.Text == StepStarted)
+            .OrderBy(l => l.Id).Select(l => l.Step).ToListAsync(cancellationToken);
+        return new RunStep(steps, null, steps.Count);
+    }
+
+    /// <summary>The log text of a step's first entry.</summary>
+    public const string StepStarted = "Step started.";
+
+    public async Task<ReviewView> ReviewViewAsync(Run run, Mission mission, CancellationToken cancellationToken)
+    {
+        var artifacts = await db.Artifacts.AsNoTracking().Where(a => a.RunId == run.Id).OrderBy(a => a.Name).ToListAsync(cancellationToken);
+        var artifactLinks = new List<ArtifactLink>();
+        foreach (var a in artifacts)
+        {
+            artifactLinks.Add(new ArtifactLink(a.Name, a.ContentType, a.Size, await links.UrlForAsync(a.Id, cancellationToken)));
+        }
+
+        return new ReviewView(run.Id, Mission.FormatNumber(mission.Number), mission.Title, await StaffNameAsync(run.StaffId, cancellationToken),
+            run.Summary ?? "", artifactLinks, run.ReviewOutcome, run.ReviewedByName, run.ReviewedAt, run.ReviewComment);
+    }
+
+    private async Task<string> StaffNameAsync(Guid? staffId, CancellationToken cancellationToken) =>
+        staffId is null ? "Unassigned staff"
+            : await db.Staff.AsNoTracking().Where(s => s.Id == staffId).Select(s => s.Name).SingleOrDefaultAsync(cancellationToken) ?? "Unassigned staff";
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Missions.Host.Runs;
+using Missions.Host.Tests.Infrastructure;
+
+namespace Missions.Host.Tests.Runs;
+
+/// <summary>
+/// The second half of the loop through Direct Line, with the cards as Web Chat shows them: approve → run → review →
+/// changes → run → approve → done. One progress card per run, updated in place; a review prompt with artifact links.
+/// </summary>
+public sealed class RunLifecycleTests
+{
+    private const string Request = "can someone pull together a competitor pricing summary for the Q3 deck by Friday?";
+
+    /// <summary>Polls until a card in the transcript matches, or fails after 30 s.</summary>
+    internal static Task<JsonObject> WaitForCardAsync(DirectLineClient chat, Func<JsonObject, bool> match) => WaitForCardAsync(chat, null, match);
+
+    internal static async Task<JsonObject> WaitForCardAsync(DirectLineClient chat, MissionsApp? app, Func<JsonObject, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await chat.PollAsync();
+            var found = chat.Transcript.FirstOrDefault(a => DirectLineClient.CardOf(a) is { } card && match(card));
+            if (found is not null)
+            {
+                return found;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                var state = app is null ? "" : await app.WithDbAsync(async db =>
+                    string.Join("\n", (await db.Runs.AsNoTracking().ToListAsync()).Select(r => $"run {r.Id} {r.Status} {r.Trigger} attempt {r.Attempt} error {r.Error}"))
+                    + "\n" + string.Join("\n", (await db.RunLogEntries.AsNoTracking().OrderBy(l => l.Id).ToListAsync()).Select(l => $"log {l.RunId} {l.Level} {l.Step}: {l.Text}"))
+                    + "\n" + string.Join("\n", (await db.OutboxMessages.AsNoTracking().OrderBy(o => o.Id).ToListAsync()).Select(o => $"outbox {o.Id} {o.Kind} {o.ViewKey} {o.Status} due {o.NextAttemptAt:O} sent {o.SentAt:O} {o.LastError}")));
+                Assert.Fail("Timed out waiting for a card.\n" + state + "\nTranscript:\n" + string.Join("\n", chat.Transcript.Select(a => a.ToJsonString())));
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    internal static bool Says(JsonObject card, string text) => DirectLineClient.Texts(card).Any(t => t.Contains(text, StringComparison.Ordinal));
+
+    internal static IReadOnlyList<string> Links(JsonObject card) =>
+        DirectLineClient.Texts(card).SelectMany(t => System.Text.RegularExpressions.Regex.Matches(t, @"\]\((?<u>[^)]+)\)").Select(m => m.Groups["u"].Value)).ToList();
+
+    [Theory, Sqlite, Postgres]
+    public async Task Approve_run_review_request_changes_run_again_approve_done(Provider provider)
+    {
+        await using var app = await MissionsApp.StartAsync(provider);
+        using var chat = await DirectLineClient.StartAsync(app.CreateClient());
+        await chat.SendAsync(Request);
+        await chat.PollAsync();
+        await chat.ClickAsync(chat.LastCard(), "approve");
+        await chat.PollAsync();
+
+        // The mission card's Run button queues a run.
+        await chat.SendAsync("show M-1");
+        await chat.PollAsync();
+        var missionCard = chat.LastCard();
+        Assert.Contains("runMission", DirectLineClient.ActionIds(missionCard));
+        await chat.ClickAsync(missionCard, "runMission");
+
+        var review = await WaitForCardAsync(chat, c => Says(c, "Ready for review · M-1"));
+        var reviewCard = DirectLineClient.CardOf(review)!;
+        Assert.Contains("approveReview", DirectLineClient.ActionIds(reviewCard));
+        Assert.Contains("requestChanges", DirectLineClient.ActionIds(reviewCard));
+        Assert.Contains(DirectLineClient.Texts(reviewCard), t => t.StartsWith("Drafted offline (no AI model)", StringComparison.Ordinal));
+
+        // One progress card for the run, updated in place to its end: every step ticked off.
+        var progress = chat.Transcript.Where(a => DirectLineClient.CardOf(a) is { } c && Says(c, "Run · M-1")).ToList();
+        var progressCard = DirectLineClient.CardOf(Assert.Single(progress))!;
+        Assert.Contains("Finished.", DirectLineClient.Texts(progressCard));
+        foreach (var step in OfflineStaffAgent.Steps)
+        {
+            Assert.Contains("✓ " + step, DirectLineClient.Texts(progressCard));
+        }
+
+        Assert.Empty(DirectLineClient.ActionIds(progressCard));
+
+        // The artifact links work over HTTP: the brief rendered, the PDF downloaded.
+        var links = Links(reviewCard);
+        Assert.Equal(2, links.Count);
+        using var web = app.CreateClient();
+        var pages = new List<HttpResponseMessage>();
+        foreach (var path in links.Select(l => new Uri(l).PathAndQuery))
+        {
+            pages.Add(await web.GetAsync(path));
+        }
+
+        Assert.All(pages, p => Assert.Equal(HttpStatusCode.OK, p.StatusCode));
+        var html = pages.Single(p => p.Content.Headers.ContentType!.MediaType == "text/html");
+        var text = await html.Content.ReadAsStringAsync();
+        Assert.Matches("<h1[^>]*>M-1: Pull together", text);
+        Assert.Contains("No AI model was used", text, StringComparison.Ordinal);
+        var pdf = pages.Single(p => p.Content.Headers.ContentType!.MediaType == "application/pdf");
+        var bytes = await pdf.Content.ReadAsByteArrayAsync();
+        Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(bytes, 0, 4));
+        Assert.Equal("attachment", pdf.Content.Headers.ContentDisposition!.DispositionType);
+
+        // Request changes: the card shows the decision for everyone, the comment is kept, a new run starts.
+        await chat.ClickAsync(reviewCard, "confirmChanges", new Dictionary<string, string?> { ["changes"] = "Add a table of the three cheapest plans." });
+        var decided = await WaitForCardAsync(chat, c => Says(c, "Changes requested: a new run has started"));
+        Assert.Equal(review["id"]!.GetValue<string>(), decided["id"]!.GetValue<string>());
+        Assert.Empty(DirectLineClient.ActionIds(DirectLineClient.CardOf(decided)!));
+
+        var second = await WaitForCardAsync(chat, app, c => Says(c, "Ready for review · M-1") && c != reviewCard && DirectLineClient.ActionIds(c).Contains("approveReview"));
+        var secondCard = DirectLineClient.CardOf(second)!;
+        Assert.NotEqual(review["id"]!.GetValue<string>(), second["id"]!.GetValue<string>());
+        Assert.Contains(DirectLineClient.Texts(secondCard), t => t.Contains("Add a table of the three cheapest plans", StringComparison.Ordinal));
+        Assert.Equal(2, chat.Transcript.Count(a => DirectLineClient.CardOf(a) is { } c && Says(c, "Run · M-1")));
+        var secondBrief = await (await web.GetAsync(new Uri(Links(secondCard).First(l => !l.Contains(".pdf", StringComparison.Ordinal))).PathAndQuery)).Content.ReadAsStringAsync();
+        Assert.Contains("Add a table of the three cheapest plans", secondBrief, StringComparison.Ordinal);
+
+        // Approve: the mission is done.
+        await chat.ClickAsync(secondCard, "approveReview");
+        await WaitForCardAsync(chat, c => Says(c, "Approved: M-1 is done"));
+        var mission = await MissionsApp.ReadOkAsync(await web.GetAsync("/api/missions/M-1"));
+        Assert.Equal("Done", mission["status"]!.GetValue<string>());
+
+        var runs = await app.WithDbAsync(db => db.Runs.AsNoTracking().OrderBy(r => r.QueuedAt).ToListAsync());
+        Assert.Equal(2, runs.Count);
+        Assert.All(runs, r => Assert.Equal(RunStatus.Succeeded, r.Status));
+        Assert.Equal(ReviewOutcome.ChangesRequested, runs[0].ReviewOutcome);
+        Assert.Equal("Add a table of the three cheapest plans.", runs[0].ReviewComment);
+        Assert.Equal(RunTriggers.ChangesRequested, runs[1].Trigger);
+        Assert.Equal(ReviewOutcome.Approved, runs[1].ReviewOutcome);
+        Assert.Equal(4, await app.WithDbAsync(db => db.Artifacts.CountAsync()));
+        Assert.Contains("Changes requested: Add a table", await app.WithDbAsync(db => db.Comments.Select(c => c.Text).SingleAsync()), StringComparison.Ordinal);
+    }
+}
