@@ -96,8 +96,9 @@ public sealed partial class InboxWorker(
     }
 
     /// <summary>Handles one conversation's queued events in order until none is due or its head must wait.</summary>
-    protected override async Task DrainAsync(Guid conversation, CancellationToken cancellationToken)
+    protected override async Task<bool> DrainAsync(Guid conversation, CancellationToken cancellationToken)
     {
+        var progressed = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             InboundEvent? head;
@@ -110,16 +111,19 @@ public sealed partial class InboxWorker(
                     .OrderBy(e => e.ReceivedAt).ThenBy(e => e.EventId).FirstOrDefaultAsync(cancellationToken);
                 if (head is null || head.NextAttemptAt > now || head.LeaseExpiresAt >= now || !await ClaimAsync(db, head, now, cancellationToken))
                 {
-                    return; // empty, waiting for a retry, or another host is on it
+                    return progressed; // empty, waiting for a retry, or another host is on it
                 }
             }
 
+            progressed = true;
             var claim = new InboxClaim(head.Channel, head.EventId, conversation, head.PayloadJson ?? "", owner, head.Attempts + 1);
             if (!await HandleAsync(claim, cancellationToken))
             {
-                return;
+                return progressed;
             }
         }
+
+        return progressed;
     }
 
     /// <summary>Runs the claimed event's turn; false when the conversation must stop for now (a retry is pending).</summary>

@@ -19,8 +19,8 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
     /// <summary>Lanes with work that is due, oldest first.</summary>
     protected abstract Task<IReadOnlyList<Guid>> DueLanesAsync(CancellationToken cancellationToken);
 
-    /// <summary>Works through one lane (a conversation) until it is empty or its head must wait.</summary>
-    protected abstract Task DrainAsync(Guid conversation, CancellationToken cancellationToken);
+    /// <summary>Works through one lane (a conversation) until it is empty or its head must wait; true when it handled anything.</summary>
+    protected abstract Task<bool> DrainAsync(Guid conversation, CancellationToken cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -57,24 +57,38 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
                 break;
             }
 
-            if (draining.TryAdd(lane, Task.CompletedTask))
+            // The entry goes in before the drain starts, so the drain's own removal can never come first.
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (draining.TryAdd(lane, done.Task))
             {
-                draining[lane] = Task.Run(async () =>
-                {
-                    try
-                    {
-                        await DrainAsync(lane, cancellationToken);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        LogDrainFailed(logger, e, GetType().Name, lane);
-                    }
-                    finally
-                    {
-                        draining.TryRemove(lane, out _);
-                        signal.Pulse();
-                    }
-                }, CancellationToken.None);
+                _ = Task.Run(() => RunLaneAsync(lane, done, cancellationToken), CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task RunLaneAsync(Guid lane, TaskCompletionSource done, CancellationToken cancellationToken)
+    {
+        var progressed = false;
+        try
+        {
+            progressed = await DrainAsync(lane, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogDrainFailed(logger, e, GetType().Name, lane);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            draining.TryRemove(lane, out _);
+            done.TrySetResult();
+            if (progressed)
+            {
+                // Work done may have made more work due; a lane that only found its head waiting looks again at the next poll.
+                signal.Pulse();
             }
         }
     }

@@ -67,8 +67,9 @@ public sealed partial class OutboxDispatcher(
     }
 
     /// <summary>Delivers one conversation's messages in order until it is empty or its head must wait.</summary>
-    protected override async Task DrainAsync(Guid conversation, CancellationToken cancellationToken)
+    protected override async Task<bool> DrainAsync(Guid conversation, CancellationToken cancellationToken)
     {
+        var progressed = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -79,29 +80,33 @@ public sealed partial class OutboxDispatcher(
                 .OrderBy(o => o.Id).FirstOrDefaultAsync(cancellationToken);
             if (head is null || head.NextAttemptAt > now || (head.LeaseExpiresAt is { } held && held >= now && head.LeaseOwner != owner))
             {
-                return; // empty, waiting for a retry, or another host is on it
+                return progressed; // empty, waiting for a retry, or another host is on it
             }
 
             if (!await ClaimAsync(db, head, now, CancellationToken.None))
             {
-                return;
+                return progressed;
             }
+
+            progressed = true;
 
             // Claimed: from here the steps run to the end (a stopping host gets a moment, then gives the message back).
             try
             {
                 if (!await DeliverHeadAsync(db, head, conversation, grace.Token))
                 {
-                    return;
+                    return progressed;
                 }
             }
             catch (OperationCanceledException) when (grace.IsCancellationRequested)
             {
                 // Stopping: give the message back at once instead of holding it until the lease runs out.
                 await ReleaseAsync(db, head, CancellationToken.None);
-                return;
+                return progressed;
             }
         }
+
+        return progressed;
     }
 
     /// <summary>Delivers the claimed head; false when the conversation must stop draining for now.</summary>

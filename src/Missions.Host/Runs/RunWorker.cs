@@ -34,7 +34,10 @@ public sealed partial class RunWorker(
             {
                 while (running.Count < settings.MaxConcurrent && await ClaimNextAsync(stoppingToken) is { } run)
                 {
-                    running[run.Id] = Task.Run(() => ExecuteRunAsync(run, stoppingToken), CancellationToken.None);
+                    // The entry goes in before the run starts, so the run's own removal can never come first.
+                    var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    running[run.Id] = done.Task;
+                    _ = Task.Run(() => ExecuteRunAsync(run, done, stoppingToken), CancellationToken.None);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -55,7 +58,7 @@ public sealed partial class RunWorker(
         await Task.WhenAll(running.Values);
     }
 
-    private async Task ExecuteRunAsync(Run run, CancellationToken stoppingToken)
+    private async Task ExecuteRunAsync(Run run, TaskCompletionSource done, CancellationToken stoppingToken)
     {
         try
         {
@@ -70,6 +73,7 @@ public sealed partial class RunWorker(
         finally
         {
             running.TryRemove(run.Id, out _);
+            done.TrySetResult();
             signal.Pulse();
         }
     }

@@ -64,7 +64,7 @@ public sealed class RunLifecycleTests
         Assert.Contains("runMission", DirectLineClient.ActionIds(missionCard));
         await chat.ClickAsync(missionCard, "runMission");
 
-        var review = await WaitForCardAsync(chat, c => Says(c, "Ready for review · M-1"));
+        var review = await WaitForCardAsync(chat, app, c => Says(c, "Ready for review · M-1"));
         var reviewCard = DirectLineClient.CardOf(review)!;
         Assert.Contains("approveReview", DirectLineClient.ActionIds(reviewCard));
         Assert.Contains("requestChanges", DirectLineClient.ActionIds(reviewCard));
@@ -103,7 +103,7 @@ public sealed class RunLifecycleTests
 
         // Request changes: the card shows the decision for everyone, the comment is kept, a new run starts.
         await chat.ClickAsync(reviewCard, "confirmChanges", new Dictionary<string, string?> { ["changes"] = "Add a table of the three cheapest plans." });
-        var decided = await WaitForCardAsync(chat, c => Says(c, "Changes requested: a new run has started"));
+        var decided = await WaitForCardAsync(chat, app, c => Says(c, "Changes requested: a new run has started"));
         Assert.Equal(review["id"]!.GetValue<string>(), decided["id"]!.GetValue<string>());
         Assert.Empty(DirectLineClient.ActionIds(DirectLineClient.CardOf(decided)!));
 
@@ -117,7 +117,7 @@ public sealed class RunLifecycleTests
 
         // Approve: the mission is done.
         await chat.ClickAsync(secondCard, "approveReview");
-        await WaitForCardAsync(chat, c => Says(c, "Approved: M-1 is done"));
+        await WaitForCardAsync(chat, app, c => Says(c, "Approved: M-1 is done"));
         var mission = await MissionsApp.ReadOkAsync(await web.GetAsync("/api/missions/M-1"));
         Assert.Equal("Done", mission["status"]!.GetValue<string>());
 
