@@ -112,7 +112,7 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
         return [a, b, new Result("chat: all turns", a.Count + b.Count, turns, double.NaN, double.NaN, double.NaN)];
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -239,7 +239,7 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
     }
 
     /// <summary>The product host, plus one bare endpoint that answers a fixed card without touching the database.</summary>
-    private sealed class Host(string databasePath) : WebApplicationFactory<Program>
+    internal sealed class Host(string databasePath) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

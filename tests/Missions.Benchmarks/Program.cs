@@ -4,12 +4,33 @@ namespace Missions.Benchmarks;
 
 /// <summary>
 /// Usage: dotnet run -c Release --project tests/Missions.Benchmarks -- [conversations] [seconds] [warm-up seconds]
+/// or: … -- runs [runs] [conversations] (the run queue: runs per second and the outbox delivery delay).
 /// (An explicit entry point: top-level statements would declare a second Program beside the host's.)
 /// </summary>
 internal static class Bench
 {
     public static async Task Main(string[] args)
     {
+        if (args is ["runs", ..])
+        {
+            // dotnet run -c Release --project tests/Missions.Benchmarks -- runs [runs] [conversations]
+            var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
+            var chats = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
+            var runFolder = Path.Combine(Path.GetTempPath(), "missions-bench-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(runFolder);
+            try
+            {
+                Console.WriteLine($"Missions run queue: {count} offline runs, {chats} web chat conversations, one host, SQLite (WAL) at {runFolder}; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+                await new RunQueueLoad(count, chats, Path.Combine(runFolder, "missions.db")).RunAsync();
+            }
+            finally
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(runFolder, recursive: true);
+            }
+
+            return;
+        }
 
         var conversations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 32;
         var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;

@@ -161,6 +161,11 @@ public sealed partial class RunExecutor(
                 Step = Trim(name, MissionsDbContext.NameLength),
                 Text = Trim(text, 4000),
             });
+            if (level < RunLogLevel.Warning)
+            {
+                return; // written with the run's next step or its end: one transaction fewer per note
+            }
+
             await using var scope = await db.BeginWriteAsync(cancellationToken);
             await scope.SaveAndCommitAsync(db, cancellationToken);
         }
@@ -248,7 +253,10 @@ public sealed partial class RunExecutor(
         try
         {
             await using var scope = await db.BeginWriteAsync(CancellationToken.None);
+            // Start clean after whatever failed, but keep the log notes not yet written.
+            var notes = db.ChangeTracker.Entries<RunLogEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
             db.ChangeTracker.Clear();
+            db.RunLogEntries.AddRange(notes);
             if (transient && run.Attempt < settings.MaxAttempts)
             {
                 var wait = settings.RetryDelay * Math.Pow(2, run.Attempt - 1);
