@@ -111,6 +111,43 @@ public sealed class ChatLoopInTheBrowserTests : IAsyncLifetime
         await AssertCardsRenderCleanlyAsync();
     }
 
+    [BrowserFact]
+    public async Task Run_a_mission_open_its_brief_and_approve_the_result()
+    {
+        await page.GotoAsync(app.BaseAddress.ToString());
+        await Expect(Bubbles().Filter(new() { HasText = "Tell me what you need" })).ToBeVisibleAsync();
+        await SayAsync("can someone pull together a competitor pricing summary for the Q3 deck by Friday?");
+        var proposal = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Mission proposal" }).Last;
+        await proposal.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Expect(page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Approved as M-1" })).ToBeVisibleAsync();
+
+        await SayAsync("run M-1");
+
+        // One progress card, updated in place until the run is finished; then the review prompt.
+        var progress = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Run · M-1" });
+        await Expect(progress.Filter(new() { HasText = "Finished." })).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(progress).ToHaveCountAsync(1);
+        var review = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Ready for review · M-1" });
+        await Expect(review).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("review.png"), FullPage = true });
+
+        // The brief opens from its signed link, rendered.
+        var brief = await page.Context.RunAndWaitForPageAsync(() =>
+            review.GetByRole(AriaRole.Button, new() { Name = "M-1-brief.md", Exact = false }).ClickAsync());
+        await brief.WaitForLoadStateAsync();
+        await Expect(brief.Locator("h1")).ToContainTextAsync("M-1: Pull together a competitor pricing summary");
+        await Expect(brief.GetByText("No AI model was used", new() { Exact = false })).ToBeVisibleAsync();
+        await brief.CloseAsync();
+
+        await review.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Expect(page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Approved: M-1 is done" })).ToBeVisibleAsync();
+        using var api = new HttpClient { BaseAddress = app.BaseAddress };
+        var mission = (await api.GetFromJsonAsync<JsonObject>("/api/missions/M-1"))!;
+        Assert.Equal("Done", mission["status"]!.GetValue<string>());
+
+        await AssertCardsRenderCleanlyAsync();
+    }
+
     /// <summary>The visible message bubbles (Web Chat also keeps an off-screen copy of each for screen readers).</summary>
     private ILocator Bubbles() => page.Locator(".webchat__bubble__content");
 

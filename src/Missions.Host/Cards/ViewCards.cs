@@ -222,7 +222,11 @@ public static class ViewCards
         if (r.Artifacts.Count > 0)
         {
             card.Add(new TextBlock("Artifacts") { Weight = FontWeight.Bolder, Spacing = Spacing.Medium });
-            card.Body.AddRange(r.Artifacts.Select(a => new TextBlock($"[{a.Name}]({a.Url}) · {OfflineStaffAgent.Size(a.Size)}") { Spacing = Spacing.None }));
+            card.Add(new ActionSet
+            {
+                Spacing = Spacing.Small,
+                Actions = r.Artifacts.Select((a, i) => (CardAction)new OpenUrlAction { Id = $"artifact{i + 1}", Title = $"{a.Name} ({OfflineStaffAgent.Size(a.Size)})", Url = a.Url }).ToList(),
+            });
         }
 
         if (r.Outcome is { } outcome)

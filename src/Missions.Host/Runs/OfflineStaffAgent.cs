@@ -69,7 +69,7 @@ public sealed partial class OfflineStaffAgent(IOptions<RunOptions> options, PdfB
         var summary = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"Drafted offline (no AI model): a brief for {context.MissionNumber}")
             .Append(context.TaskTitle is null ? "" : $", task {context.TaskNumber} of {context.TaskCount} “{context.TaskTitle}”")
-            .Append(CultureInfo.InvariantCulture, $" with a {plan.Count}-step plan, {questions.Count} open question{(questions.Count == 1 ? "" : "s")} and a {checklist.Count}-item checklist.")
+            .Append(CultureInfo.InvariantCulture, $" with a {plan.Count}-step plan, {questions.Count} open question{(questions.Count == 1 ? "" : "s")} and {Article(checklist.Count)} {checklist.Count}-item checklist.")
             .Append(context.ChangesRequested is null ? "" : $" It takes in the changes requested: “{Excerpt(context.ChangesRequested, 160)}”.")
             .ToString();
         return new AgentResult(summary, artifacts);
@@ -299,6 +299,9 @@ public sealed partial class OfflineStaffAgent(IOptions<RunOptions> options, PdfB
         var sentences = SentenceEnd().Split(Whitespace().Replace(text, " ").Trim());
         return string.Join(" ", sentences.Take(count));
     }
+
+    /// <summary>"an 8-item", "an 11-item", "an 18-item", else "a".</summary>
+    private static string Article(int n) => n is 8 or 11 or 18 || (n >= 80 && n < 90) ? "an" : "a";
 
     private static int WordCount(string text) => Whitespace().Split(text.Trim()).Count(w => w.Length > 0);
 

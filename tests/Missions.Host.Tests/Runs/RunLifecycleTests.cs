@@ -44,8 +44,36 @@ public sealed class RunLifecycleTests
 
     internal static bool Says(JsonObject card, string text) => DirectLineClient.Texts(card).Any(t => t.Contains(text, StringComparison.Ordinal));
 
-    internal static IReadOnlyList<string> Links(JsonObject card) =>
-        DirectLineClient.Texts(card).SelectMany(t => System.Text.RegularExpressions.Regex.Matches(t, @"\]\((?<u>[^)]+)\)").Select(m => m.Groups["u"].Value)).ToList();
+    /// <summary>The URLs of the card's Action.OpenUrl buttons (the artifact links).</summary>
+    internal static IReadOnlyList<string> Links(JsonObject card)
+    {
+        var urls = new List<string>();
+        void Walk(JsonNode? node)
+        {
+            if (node is JsonObject o)
+            {
+                if (o["type"]?.GetValue<string>() == "Action.OpenUrl")
+                {
+                    urls.Add(o["url"]!.GetValue<string>());
+                }
+
+                foreach (var (_, child) in o)
+                {
+                    Walk(child);
+                }
+            }
+            else if (node is JsonArray a)
+            {
+                foreach (var child in a)
+                {
+                    Walk(child);
+                }
+            }
+        }
+
+        Walk(card);
+        return urls;
+    }
 
     [Theory, Sqlite, Postgres]
     public async Task Approve_run_review_request_changes_run_again_approve_done(Provider provider)
@@ -111,6 +139,7 @@ public sealed class RunLifecycleTests
         var secondCard = DirectLineClient.CardOf(second)!;
         Assert.NotEqual(review["id"]!.GetValue<string>(), second["id"]!.GetValue<string>());
         Assert.Contains(DirectLineClient.Texts(secondCard), t => t.Contains("Add a table of the three cheapest plans", StringComparison.Ordinal));
+        Assert.Contains(DirectLineClient.ActionIds(secondCard), id => id == "artifact1");
         Assert.Equal(2, chat.Transcript.Count(a => DirectLineClient.CardOf(a) is { } c && Says(c, "Run · M-1")));
         var secondBrief = await (await web.GetAsync(new Uri(Links(secondCard).First(l => !l.Contains(".pdf", StringComparison.Ordinal))).PathAndQuery)).Content.ReadAsStringAsync();
         Assert.Contains("Add a table of the three cheapest plans", secondBrief, StringComparison.Ordinal);
