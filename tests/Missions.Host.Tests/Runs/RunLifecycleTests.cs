@@ -133,7 +133,8 @@ public sealed class RunLifecycleTests
         await chat.ClickAsync(reviewCard, "confirmChanges", new Dictionary<string, string?> { ["changes"] = "Add a table of the three cheapest plans." });
         var decided = await WaitForCardAsync(chat, app, c => Says(c, "Changes requested: a new run has started"));
         Assert.Equal(review["id"]!.GetValue<string>(), decided["id"]!.GetValue<string>());
-        Assert.Empty(DirectLineClient.ActionIds(DirectLineClient.CardOf(decided)!));
+        // No decision buttons any more; the artifacts stay reachable.
+        Assert.Equal(["artifact1", "artifact2"], DirectLineClient.ActionIds(DirectLineClient.CardOf(decided)!));
 
         var second = await WaitForCardAsync(chat, app, c => Says(c, "Ready for review · M-1") && c != reviewCard && DirectLineClient.ActionIds(c).Contains("approveReview"));
         var secondCard = DirectLineClient.CardOf(second)!;
