@@ -29,9 +29,11 @@ public sealed partial class RunExecutor(
 {
     private readonly RunOptions settings = options.Value;
 
-    public async Task ExecuteAsync(Run run, string owner, CancellationToken stopping)
+    /// <param name="stopping">The host is stopping: the run is given back.</param>
+    /// <param name="cancelled">The run was cancelled (here): it just stops.</param>
+    public async Task ExecuteAsync(Run run, string owner, CancellationToken stopping, CancellationToken cancelled = default)
     {
-        using var lost = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancelled);
         using var renewing = new CancellationTokenSource();
         var renewal = RenewAsync(run.Id, owner, lost, renewing.Token);
         var mission = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == run.MissionId, CancellationToken.None);

@@ -21,6 +21,7 @@ public sealed class RunOperations(
     ArtifactLinks links,
     RunSignal signal,
     OutboxSignal outbox,
+    RunWorker worker,
     IOptions<RunOptions> options,
     TimeProvider clock)
 {
@@ -139,6 +140,7 @@ public sealed class RunOperations(
         db.RunLogEntries.Add(new RunLogEntry { RunId = run.Id, At = now, Level = RunLogLevel.Warning, Step = "Cancelled", Text = why });
         db.ActivityEntries.Add(MissionOperations.Activity(mission.Id, actor, "run-cancelled", now, null, null, null, why));
         await ProgressAsync(run, mission, await StepsOfAsync(run.Id, cancellationToken), why, cancellationToken);
+        db.AfterCommit(() => worker.StopLocal(run.Id));
         await scope.SaveAndCommitAsync(db, cancellationToken);
         return run;
     }

@@ -21,10 +21,30 @@ public sealed partial class RunWorker(
 {
     private readonly string owner = Leases.NewOwner();
     private readonly ConcurrentDictionary<Guid, Task> running = new();
+    private readonly ConcurrentDictionary<Guid, CancellationTokenSource> stops = new();
     private readonly RunOptions settings = options.Value;
 
     /// <summary>This host's name on the runs it holds (also written in each run's log).</summary>
     public string Owner => owner;
+
+    /// <summary>
+    /// Stops the run at once if this host is executing it (after its cancel has committed). A run on another host
+    /// stops when that host next renews its lease and finds the run cancelled.
+    /// </summary>
+    public void StopLocal(Guid runId)
+    {
+        if (stops.TryGetValue(runId, out var stop))
+        {
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It finished meanwhile.
+            }
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,11 +80,13 @@ public sealed partial class RunWorker(
 
     private async Task ExecuteRunAsync(Run run, TaskCompletionSource done, CancellationToken stoppingToken)
     {
+        using var stop = new CancellationTokenSource();
+        stops[run.Id] = stop;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var executor = scope.ServiceProvider.GetRequiredService<RunExecutor>();
-            await executor.ExecuteAsync(run, owner, stoppingToken);
+            await executor.ExecuteAsync(run, owner, stoppingToken, stop.Token);
         }
         catch (Exception e)
         {
@@ -72,6 +94,7 @@ public sealed partial class RunWorker(
         }
         finally
         {
+            stops.TryRemove(run.Id, out _);
             running.TryRemove(run.Id, out _);
             done.TrySetResult();
             signal.Pulse();
