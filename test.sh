@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the solution. Installs what the tests need when it is missing — PostgreSQL's server binaries and
-# Chromium through apt, the Node test tools through npm — so it works on a fresh machine, as root, with no standard
+# Runs every test of the solution. Installs what the tests need when it is missing — PostgreSQL's server binaries,
+# Chromium and a TrueType font through apt, the Node test tools through npm — so it works on a fresh machine, as root, with no standard
 # input.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,6 +10,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The PDF briefs need a TrueType font (the run tests check the PDF).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} through apt"
   export DEBIAN_FRONTEND=noninteractive
