@@ -77,3 +77,10 @@ public sealed record CommentRequest(string? Text);
 public sealed record BoardColumnDto(MissionStatus Status, string Title, IReadOnlyList<MissionDto> Missions);
 
 public sealed record BoardDto(IReadOnlyList<BoardColumnDto> Columns);
+
+public sealed record TaskRequest(string? Title, Guid? StaffId);
+
+public sealed record TaskDto(Guid Id, string Title, int Position, MissionTaskStatus Status, Guid? StaffId)
+{
+    public static TaskDto From(MissionTask t) => new(t.Id, t.Title, t.Position, t.Status, t.StaffId);
+}

@@ -234,6 +234,27 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
         return comment;
     }
 
+    /// <summary>Adds a task at the end of the mission's list; a mission with tasks runs each as its own run, in order.</summary>
+    public async Task<MissionTask> AddTaskAsync(long number, string? title, Guid? staffId, Actor actor, CancellationToken cancellationToken)
+    {
+        var text = RequireText(title, "title", MaxTitle);
+        var mission = await GetAsync(number, cancellationToken);
+        if (!MissionLifecycle.IsOpen(mission.Status))
+        {
+            throw ProblemException.Conflict($"{Mission.FormatNumber(number)} is {MissionLifecycle.Describe(mission.Status)}; tasks cannot be added.", "mission-closed");
+        }
+
+        await CheckReferencesAsync(null, staffId, null, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var position = await db.MissionTasks.Where(t => t.MissionId == mission.Id).Select(t => (int?)t.Position).MaxAsync(cancellationToken) ?? 0;
+        var task = new MissionTask { Id = Guid.CreateVersion7(), MissionId = mission.Id, Title = text, Position = position + 1, StaffId = staffId, CreatedAt = now, UpdatedAt = now };
+        db.MissionTasks.Add(task);
+        db.ActivityEntries.Add(Activity(mission.Id, actor, "task-added", now, null, null, null, text));
+        await transaction.SaveAndCommitAsync(db, cancellationToken);
+        return task;
+    }
+
     internal static ActivityEntry Activity(Guid missionId, Actor actor, string action, DateTime at, MissionStatus? from, MissionStatus? to, long? version, string? detail) => new()
     {
         MissionId = missionId,

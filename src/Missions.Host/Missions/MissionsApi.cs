@@ -76,6 +76,18 @@ public static class MissionsApi
             return WithETag(http, await DescribeAsync(db, moved.Id, ct));
         });
 
+        missions.MapGet("/{number}/tasks", async (string number, MissionOperations ops, MissionsDbContext db, CancellationToken ct) =>
+        {
+            var mission = await ops.GetAsync(ParseNumber(number), ct);
+            var tasks = await db.MissionTasks.AsNoTracking().Where(t => t.MissionId == mission.Id).OrderBy(t => t.Position).ToListAsync(ct);
+            return TypedResults.Ok(tasks.Select(TaskDto.From));
+        });
+        missions.MapPost("/{number}/tasks", async Task<Created<TaskDto>> (string number, TaskRequest body, MissionOperations ops, HttpContext http, CancellationToken ct) =>
+        {
+            var task = await ops.AddTaskAsync(ParseNumber(number), body.Title, body.StaffId, ApiAccess.ActorOf(http), ct);
+            return TypedResults.Created($"/api/missions/{number}/tasks", TaskDto.From(task));
+        });
+
         missions.MapGet("/{number}/comments", async (string number, MissionOperations ops, MissionsDbContext db, CancellationToken ct) =>
         {
             var mission = await ops.GetAsync(ParseNumber(number), ct);

@@ -161,4 +161,31 @@ public sealed class RunLifecycleTests
         Assert.Equal(4, await app.WithDbAsync(db => db.Artifacts.CountAsync()));
         Assert.Contains("Changes requested: Add a table", await app.WithDbAsync(db => db.Comments.Select(c => c.Text).SingleAsync()), StringComparison.Ordinal);
     }
+
+    [Theory, Sqlite, Postgres]
+    public async Task A_mission_with_tasks_runs_each_task_in_order_then_waits_for_review(Provider provider)
+    {
+        await using var app = await MissionsApp.StartAsync(provider);
+        using var api = app.CreateClient();
+        await app.CreateMissionAsync();
+        foreach (var title in new[] { "List the competitors and sources", "Compare them on price", "Write the summary" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await api.PostAsync("/api/missions/M-1/tasks", System.Net.Http.Json.JsonContent.Create(new { title }))).StatusCode);
+        }
+
+        await MissionsApp.ReadOkAsync(await api.PostAsync("/api/missions/M-1/runs", null), HttpStatusCode.Accepted);
+        var runs = await app.WaitForAsync(async db =>
+            await db.Runs.AsNoTracking().OrderBy(r => r.QueuedAt).ToListAsync() is { Count: 3 } all && all.All(r => r.Status == RunStatus.Succeeded) ? all : null);
+
+        var tasks = await app.WithDbAsync(db => db.MissionTasks.AsNoTracking().OrderBy(t => t.Position).ToListAsync());
+        Assert.Equal(tasks.Select(t => (Guid?)t.Id), runs.Select(r => r.TaskId));              // one run per task, in order
+        Assert.All(tasks, t => Assert.Equal(Host.Missions.MissionTaskStatus.Done, t.Status));
+        Assert.Equal([RunTriggers.Requested, RunTriggers.NextTask, RunTriggers.NextTask], runs.Select(r => r.Trigger));
+        Assert.True(runs[0].FinishedAt <= runs[1].StartedAt && runs[1].FinishedAt <= runs[2].StartedAt);
+        Assert.Contains("task 2 of 3", runs[1].Summary, StringComparison.Ordinal);
+        var mission = await MissionsApp.ReadOkAsync(await api.GetAsync("/api/missions/M-1"));
+        Assert.Equal("Review", mission["status"]!.GetValue<string>());
+        Assert.Equal(["M-1-task-1-brief.md", "M-1-task-1-brief.pdf", "M-1-task-2-brief.md", "M-1-task-2-brief.pdf", "M-1-task-3-brief.md", "M-1-task-3-brief.pdf"],
+            await app.WithDbAsync(db => db.Artifacts.AsNoTracking().OrderBy(a => a.Name).Select(a => a.Name).ToListAsync()));
+    }
 }
