@@ -188,4 +188,22 @@ public sealed class RunLifecycleTests
         Assert.Equal(["M-1-task-1-brief.md", "M-1-task-1-brief.pdf", "M-1-task-2-brief.md", "M-1-task-2-brief.pdf", "M-1-task-3-brief.md", "M-1-task-3-brief.pdf"],
             await app.WithDbAsync(db => db.Artifacts.AsNoTracking().OrderBy(a => a.Name).Select(a => a.Name).ToListAsync()));
     }
+
+    [Fact]
+    public async Task Approving_a_proposal_with_auto_run_starts_its_run_in_the_same_step()
+    {
+        await using var app = await MissionsApp.StartAsync(Provider.Sqlite);
+        using var chat = await DirectLineClient.StartAsync(app.CreateClient());
+        // The seeded "Announcement draft" blueprint runs on approval.
+        await chat.SendAsync("draft the launch announcement for customers by Friday");
+        await chat.PollAsync();
+        var proposal = await app.WithDbAsync(db => db.Proposals.AsNoTracking().SingleAsync());
+        Assert.True(proposal.AutoRun);
+        await chat.ClickAsync(chat.LastCard(), "approve");
+
+        var run = await app.WithDbAsync(db => db.Runs.AsNoTracking().SingleAsync()); // queued with the approval, not later
+        Assert.Equal(RunTriggers.Approved, run.Trigger);
+        await WaitForCardAsync(chat, app, c => Says(c, "Ready for review · M-1"));
+        Assert.Contains(chat.Transcript, a => DirectLineClient.CardOf(a) is { } c && Says(c, "Run · M-1") && Says(c, "Finished."));
+    }
 }
