@@ -8,6 +8,15 @@ public sealed class ContentStoreOptions
 
     /// <summary>Where attachment and artifact bytes live; relative paths are taken from the content root.</summary>
     public string Path { get; set; } = "data/content";
+
+    /// <summary>
+    /// An Azure Blob Storage container (<c>https://account.blob.core.windows.net/container</c>, with a SAS token as
+    /// its query, or without one when <see cref="BlobUseAzureIdentity"/>). When set, bytes live there instead of on disk.
+    /// </summary>
+    public string? BlobContainerUrl { get; set; }
+
+    /// <summary>Authorize with Azure.Identity (managed identity, workload identity, the developer's login) instead of a SAS.</summary>
+    public bool BlobUseAzureIdentity { get; set; }
 }
 
 public sealed record StoredContent(string Key, long Size, string Sha256);

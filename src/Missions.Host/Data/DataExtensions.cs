@@ -80,7 +80,15 @@ public static class DataExtensions
         }, contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
 
         builder.Services.AddSingleton(new WriteGate(serialize: options.Provider == DatabaseProviders.Sqlite));
-        builder.Services.AddSingleton<IContentStore, DiskContentStore>();
+        builder.Services.AddHttpClient("blob-store", c => c.Timeout = TimeSpan.FromSeconds(100));
+        builder.Services.AddSingleton<IContentStore>(sp =>
+        {
+            var content = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ContentStoreOptions>>().Value;
+            return content.BlobContainerUrl is { Length: > 0 }
+                ? new BlobContentStore(sp.GetRequiredService<IHttpClientFactory>().CreateClient("blob-store"), content,
+                    content.BlobUseAzureIdentity ? new Azure.Identity.DefaultAzureCredential() : null, sp.GetRequiredService<TimeProvider>())
+                : ActivatorUtilities.CreateInstance<DiskContentStore>(sp);
+        });
         builder.Services.AddOptions<ContentStoreOptions>().BindConfiguration(ContentStoreOptions.Section);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton(TimeProvider.System);

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Missions.Host.Tests.Infrastructure;
+
+/// <summary>
+/// A local server speaking the part of the Azure Blob service protocol the product uses — Put Blob (block blobs),
+/// Get Blob, Delete Blob — with a SAS signature it checks, the headers the service requires and its error codes.
+/// </summary>
+public sealed class BlobService : IAsyncDisposable
+{
+    public const string Account = "devstoreaccount1";
+    public const string Container = "missions";
+    public const string Signature = "test-signature";
+
+    private readonly ConcurrentDictionary<string, byte[]> blobs = new();
+    private readonly ConcurrentQueue<string> requests = new();
+    private WebApplication? app;
+
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>The container URL as an operator would configure it: with its SAS.</summary>
+    public string ContainerUrl(string signature = Signature) => $"{Address}{Account}/{Container}?sv=2023-11-03&sr=c&sp=rcwd&sig={signature}";
+
+    public IReadOnlyDictionary<string, byte[]> Blobs => blobs;
+
+    /// <summary>"METHOD path" of every request, in order.</summary>
+    public IReadOnlyList<string> Requests => requests.ToList();
+
+    public static async Task<BlobService> StartAsync()
+    {
+        var service = new BlobService();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        service.app = builder.Build();
+        service.app.Map($"/{Account}/{Container}/{{**name}}", service.HandleAsync);
+        await service.app.StartAsync();
+        service.Address = new Uri(service.app.Urls.First() + "/");
+        return service;
+    }
+
+    private async Task HandleAsync(HttpContext http, string name)
+    {
+        var request = http.Request;
+        requests.Enqueue($"{request.Method} {name}");
+        if (request.Query["sig"] != Signature)
+        {
+            await ErrorAsync(http, 403, "AuthenticationFailed");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(request.Headers["x-ms-version"]) || string.IsNullOrEmpty(request.Headers["x-ms-date"]))
+        {
+            await ErrorAsync(http, 400, "MissingRequiredHeader");
+            return;
+        }
+
+        switch (request.Method)
+        {
+            case "PUT":
+                if (request.Headers["x-ms-blob-type"] != "BlockBlob")
+                {
+                    await ErrorAsync(http, 400, "MissingRequiredHeader");
+                    return;
+                }
+
+                using (var buffer = new MemoryStream())
+                {
+                    await request.Body.CopyToAsync(buffer);
+                    var bytes = buffer.ToArray();
+#pragma warning disable CA5351 // the protocol's integrity check, as the service does it
+                    if (request.Headers.ContentMD5 is { Count: > 0 } md5 && md5.ToString() != Convert.ToBase64String(MD5.HashData(bytes)))
+#pragma warning restore CA5351
+                    {
+                        await ErrorAsync(http, 400, "Md5Mismatch");
+                        return;
+                    }
+
+                    blobs[name] = bytes;
+                }
+
+                http.Response.StatusCode = 201;
+                return;
+            case "GET":
+                if (!blobs.TryGetValue(name, out var blob))
+                {
+                    await ErrorAsync(http, 404, "BlobNotFound");
+                    return;
+                }
+
+                http.Response.ContentType = "application/octet-stream";
+                http.Response.ContentLength = blob.Length;
+                await http.Response.Body.WriteAsync(blob);
+                return;
+            case "DELETE":
+                if (!blobs.TryRemove(name, out _))
+                {
+                    await ErrorAsync(http, 404, "BlobNotFound");
+                    return;
+                }
+
+                http.Response.StatusCode = 202;
+                return;
+            default:
+                await ErrorAsync(http, 405, "UnsupportedHttpVerb");
+                return;
+        }
+    }
+
+    private static async Task ErrorAsync(HttpContext http, int status, string code)
+    {
+        http.Response.StatusCode = status;
+        http.Response.Headers["x-ms-error-code"] = code;
+        http.Response.ContentType = "application/xml";
+        await http.Response.WriteAsync($"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{code}</Code><Message>{code}</Message></Error>");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+}
