@@ -282,13 +282,7 @@ public sealed partial class RunExecutor(
             }
             else
             {
-                if (await Held(run, owner).ExecuteUpdateAsync(s => s
-                        .SetProperty(r => r.Status, RunStatus.Failed)
-                        .SetProperty(r => r.Error, reason)
-                        .SetProperty(r => r.FinishedAt, now)
-                        .SetProperty(r => r.LeaseOwner, (string?)null)
-                        .SetProperty(r => r.LeaseExpiresAt, (DateTime?)null)
-                        .SetProperty(r => r.Version, r => r.Version + 1)) == 0)
+                if (!await EndHeldAsync(run, owner, RunStatus.Failed, reason, now, CancellationToken.None))
                 {
                     return;
                 }
@@ -319,13 +313,7 @@ public sealed partial class RunExecutor(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var scope = await db.BeginWriteAsync(cancellationToken);
-        await Held(run, owner).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.Status, status)
-            .SetProperty(r => r.Error, why)
-            .SetProperty(r => r.FinishedAt, now)
-            .SetProperty(r => r.LeaseOwner, (string?)null)
-            .SetProperty(r => r.LeaseExpiresAt, (DateTime?)null)
-            .SetProperty(r => r.Version, r => r.Version + 1), cancellationToken);
+        await EndHeldAsync(run, owner, status, why, now, cancellationToken);
         db.RunLogEntries.Add(new RunLogEntry { RunId = run.Id, At = now, Level = RunLogLevel.Warning, Step = "Stopped", Text = why });
         await scope.SaveAndCommitAsync(db, cancellationToken);
     }
@@ -350,6 +338,16 @@ public sealed partial class RunExecutor(
             LogRecordFailed(logger, e, run.Id); // the lease runs out instead
         }
     }
+
+    /// <summary>Ends a run this host holds (failed, cancelled), giving up its lease; false when the host no longer held it.</summary>
+    private async Task<bool> EndHeldAsync(Run run, string owner, RunStatus status, string why, DateTime now, CancellationToken cancellationToken) =>
+        await Held(run, owner).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, status)
+            .SetProperty(r => r.Error, why)
+            .SetProperty(r => r.FinishedAt, now)
+            .SetProperty(r => r.LeaseOwner, (string?)null)
+            .SetProperty(r => r.LeaseExpiresAt, (DateTime?)null)
+            .SetProperty(r => r.Version, r => r.Version + 1), cancellationToken) == 1;
 
     private IQueryable<Run> Held(Run run, string owner) =>
         db.Runs.Where(r => r.Id == run.Id && r.LeaseOwner == owner && r.Status == RunStatus.Running);

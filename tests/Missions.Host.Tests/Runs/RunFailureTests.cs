@@ -60,6 +60,17 @@ public sealed class RunFailureTests
         return (app, agent!);
     }
 
+    /// <summary>A request in web chat, approved, then "run M-1".</summary>
+    private static async Task<DirectLineClient> ApproveAndRunAsync(HttpClient http)
+    {
+        var chat = await DirectLineClient.StartAsync(http);
+        await chat.SendAsync("can someone pull together a competitor pricing summary for the Q3 deck by Friday?");
+        await chat.PollAsync();
+        await chat.ClickAsync(chat.LastCard(), "approve");
+        await chat.SendAsync("run M-1");
+        return chat;
+    }
+
     [Fact]
     public async Task A_failure_that_may_pass_is_retried_and_the_next_attempt_finishes()
     {
@@ -84,11 +95,7 @@ public sealed class RunFailureTests
         await using var _ = app;
         agent.Failures.Enqueue(new InvalidOperationException("The brief template is missing."));
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
-        using var chat = await DirectLineClient.StartAsync(http);
-        await chat.SendAsync("can someone pull together a competitor pricing summary for the Q3 deck by Friday?");
-        await chat.PollAsync();
-        await chat.ClickAsync(chat.LastCard(), "approve");
-        await chat.SendAsync("run M-1");
+        using var chat = await ApproveAndRunAsync(http);
 
         var failed = await RunLifecycleTests.WaitForCardAsync(chat, app, c => RunLifecycleTests.Says(c, "Failed: The brief template is missing."));
         var card = DirectLineClient.CardOf(failed)!;
@@ -114,11 +121,7 @@ public sealed class RunFailureTests
         await using var _ = app;
         agent.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
-        using var chat = await DirectLineClient.StartAsync(http);
-        await chat.SendAsync("can someone pull together a competitor pricing summary for the Q3 deck by Friday?");
-        await chat.PollAsync();
-        await chat.ClickAsync(chat.LastCard(), "approve");
-        await chat.SendAsync("run M-1");
+        using var chat = await ApproveAndRunAsync(http);
         await agent.Entered.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
         await chat.SendAsync("stop M-1");
