@@ -23,6 +23,9 @@ public sealed class OutboxOptions
     public int MaxAttempts { get; set; } = 12;
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The least time between two progress messages sent into one conversation.</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>
@@ -83,6 +86,14 @@ public sealed partial class OutboxDispatcher(
                 return progressed; // empty, waiting for a retry, or another host is on it
             }
 
+            if (head.Kind == OutboxKinds.Progress && await ProgressDueAsync(db, head, conversation, now) is { } due)
+            {
+                // The last progress message went out less than the interval ago: this one waits its turn.
+                await db.OutboxMessages.Where(o => o.Id == head.Id && o.Version == head.Version && o.Status == OutboxStatus.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.NextAttemptAt, due).SetProperty(o => o.Version, o => o.Version + 1), CancellationToken.None);
+                return progressed;
+            }
+
             if (!await ClaimAsync(db, head, now, CancellationToken.None))
             {
                 return progressed;
@@ -107,6 +118,15 @@ public sealed partial class OutboxDispatcher(
         }
 
         return progressed;
+    }
+
+    /// <summary>When a progress message may go out, if not now: the interval after the conversation's last one.</summary>
+    private async Task<DateTime?> ProgressDueAsync(MissionsDbContext db, OutboxMessage head, Guid conversation, DateTime now)
+    {
+        var last = await db.OutboxMessages.AsNoTracking()
+            .Where(o => o.ConversationReferenceId == conversation && o.Kind == OutboxKinds.Progress && o.SentAt != null && o.Id != head.Id)
+            .MaxAsync(o => o.SentAt);
+        return last is { } sent && sent + settings.ProgressInterval > now ? sent + settings.ProgressInterval : null;
     }
 
     /// <summary>Delivers the claimed head; false when the conversation must stop draining for now.</summary>

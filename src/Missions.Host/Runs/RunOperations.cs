@@ -22,7 +22,7 @@ public sealed class RunOperations(
     RunSignal signal,
     OutboxSignal outbox,
     RunWorker worker,
-    IOptions<RunOptions> options,
+    IOptions<OutboxOptions> outboxOptions,
     TimeProvider clock)
 {
     public const string RunVerb = "mission.run";
@@ -264,7 +264,7 @@ public sealed class RunOperations(
         }
 
         var view = await ProgressViewAsync(run, mission, step, note, cancellationToken);
-        await OutboxWriter.ProgressAsync(db, conversation, view, clock.GetUtcNow().UtcDateTime, options.Value.ProgressInterval, cancellationToken);
+        await OutboxWriter.ProgressAsync(db, conversation, view, clock.GetUtcNow().UtcDateTime, outboxOptions.Value.ProgressInterval, cancellationToken);
         db.AfterCommit(outbox.Pulse);
     }
 

@@ -22,9 +22,6 @@ public sealed class RunOptions
     /// <summary>The most characters of context (mission, brief, comments, attachments, earlier artifacts) given to an agent.</summary>
     public int ContextBudget { get; set; } = 24_000;
 
-    /// <summary>The least time between two progress messages in one conversation.</summary>
-    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(2);
-
     /// <summary>A pause after each step of the offline agent (for demos and tests that watch a run advance); none by default.</summary>
     public TimeSpan OfflineStepDelay { get; set; } = TimeSpan.Zero;
 

@@ -160,6 +160,14 @@ public sealed class RunLifecycleTests
         Assert.Equal(ReviewOutcome.Approved, runs[1].ReviewOutcome);
         Assert.Equal(4, await app.WithDbAsync(db => db.Artifacts.CountAsync()));
         Assert.Contains("Changes requested: Add a table", await app.WithDbAsync(db => db.Comments.Select(c => c.Text).SingleAsync()), StringComparison.Ordinal);
+
+        // At most one progress message every two seconds in the conversation, however fast the steps went.
+        var progressRows = await app.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(o => o.Kind == "progress").OrderBy(o => o.Id).ToListAsync());
+        Assert.True(progressRows.Count >= 2);
+        for (var i = 1; i < progressRows.Count; i++)
+        {
+            Assert.True(progressRows[i].SentAt!.Value - progressRows[i - 1].SentAt!.Value >= TimeSpan.FromSeconds(2), $"progress {i} sent too soon after the last");
+        }
     }
 
     [Theory, Sqlite, Postgres]
@@ -205,5 +213,34 @@ public sealed class RunLifecycleTests
         Assert.Equal(RunTriggers.Approved, run.Trigger);
         await WaitForCardAsync(chat, app, c => Says(c, "Ready for review · M-1"));
         Assert.Contains(chat.Transcript, a => DirectLineClient.CardOf(a) is { } c && Says(c, "Run · M-1") && Says(c, "Finished."));
+    }
+
+    [Fact]
+    public async Task Only_permitted_reviewers_decide_on_a_result()
+    {
+        await using var app = await MissionsApp.StartAsync(Provider.Sqlite, new Dictionary<string, string?>
+        {
+            ["Missions:Api:Keys:0:Name"] = "writer",
+            ["Missions:Api:Keys:0:Key"] = "writer-key-0123456789",
+            ["Missions:Api:Keys:1:Name"] = "lead",
+            ["Missions:Api:Keys:1:Key"] = "lead-key-0123456789",
+            ["Missions:Approvers:Allowed:0"] = "api:lead",
+        });
+        using var writer = app.CreateClient();
+        writer.DefaultRequestHeaders.Add("X-Api-Key", "writer-key-0123456789");
+        using var lead = app.CreateClient();
+        lead.DefaultRequestHeaders.Add("X-Api-Key", "lead-key-0123456789");
+        Assert.Equal(HttpStatusCode.Created, (await writer.PostAsync("/api/missions", System.Net.Http.Json.JsonContent.Create(new { title = "Summarise pricing", objective = "A pricing summary." }))).StatusCode);
+        var run = await ArtifactLinkTests.RunToEndAsync(writer, "M-1");
+
+        var refused = await writer.PostAsync($"/api/runs/{run["id"]}/review", System.Net.Http.Json.JsonContent.Create(new { outcome = "approve" }));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("may not review", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("Review", (await MissionsApp.ReadOkAsync(await writer.GetAsync("/api/missions/M-1")))["status"]!.GetValue<string>());
+
+        var approved = await MissionsApp.ReadOkAsync(await lead.PostAsync($"/api/runs/{run["id"]}/review", System.Net.Http.Json.JsonContent.Create(new { outcome = "approve" })));
+        Assert.Equal("Approved", approved["review"]!["outcome"]!.GetValue<string>());
+        Assert.Equal("lead", approved["review"]!["by"]!.GetValue<string>());
+        Assert.Equal("Done", (await MissionsApp.ReadOkAsync(await writer.GetAsync("/api/missions/M-1")))["status"]!.GetValue<string>());
     }
 }
