@@ -53,6 +53,11 @@ public static class MissionsApi
             var to = body.To ?? throw ProblemException.Invalid("to", "'to' is required: Backlog, InProgress, Review, Done or Cancelled.");
             var actor = ApiAccess.ActorOf(http);
             await using var scope = await db.BeginWriteAsync(ct);
+            if (to == MissionStatus.Cancelled)
+            {
+                await StopRunAsync(http, db, ParseNumber(number), actor, ct); // a run under way stops with its mission
+            }
+
             var moved = await ops.TransitionAsync(ParseNumber(number), to, ETags.ReadIfMatch(http), actor, body.Note, ct);
             await MissionNotices.StatusChangedAsync(db, moved, actor, http.RequestServices, ct);
             await scope.CommitAsync(ct);
@@ -251,6 +256,16 @@ public static class MissionsApi
     private static AttachmentDto ToDto(Mission mission, Attachment a) => new(
         a.Id, a.FileName, a.ContentType, a.Size, a.Sha256, a.UploadedByName, a.CreatedAt,
         $"/api/missions/{Mission.FormatNumber(mission.Number)}/attachments/{a.Id}");
+
+    private static async Task StopRunAsync(HttpContext http, MissionsDbContext db, long number, Actor actor, CancellationToken ct)
+    {
+        var active = await db.Runs.AsNoTracking().AnyAsync(r => db.Missions.Any(m => m.Id == r.MissionId && m.Number == number)
+            && (r.Status == Runs.RunStatus.Queued || r.Status == Runs.RunStatus.Running), ct);
+        if (active)
+        {
+            await http.RequestServices.GetRequiredService<Runs.RunOperations>().CancelAsync(number, actor, ct);
+        }
+    }
 
     private static long ParseNumber(string number) =>
         Mission.TryParseNumber(number, out var n) ? n : throw ProblemException.Invalid("number", $"'{number}' is not a mission number such as M-42.");

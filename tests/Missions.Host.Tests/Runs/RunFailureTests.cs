@@ -138,6 +138,24 @@ public sealed class RunFailureTests
     }
 
     [Fact]
+    public async Task Cancelling_the_mission_through_the_API_stops_its_run()
+    {
+        var (app, agent) = await StartAsync();
+        await using var _ = app;
+        agent.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var api = new HttpClient { BaseAddress = app.BaseAddress };
+        await app.CreateMissionAsync();
+        await MissionsApp.ReadOkAsync(await api.PostAsync("/api/missions/M-1/runs", null), HttpStatusCode.Accepted);
+        await agent.Entered.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(HttpStatusCode.OK, (await MissionsApp.TransitionAsync(api, "M-1", "Cancelled")).StatusCode);
+        var run = await app.WaitForAsync(async db => await db.Runs.AsNoTracking().SingleAsync() is { Status: RunStatus.Cancelled } r ? r : null);
+        Assert.StartsWith("Cancelled by", run.Error, StringComparison.Ordinal);
+        await app.WaitForAsync(_ => Task.FromResult(agent.Cancelled ? (bool?)true : null));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Artifacts.CountAsync()));
+    }
+
+    [Fact]
     public async Task The_context_is_cut_to_its_budget_and_the_log_says_what_was_cut()
     {
         var (app, agent) = await StartAsync(new Dictionary<string, string?> { ["Missions:Runs:ContextBudget"] = "3000" });
