@@ -153,7 +153,13 @@ public static class ViewCards
             ("Project", m.ProjectName),
             ("Due", Day(m.DueDate)),
             ("Requested by", m.RequestedByName),
-            ("Comments", m.CommentCount.ToString(CultureInfo.InvariantCulture)))!);
+            ("Comments", m.CommentCount.ToString(CultureInfo.InvariantCulture)),
+            ("Latest run", m.LatestRun))!);
+        if (m.Artifacts is { Count: > 0 } artifacts)
+        {
+            card.Add(ArtifactButtons(artifacts));
+        }
+
         if (m.RecentActivity.Count > 0)
         {
             card.Add(new TextBlock("Recent activity") { Weight = FontWeight.Bolder, Spacing = Spacing.Medium });
@@ -222,11 +228,7 @@ public static class ViewCards
         if (r.Artifacts.Count > 0)
         {
             card.Add(new TextBlock("Artifacts") { Weight = FontWeight.Bolder, Spacing = Spacing.Medium });
-            card.Add(new ActionSet
-            {
-                Spacing = Spacing.Small,
-                Actions = r.Artifacts.Select((a, i) => (CardAction)new OpenUrlAction { Id = $"artifact{i + 1}", Title = $"{a.Name} ({OfflineStaffAgent.Size(a.Size)})", Url = a.Url }).ToList(),
-            });
+            card.Add(ArtifactButtons(r.Artifacts));
         }
 
         if (r.Outcome is { } outcome)
@@ -266,6 +268,13 @@ public static class ViewCards
             });
         return card;
     }
+
+    /// <summary>One Open button per artifact (its signed link); links work alike in Teams and Web Chat.</summary>
+    private static ActionSet ArtifactButtons(IReadOnlyList<ArtifactLink> artifacts) => new()
+    {
+        Spacing = Spacing.Small,
+        Actions = artifacts.Select((a, i) => (CardAction)new OpenUrlAction { Id = $"artifact{i + 1}", Title = $"{a.Name} ({OfflineStaffAgent.Size(a.Size)})", Url = a.Url }).ToList(),
+    };
 
     public static AdaptiveCard List(MissionListView list)
     {

@@ -77,7 +77,9 @@ public sealed record MissionView(
     DateOnly? DueDate,
     string? RequestedByName,
     IReadOnlyList<string> RecentActivity,
-    int CommentCount) : ChatView;
+    int CommentCount,
+    string? LatestRun = null,
+    IReadOnlyList<ArtifactLink>? Artifacts = null) : ChatView;
 
 public sealed record MissionListView(string Heading, IReadOnlyList<MissionLine> Missions, string EmptyText) : ChatView;
 

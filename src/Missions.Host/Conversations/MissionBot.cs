@@ -459,9 +459,10 @@ public sealed partial class MissionBot(
         var activity = await db.ActivityEntries.AsNoTracking().Where(a => a.MissionId == m.Id).OrderByDescending(a => a.Id).Take(3)
             .Select(a => new { a.At, a.ActorName, a.Action, a.ToStatus }).ToListAsync(cancellationToken);
         var comments = await db.Comments.CountAsync(c => c.MissionId == m.Id, cancellationToken);
+        var (latestRun, artifacts) = await runs.LatestAsync(m.Id, cancellationToken);
         return new MissionView(
             Mission.FormatNumber(m.Number), m.Title, m.Objective, m.Status, assignee, project, m.DueDate, m.RequestedByName,
-            activity.Select(a => $"{a.At:d MMM HH:mm} · {a.ActorName} {Describe(a.Action, a.ToStatus)}").ToList(), comments);
+            activity.Select(a => $"{a.At:d MMM HH:mm} · {a.ActorName} {Describe(a.Action, a.ToStatus)}").ToList(), comments, latestRun, artifacts);
     }
 
     private static string Describe(string action, MissionStatus? to) => action switch

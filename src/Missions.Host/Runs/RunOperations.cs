@@ -300,6 +300,37 @@ public sealed class RunOperations(
             run.Summary ?? "", artifactLinks, run.ReviewOutcome, run.ReviewedByName, run.ReviewedAt, run.ReviewComment);
     }
 
+    /// <summary>The mission's latest run in a line, and fresh links to the artifacts of its latest finished run.</summary>
+    public async Task<(string? LatestRun, IReadOnlyList<ArtifactLink> Artifacts)> LatestAsync(Guid missionId, CancellationToken cancellationToken)
+    {
+        var latest = await db.Runs.AsNoTracking().Where(r => r.MissionId == missionId).OrderByDescending(r => r.QueuedAt).FirstOrDefaultAsync(cancellationToken);
+        if (latest is null)
+        {
+            return (null, []);
+        }
+
+        var line = latest.Status switch
+        {
+            RunStatus.Queued => $"queued (attempt {latest.Attempt})",
+            RunStatus.Running => $"under way (attempt {latest.Attempt})",
+            RunStatus.Succeeded => $"finished {latest.FinishedAt:d MMM HH:mm} UTC" + (latest.ReviewOutcome is { } o ? (o == ReviewOutcome.Approved ? ", approved" : ", changes requested") : ", waiting for review"),
+            RunStatus.Failed => $"failed: {latest.Error}",
+            _ => "cancelled",
+        };
+        var finished = await db.Runs.AsNoTracking().Where(r => r.MissionId == missionId && r.Status == RunStatus.Succeeded)
+            .OrderByDescending(r => r.FinishedAt).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken);
+        var found = new List<ArtifactLink>();
+        if (finished is { } runId)
+        {
+            foreach (var a in await db.Artifacts.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.Name).ToListAsync(cancellationToken))
+            {
+                found.Add(new ArtifactLink(a.Name, a.ContentType, a.Size, await links.UrlForAsync(a.Id, cancellationToken)));
+            }
+        }
+
+        return (line, found);
+    }
+
     private async Task<string> StaffNameAsync(Guid? staffId, CancellationToken cancellationToken) =>
         staffId is null ? "Unassigned staff"
             : await db.Staff.AsNoTracking().Where(s => s.Id == staffId).Select(s => s.Name).SingleOrDefaultAsync(cancellationToken) ?? "Unassigned staff";

@@ -32,7 +32,8 @@ public sealed class CardSchemaTests
         yield return ("proposal-rejected", Proposal(ProposalStatus.Rejected, reason: "Duplicate of M-3"));
         yield return ("proposal-rejected-no-reason", Proposal(ProposalStatus.Rejected) with { AssigneeName = null, ProjectName = null, DueDate = null });
         yield return ("proposal-expired", Proposal(ProposalStatus.Expired) with { DecidedByName = null, DecidedAt = null });
-        yield return ("mission", new MissionView("M-7", "Pull together a summary", "A summary.", MissionStatus.Review, "Writer", "Launch", new DateOnly(2026, 12, 1), "Alice", ["22 Nov 10:00 · Alice created it"], 2));
+        yield return ("mission", new MissionView("M-7", "Pull together a summary", "A summary.", MissionStatus.Review, "Writer", "Launch", new DateOnly(2026, 12, 1), "Alice", ["22 Nov 10:00 · Alice created it"], 2,
+            "finished 22 Nov 10:05 UTC, waiting for review", [new ArtifactLink("M-7-brief.md", "text/markdown", 2048, "https://missions.example.com/artifacts/abc?exp=1&sig=x")]));
         yield return ("mission-bare", new MissionView("M-8", "Fix it", "Fixed.", MissionStatus.Backlog, null, null, null, null, [], 0));
         yield return ("list", new MissionListView("Your open missions", [new MissionLine("M-7", "Summary", MissionStatus.InProgress, "Writer", new DateOnly(2026, 12, 1)), new MissionLine("M-9", "Other", MissionStatus.Backlog, null, null)], "None."));
         yield return ("list-empty", new MissionListView("Your open missions", [], "You have no open missions."));

@@ -151,6 +151,15 @@ public sealed class RunLifecycleTests
         var mission = await MissionsApp.ReadOkAsync(await web.GetAsync("/api/missions/M-1"));
         Assert.Equal("Done", mission["status"]!.GetValue<string>());
 
+        // "show M-1" gives the latest run and fresh links to its artifacts (what the 410 page tells people to do).
+        await chat.SendAsync("show M-1");
+        await chat.PollAsync();
+        var shown = chat.LastCard();
+        Assert.Contains(", approved", shown.ToJsonString(), StringComparison.Ordinal); // the "Latest run" fact
+        var fresh = Links(shown);
+        Assert.Equal(2, fresh.Count);
+        Assert.Equal(HttpStatusCode.OK, (await web.GetAsync(new Uri(fresh[0]).PathAndQuery)).StatusCode);
+
         var runs = await app.WithDbAsync(db => db.Runs.AsNoTracking().OrderBy(r => r.QueuedAt).ToListAsync());
         Assert.Equal(2, runs.Count);
         Assert.All(runs, r => Assert.Equal(RunStatus.Succeeded, r.Status));
