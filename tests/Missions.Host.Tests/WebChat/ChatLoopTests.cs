@@ -111,7 +111,9 @@ public sealed class ChatLoopTests
 
         var mission = await app.WithDbAsync(db => db.Missions.SingleAsync());
         Assert.Equal("Q4 newsletter", mission.Title);
-        Assert.Contains("Approved as M-1", DirectLineClient.Texts(chat.LastCard()));
+        // The proposal's own message shows the decision (a newsletter matches an auto-run blueprint, so a run's cards may follow it).
+        var cardMessage = (await app.WithDbAsync(db => db.Proposals.SingleAsync())).CardMessageId!;
+        Assert.Contains("Approved as M-1", DirectLineClient.Texts(DirectLineClient.CardOf(chat.Activity(cardMessage))!));
     }
 
     [Fact]
