@@ -96,8 +96,9 @@ public sealed partial class InboxWorker(
     }
 
     /// <summary>Handles one conversation's queued events in order until none is due or its head must wait.</summary>
-    protected override async Task<bool> DrainAsync(Guid conversation, CancellationToken cancellationToken)
+    protected override async Task<bool> DrainAsync(Guid lane, CancellationToken cancellationToken)
     {
+        var conversation = lane;
         var progressed = false;
         while (!cancellationToken.IsCancellationRequested)
         {

@@ -132,13 +132,7 @@ public sealed partial class MissionBot(
             var number = Number(cancel);
             var actor = turn.From.ToActor();
             await using var scope = await db.BeginWriteAsync(cancellationToken);
-            // A run under way stops with its mission.
-            var mission = await missions.GetAsync(number, cancellationToken);
-            if (await db.Runs.AsNoTracking().AnyAsync(r => r.MissionId == mission.Id && (r.Status == Runs.RunStatus.Queued || r.Status == Runs.RunStatus.Running), cancellationToken))
-            {
-                await runs.CancelAsync(number, actor, cancellationToken);
-            }
-
+            await runs.StopActiveAsync(number, actor, cancellationToken); // a run under way stops with its mission
             var cancelled = await missions.TransitionAsync(number, MissionStatus.Cancelled, null, actor, "Cancelled from chat.", cancellationToken);
             await scope.CommitAsync(cancellationToken);
             return BotReply.Post(new NoticeView($"Cancelled {Mission.FormatNumber(cancelled.Number)} “{cancelled.Title}”.", NoticeTone.Success));
@@ -166,10 +160,9 @@ public sealed partial class MissionBot(
 
     private async Task<NoticeView> QueueRunAsync(long number, ChatUser from, CancellationToken cancellationToken)
     {
-        var queued = clock.GetUtcNow().UtcDateTime;
-        var run = await runs.QueueAsync(number, Runs.RunTriggers.Requested, from.ToActor(), cancellationToken);
+        var (run, created) = await runs.QueueAsync(number, Runs.RunTriggers.Requested, from.ToActor(), cancellationToken);
         var label = Mission.FormatNumber(number);
-        return run.QueuedAt >= queued && run.Status == Runs.RunStatus.Queued
+        return created
             ? new NoticeView($"Queued a run of {label}; its progress card follows.", NoticeTone.Success)
             : new NoticeView($"{label} already has a run {(run.Status == Runs.RunStatus.Running ? "under way" : "queued")}.", NoticeTone.Info);
     }
@@ -341,7 +334,7 @@ public sealed partial class MissionBot(
                 {
                     var review = verb == Runs.RunOperations.ApproveVerb
                         ? await runs.ApproveAsync(runId, actor, cancellationToken)
-                        : (await runs.RequestChangesAsync(runId, Read(data, "changes"), actor, cancellationToken)).Review;
+                        : await runs.RequestChangesAsync(runId, Read(data, "changes"), actor, cancellationToken);
                     var reviewMessage = turn.ReplyToId ?? await SentMessageIdAsync(Outbox.OutboxWriter.ViewKeyOf(review)!, cancellationToken);
                     return new BotReply([], reviewMessage is null ? [] : [new ViewUpdate(reviewMessage, review)], review);
                 }

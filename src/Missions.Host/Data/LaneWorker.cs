@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace Missions.Host.Data;
 
 /// <summary>
-/// A background worker that drains lanes (a conversation's queue): each lane by one drain at a time, so its items
-/// keep their order, and up to a limit of lanes at once. It looks for due lanes when signalled and at every poll
+/// A background worker that drains lanes (a conversation's queue, one run): each lane by one drain at a time, so its
+/// items keep their order, and up to a limit of lanes at once. It looks for due lanes when signalled and at every poll
 /// interval (another host may have written work); when a drain ends it looks again. On stop it waits for the
 /// drains under way, which decide themselves how to end (finish, or give their claim back).
 /// </summary>
@@ -19,8 +19,8 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
     /// <summary>Lanes with work that is due, oldest first.</summary>
     protected abstract Task<IReadOnlyList<Guid>> DueLanesAsync(CancellationToken cancellationToken);
 
-    /// <summary>Works through one lane (a conversation) until it is empty or its head must wait; true when it handled anything.</summary>
-    protected abstract Task<bool> DrainAsync(Guid conversation, CancellationToken cancellationToken);
+    /// <summary>Works through one lane (a conversation, a run) until it is empty or its head must wait; true when it handled anything.</summary>
+    protected abstract Task<bool> DrainAsync(Guid lane, CancellationToken cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

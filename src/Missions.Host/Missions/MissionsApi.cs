@@ -55,7 +55,8 @@ public static class MissionsApi
             await using var scope = await db.BeginWriteAsync(ct);
             if (to == MissionStatus.Cancelled)
             {
-                await StopRunAsync(http, db, ParseNumber(number), actor, ct); // a run under way stops with its mission
+                // A run under way stops with its mission.
+                await http.RequestServices.GetRequiredService<Runs.RunOperations>().StopActiveAsync(ParseNumber(number), actor, ct);
             }
 
             var moved = await ops.TransitionAsync(ParseNumber(number), to, ETags.ReadIfMatch(http), actor, body.Note, ct);
@@ -257,17 +258,7 @@ public static class MissionsApi
         a.Id, a.FileName, a.ContentType, a.Size, a.Sha256, a.UploadedByName, a.CreatedAt,
         $"/api/missions/{Mission.FormatNumber(mission.Number)}/attachments/{a.Id}");
 
-    private static async Task StopRunAsync(HttpContext http, MissionsDbContext db, long number, Actor actor, CancellationToken ct)
-    {
-        var active = await db.Runs.AsNoTracking().AnyAsync(r => db.Missions.Any(m => m.Id == r.MissionId && m.Number == number)
-            && (r.Status == Runs.RunStatus.Queued || r.Status == Runs.RunStatus.Running), ct);
-        if (active)
-        {
-            await http.RequestServices.GetRequiredService<Runs.RunOperations>().CancelAsync(number, actor, ct);
-        }
-    }
-
-    private static long ParseNumber(string number) =>
+    internal static long ParseNumber(string number) =>
         Mission.TryParseNumber(number, out var n) ? n : throw ProblemException.Invalid("number", $"'{number}' is not a mission number such as M-42.");
 
     private static long? ParseNeighbour(string? value, string field) =>

@@ -35,7 +35,7 @@ public static class OutboxKinds
     /// <summary>Replaces the message named by the payload's target id, or the one sent for the same view key.</summary>
     public const string Update = "update";
 
-    /// <summary>A progress view: like a post, but coalesced and spaced out (see <see cref="OutboxWriter.ProgressAsync"/>).</summary>
+    /// <summary>A progress view: like a post, but coalesced (<see cref="OutboxWriter.ProgressAsync"/>) and spaced out by the dispatcher.</summary>
     public const string Progress = "progress";
 }
 
@@ -67,35 +67,24 @@ public static class OutboxWriter
         Enqueue(db, conversationReferenceId, OutboxKinds.Update, OutboxPayload.Of(update.View, targetMessageId: update.MessageId), ViewKeyOf(update.View), now);
 
     /// <summary>
-    /// Writes a progress view (one message per view key, updated in place) so that a conversation sees at most one
-    /// progress message per <paramref name="interval"/>: a progress message not yet sent is brought up to date
-    /// instead of adding another, and a new one is not due before the interval has passed since the last.
+    /// Writes a progress view (one message per view key, updated in place): a progress message not yet sent is
+    /// brought up to date instead of adding another. The dispatcher spaces progress messages per conversation
+    /// (<see cref="OutboxOptions.ProgressInterval"/>), so however fast a run's steps go, the conversation sees at most
+    /// one progress message per interval, showing the latest state.
     /// </summary>
-    public static async Task ProgressAsync(MissionsDbContext db, Guid conversationReferenceId, ChatView view, DateTime now, TimeSpan interval, CancellationToken cancellationToken)
+    public static async Task ProgressAsync(MissionsDbContext db, Guid conversationReferenceId, ChatView view, DateTime now, CancellationToken cancellationToken)
     {
         var key = ViewKeyOf(view) ?? throw new ArgumentException("A progress view needs a view key.", nameof(view));
-        var payload = OutboxPayload.Of(view).ToJson();
+        var payload = OutboxPayload.Of(view);
+        var json = payload.ToJson();
         var refreshed = await db.OutboxMessages
             .Where(o => o.ConversationReferenceId == conversationReferenceId && o.ViewKey == key && o.Status == OutboxStatus.Pending
                 && o.LeaseOwner == null && o.Attempts == 0)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.PayloadJson, payload).SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
-        if (refreshed > 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.PayloadJson, json).SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
+        if (refreshed == 0)
         {
-            return;
+            Enqueue(db, conversationReferenceId, OutboxKinds.Progress, payload, key, now);
         }
-
-        var last = await db.OutboxMessages.AsNoTracking()
-            .Where(o => o.ConversationReferenceId == conversationReferenceId && o.Kind == OutboxKinds.Progress)
-            .OrderByDescending(o => o.Id).Select(o => new { o.NextAttemptAt, o.SentAt }).FirstOrDefaultAsync(cancellationToken);
-        var due = now;
-        if (last is not null)
-        {
-            var previous = last.SentAt is { } sent && sent > last.NextAttemptAt ? sent : last.NextAttemptAt;
-            due = previous + interval > now ? previous + interval : now;
-        }
-
-        var message = Enqueue(db, conversationReferenceId, OutboxKinds.Progress, OutboxPayload.FromJson(payload), key, now);
-        message.NextAttemptAt = due;
     }
 
     /// <summary>The message a view lives in: one per proposal, so its decision replaces its card.</summary>

@@ -70,8 +70,9 @@ public sealed partial class OutboxDispatcher(
     }
 
     /// <summary>Delivers one conversation's messages in order until it is empty or its head must wait.</summary>
-    protected override async Task<bool> DrainAsync(Guid conversation, CancellationToken cancellationToken)
+    protected override async Task<bool> DrainAsync(Guid lane, CancellationToken cancellationToken)
     {
+        var conversation = lane;
         var progressed = false;
         while (!cancellationToken.IsCancellationRequested)
         {

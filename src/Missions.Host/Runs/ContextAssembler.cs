@@ -27,13 +27,10 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
         var task = tasks.FirstOrDefault(t => t.Id == run.TaskId);
         var questions = mission.ProposalId is null ? []
             : await db.Proposals.AsNoTracking().Where(p => p.Id == mission.ProposalId).Select(p => p.Questions).SingleOrDefaultAsync(cancellationToken) ?? [];
-        var changes = await db.Runs.AsNoTracking()
+        // The changes asked for in the review that started this run.
+        var changes = run.Trigger != RunTriggers.ChangesRequested ? null : await db.Runs.AsNoTracking()
             .Where(r => r.MissionId == mission.Id && r.ReviewOutcome == ReviewOutcome.ChangesRequested && r.ReviewedAt != null)
             .OrderByDescending(r => r.ReviewedAt).Select(r => r.ReviewComment).FirstOrDefaultAsync(cancellationToken);
-        if (run.Trigger != RunTriggers.ChangesRequested)
-        {
-            changes = null;
-        }
 
         var budget = new Budget(options.Value.ContextBudget);
         budget.Take(mission.Title.Length + mission.Objective.Length);

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Missions.Host.Conversations;
 using Missions.Host.Data;
 using Missions.Host.Missions;
@@ -22,7 +21,6 @@ public sealed class RunOperations(
     RunSignal signal,
     OutboxSignal outbox,
     RunWorker worker,
-    IOptions<OutboxOptions> outboxOptions,
     TimeProvider clock)
 {
     public const string RunVerb = "mission.run";
@@ -33,11 +31,14 @@ public sealed class RunOperations(
 
     public static bool IsActive(RunStatus status) => status is RunStatus.Queued or RunStatus.Running;
 
+    /// <summary>A queued run, and whether this call queued it (false: it was already queued or under way).</summary>
+    public sealed record Queued(Run Run, bool Created);
+
     /// <summary>Queues a run of the mission, or returns the run already queued or under way.</summary>
-    public async Task<Run> QueueAsync(long number, string trigger, Actor actor, CancellationToken cancellationToken) =>
+    public async Task<Queued> QueueAsync(long number, string trigger, Actor actor, CancellationToken cancellationToken) =>
         await QueueAsync(await missions.GetAsync(number, cancellationToken), trigger, actor, attempt: 1, cancellationToken);
 
-    public async Task<Run> QueueAsync(Mission mission, string trigger, Actor actor, int attempt, CancellationToken cancellationToken)
+    public async Task<Queued> QueueAsync(Mission mission, string trigger, Actor actor, int attempt, CancellationToken cancellationToken)
     {
         var label = Mission.FormatNumber(mission.Number);
         if (!MissionLifecycle.IsOpen(mission.Status))
@@ -50,10 +51,9 @@ public sealed class RunOperations(
             throw ProblemException.Conflict($"{label} is waiting for review: approve it, or request changes to run it again.", "in-review");
         }
 
-        if (await db.Runs.AsNoTracking().Where(r => r.MissionId == mission.Id && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
-                .FirstOrDefaultAsync(cancellationToken) is { } active)
+        if (await ActiveAsync(mission.Id, cancellationToken) is { } active)
         {
-            return active;
+            return new Queued(active, Created: false);
         }
 
         await using var scope = await db.BeginWriteAsync(cancellationToken);
@@ -96,17 +96,24 @@ public sealed class RunOperations(
         await ProgressAsync(run, mission, new RunStep([], null, 0), null, cancellationToken);
         db.AfterCommit(signal.Pulse);
         await scope.SaveAndCommitAsync(db, cancellationToken);
-        return run;
+        return new Queued(run, Created: true);
     }
 
+    /// <summary>The mission's run that is queued or under way, if any (there is at most one).</summary>
+    private Task<Run?> ActiveAsync(Guid missionId, CancellationToken cancellationToken) =>
+        db.Runs.AsNoTracking().Where(r => r.MissionId == missionId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
+            .FirstOrDefaultAsync(cancellationToken);
+
     /// <summary>Stops the mission's run: a queued run never starts, a running one stops at its next step.</summary>
-    public async Task<Run> CancelAsync(long number, Actor actor, CancellationToken cancellationToken)
+    public async Task<Run> CancelAsync(long number, Actor actor, CancellationToken cancellationToken) =>
+        await StopActiveAsync(number, actor, cancellationToken)
+        ?? throw ProblemException.NotFound($"No run of {Mission.FormatNumber(number)} is queued or under way.");
+
+    /// <summary>Stops the mission's run if it has one queued or under way (a mission being cancelled, say); null if not.</summary>
+    public async Task<Run?> StopActiveAsync(long number, Actor actor, CancellationToken cancellationToken)
     {
         var mission = await missions.GetAsync(number, cancellationToken);
-        var run = await db.Runs.AsNoTracking().Where(r => r.MissionId == mission.Id && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
-            .FirstOrDefaultAsync(cancellationToken)
-            ?? throw ProblemException.NotFound($"No run of {Mission.FormatNumber(mission.Number)} is queued or under way.");
-        return await CancelAsync(run, mission, actor, cancellationToken);
+        return await ActiveAsync(mission.Id, cancellationToken) is { } run ? await CancelAsync(run, mission, actor, cancellationToken) : null;
     }
 
     public async Task<Run> CancelAsync(Guid runId, Actor actor, CancellationToken cancellationToken)
@@ -155,7 +162,7 @@ public sealed class RunOperations(
         }
 
         var mission = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == failed.MissionId, cancellationToken);
-        return await QueueAsync(mission, RunTriggers.Retry, actor, failed.Attempt + 1, cancellationToken);
+        return (await QueueAsync(mission, RunTriggers.Retry, actor, failed.Attempt + 1, cancellationToken)).Run;
     }
 
     // ---- review -------------------------------------------------------------------------------------------------
@@ -180,28 +187,29 @@ public sealed class RunOperations(
         return await ReviewViewAsync(run, mission, cancellationToken);
     }
 
-    /// <summary>Sends a run's result back with a comment: the comment is kept and a new run starts with it.</summary>
-    public async Task<(ReviewView Review, Run Next)> RequestChangesAsync(Guid runId, string? comment, Actor actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a run's result back with a comment: the comment is kept and a new run starts with it. A second click
+    /// shows the decision and changes nothing.
+    /// </summary>
+    public async Task<ReviewView> RequestChangesAsync(Guid runId, string? comment, Actor actor, CancellationToken cancellationToken)
     {
         var text = MissionOperations.RequireText(comment, "changes", MissionOperations.MaxText);
         var (run, mission) = await ReviewableAsync(runId, actor, cancellationToken);
         if (run.ReviewOutcome is not null || mission.Status != MissionStatus.Review)
         {
-            var latest = await db.Runs.AsNoTracking().Where(r => r.MissionId == mission.Id).OrderByDescending(r => r.QueuedAt).FirstAsync(cancellationToken);
-            return (await ReviewViewAsync(run, mission, cancellationToken), latest);
+            return await ReviewViewAsync(run, mission, cancellationToken);
         }
 
         await using var scope = await db.BeginWriteAsync(cancellationToken);
         if (!await DecideAsync(run, ReviewOutcome.ChangesRequested, actor, text, cancellationToken))
         {
-            var latest = await db.Runs.AsNoTracking().Where(r => r.MissionId == mission.Id).OrderByDescending(r => r.QueuedAt).FirstAsync(cancellationToken);
-            return (await ReviewViewAsync(await GetAsync(runId, cancellationToken), mission, cancellationToken), latest);
+            return await ReviewViewAsync(await GetAsync(runId, cancellationToken), mission, cancellationToken);
         }
 
         await missions.AddCommentAsync(mission.Number, "Changes requested: " + text, actor, cancellationToken);
-        var next = await QueueAsync(mission, RunTriggers.ChangesRequested, actor, 1, cancellationToken);
+        await QueueAsync(mission, RunTriggers.ChangesRequested, actor, 1, cancellationToken);
         await scope.SaveAndCommitAsync(db, cancellationToken);
-        return (await ReviewViewAsync(run, await db.Missions.AsNoTracking().SingleAsync(m => m.Id == mission.Id, cancellationToken), cancellationToken), next);
+        return await ReviewViewAsync(run, mission, cancellationToken);
     }
 
     private async Task<(Run Run, Mission Mission)> ReviewableAsync(Guid runId, Actor actor, CancellationToken cancellationToken)
@@ -264,7 +272,7 @@ public sealed class RunOperations(
         }
 
         var view = await ProgressViewAsync(run, mission, step, note, cancellationToken);
-        await OutboxWriter.ProgressAsync(db, conversation, view, clock.GetUtcNow().UtcDateTime, outboxOptions.Value.ProgressInterval, cancellationToken);
+        await OutboxWriter.ProgressAsync(db, conversation, view, clock.GetUtcNow().UtcDateTime, cancellationToken);
         db.AfterCommit(outbox.Pulse);
     }
 
@@ -289,15 +297,20 @@ public sealed class RunOperations(
 
     public async Task<ReviewView> ReviewViewAsync(Run run, Mission mission, CancellationToken cancellationToken)
     {
-        var artifacts = await db.Artifacts.AsNoTracking().Where(a => a.RunId == run.Id).OrderBy(a => a.Name).ToListAsync(cancellationToken);
-        var artifactLinks = new List<ArtifactLink>();
-        foreach (var a in artifacts)
+        return new ReviewView(run.Id, Mission.FormatNumber(mission.Number), mission.Title, await StaffNameAsync(run.StaffId, cancellationToken),
+            run.Summary ?? "", await LinksOfAsync(run.Id, cancellationToken), run.ReviewOutcome, run.ReviewedByName, run.ReviewedAt, run.ReviewComment);
+    }
+
+    /// <summary>Fresh signed links to a run's artifacts, by name.</summary>
+    private async Task<List<ArtifactLink>> LinksOfAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        var found = new List<ArtifactLink>();
+        foreach (var a in await db.Artifacts.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.Name).ToListAsync(cancellationToken))
         {
-            artifactLinks.Add(new ArtifactLink(a.Name, a.ContentType, a.Size, await links.UrlForAsync(a.Id, cancellationToken)));
+            found.Add(new ArtifactLink(a.Name, a.ContentType, a.Size, await links.UrlForAsync(a.Id, cancellationToken)));
         }
 
-        return new ReviewView(run.Id, Mission.FormatNumber(mission.Number), mission.Title, await StaffNameAsync(run.StaffId, cancellationToken),
-            run.Summary ?? "", artifactLinks, run.ReviewOutcome, run.ReviewedByName, run.ReviewedAt, run.ReviewComment);
+        return found;
     }
 
     /// <summary>The mission's latest run in a line, and fresh links to the artifacts of its latest finished run.</summary>
@@ -319,16 +332,7 @@ public sealed class RunOperations(
         };
         var finished = await db.Runs.AsNoTracking().Where(r => r.MissionId == missionId && r.Status == RunStatus.Succeeded)
             .OrderByDescending(r => r.FinishedAt).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken);
-        var found = new List<ArtifactLink>();
-        if (finished is { } runId)
-        {
-            foreach (var a in await db.Artifacts.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.Name).ToListAsync(cancellationToken))
-            {
-                found.Add(new ArtifactLink(a.Name, a.ContentType, a.Size, await links.UrlForAsync(a.Id, cancellationToken)));
-            }
-        }
-
-        return (line, found);
+        return (line, finished is { } runId ? await LinksOfAsync(runId, cancellationToken) : []);
     }
 
     private async Task<string> StaffNameAsync(Guid? staffId, CancellationToken cancellationToken) =>

@@ -62,12 +62,12 @@ public static class RunsApi
         var runs = api.MapGroup("/").WithTags("Runs");
         runs.MapPost("/missions/{number}/runs", async (string number, RunOperations ops, MissionsDbContext db, ArtifactLinks links, HttpContext http, CancellationToken ct) =>
         {
-            var run = await ops.QueueAsync(ParseNumber(number), RunTriggers.Requested, ApiAccess.ActorOf(http), ct);
+            var (run, _) = await ops.QueueAsync(MissionsApi.ParseNumber(number), RunTriggers.Requested, ApiAccess.ActorOf(http), ct);
             return TypedResults.Accepted($"/api/runs/{run.Id}", await DescribeAsync(db, links, run, withLog: false, ct));
         });
         runs.MapGet("/missions/{number}/runs", async (string number, MissionOperations missions, MissionsDbContext db, ArtifactLinks links, CancellationToken ct) =>
         {
-            var mission = await missions.GetAsync(ParseNumber(number), ct);
+            var mission = await missions.GetAsync(MissionsApi.ParseNumber(number), ct);
             var list = await db.Runs.AsNoTracking().Where(r => r.MissionId == mission.Id).OrderBy(r => r.QueuedAt).ToListAsync(ct);
             var result = new List<RunDto>();
             foreach (var run in list)
@@ -182,7 +182,4 @@ public static class RunsApi
             run.ReviewOutcome is { } outcome ? new RunReviewDto(outcome, run.ReviewedByName, run.ReviewedAt, run.ReviewComment) : null,
             artifacts, log);
     }
-
-    private static long ParseNumber(string number) =>
-        Mission.TryParseNumber(number, out var n) ? n : throw ProblemException.Invalid("number", $"'{number}' is not a mission number such as M-42.");
 }

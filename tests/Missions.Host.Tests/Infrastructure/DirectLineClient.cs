@@ -126,6 +126,10 @@ public sealed class DirectLineClient : IDisposable
     public static IEnumerable<string> ActionIds(JsonObject card) =>
         Descend(card).Where(n => n["type"]?.GetValue<string>()?.StartsWith("Action.", StringComparison.Ordinal) == true).Select(n => n["id"]?.GetValue<string>() ?? "");
 
+    /// <summary>The URLs of the card's Action.OpenUrl buttons.</summary>
+    public static IEnumerable<string> OpenUrls(JsonObject card) =>
+        Descend(card).Where(n => n["type"]?.GetValue<string>() == "Action.OpenUrl").Select(n => n["url"]!.GetValue<string>());
+
     private static JsonObject? FindAction(JsonObject card, string id) =>
         Descend(card).FirstOrDefault(n => n["type"]?.GetValue<string>()?.StartsWith("Action.", StringComparison.Ordinal) == true && n["id"]?.GetValue<string>() == id);
 

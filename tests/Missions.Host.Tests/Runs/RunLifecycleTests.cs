@@ -15,9 +15,7 @@ public sealed class RunLifecycleTests
     private const string Request = "can someone pull together a competitor pricing summary for the Q3 deck by Friday?";
 
     /// <summary>Polls until a card in the transcript matches, or fails after 30 s.</summary>
-    internal static Task<JsonObject> WaitForCardAsync(DirectLineClient chat, Func<JsonObject, bool> match) => WaitForCardAsync(chat, null, match);
-
-    internal static async Task<JsonObject> WaitForCardAsync(DirectLineClient chat, MissionsApp? app, Func<JsonObject, bool> match)
+    internal static async Task<JsonObject> WaitForCardAsync(DirectLineClient chat, MissionsApp app, Func<JsonObject, bool> match)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -31,7 +29,7 @@ public sealed class RunLifecycleTests
 
             if (DateTime.UtcNow >= deadline)
             {
-                var state = app is null ? "" : await app.WithDbAsync(async db =>
+                var state = await app.WithDbAsync(async db =>
                     string.Join("\n", (await db.Runs.AsNoTracking().ToListAsync()).Select(r => $"run {r.Id} {r.Status} {r.Trigger} attempt {r.Attempt} error {r.Error}"))
                     + "\n" + string.Join("\n", (await db.RunLogEntries.AsNoTracking().OrderBy(l => l.Id).ToListAsync()).Select(l => $"log {l.RunId} {l.Level} {l.Step}: {l.Text}"))
                     + "\n" + string.Join("\n", (await db.OutboxMessages.AsNoTracking().OrderBy(o => o.Id).ToListAsync()).Select(o => $"outbox {o.Id} {o.Kind} {o.ViewKey} {o.Status} due {o.NextAttemptAt:O} sent {o.SentAt:O} {o.LastError}")));
@@ -44,36 +42,8 @@ public sealed class RunLifecycleTests
 
     internal static bool Says(JsonObject card, string text) => DirectLineClient.Texts(card).Any(t => t.Contains(text, StringComparison.Ordinal));
 
-    /// <summary>The URLs of the card's Action.OpenUrl buttons (the artifact links).</summary>
-    internal static IReadOnlyList<string> Links(JsonObject card)
-    {
-        var urls = new List<string>();
-        void Walk(JsonNode? node)
-        {
-            if (node is JsonObject o)
-            {
-                if (o["type"]?.GetValue<string>() == "Action.OpenUrl")
-                {
-                    urls.Add(o["url"]!.GetValue<string>());
-                }
-
-                foreach (var (_, child) in o)
-                {
-                    Walk(child);
-                }
-            }
-            else if (node is JsonArray a)
-            {
-                foreach (var child in a)
-                {
-                    Walk(child);
-                }
-            }
-        }
-
-        Walk(card);
-        return urls;
-    }
+    /// <summary>The artifact links: the card's Open buttons.</summary>
+    internal static IReadOnlyList<string> Links(JsonObject card) => DirectLineClient.OpenUrls(card).ToList();
 
     [Theory, Sqlite, Postgres]
     public async Task Approve_run_review_request_changes_run_again_approve_done(Provider provider)
