@@ -95,9 +95,11 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
         await Task.Delay(warmUp);
         toProposal.Start();
         toDecided.Start();
+        var cost = ProcessCost.Take();
         await Task.Delay(duration);
         toProposal.Stop();
         toDecided.Stop();
+        var spent = ProcessCost.Take() - cost;
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 
@@ -109,6 +111,7 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
         var a = toProposal.Summarize("chat: request → proposal card");
         var b = toDecided.Summarize("chat: approve → decided card");
         var turns = (a.Count + b.Count) / duration.TotalSeconds;
+        Console.WriteLine(spent.Describe(a.Count + b.Count));
         return [a, b, new Result("chat: all turns", a.Count + b.Count, turns, double.NaN, double.NaN, double.NaN)];
     }
 
@@ -298,6 +301,20 @@ internal sealed class Failures
             return counts.OrderByDescending(c => c.Value).Take(5).Select(c => (c.Key, c.Value)).ToList();
         }
     }
+}
+
+/// <summary>What the whole process (host and load generator together) spent over a stretch: allocations, collections, JIT, CPU.</summary>
+internal sealed record ProcessCost(long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused, long Jitted, TimeSpan JitTime, TimeSpan Cpu)
+{
+    public static ProcessCost Take() => new(GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(),
+        System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime(), System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime);
+
+    public static ProcessCost operator -(ProcessCost after, ProcessCost before) =>
+        new(after.Allocated - before.Allocated, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.Paused - before.Paused,
+            after.Jitted - before.Jitted, after.JitTime - before.JitTime, after.Cpu - before.Cpu);
+
+    public string Describe(int turns) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"while measuring (host + load generator): {Allocated / 1048576.0:F0} MB allocated ({(turns == 0 ? 0 : Allocated / 1024.0 / turns):F0} KB a turn), collections gen0/1/2 {Gen0}/{Gen1}/{Gen2}, paused {Paused.TotalMilliseconds:F0} ms; JIT compiled {Jitted} methods in {JitTime.TotalMilliseconds:F0} ms; CPU {(turns == 0 ? 0 : Cpu.TotalMilliseconds / turns):F2} ms a turn");
 }
 
 internal sealed record Result(string Name, int Count, double PerSecond, double P50, double P99, double Max);

@@ -34,7 +34,9 @@ internal static class Bench
 
         var conversations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 32;
         var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
-        var warmUp = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
+        // 20 s: the chat code is still being recompiled by the tiering JIT for ~15 s after it first runs (thousands of
+        // methods, up to a third of a core), which is start-up cost, not the steady state this measures.
+        var warmUp = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
 
         var folder = Path.Combine(Path.GetTempPath(), "missions-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);

@@ -55,8 +55,15 @@ public sealed partial class MissionBot(
     public async Task<PreparedTurn> PrepareAsync(ChatTurn turn, CancellationToken cancellationToken)
     {
         var workspace = await workspaces.GetAsync(db, cancellationToken);
+        if (turn.Action is { } action)
+        {
+            return new PreparedTurn(workspace, null, ProposalIdOf(action) is { } proposalId
+                ? await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken)
+                : null);
+        }
+
         var text = (turn.Text ?? "").Trim();
-        if (turn.Action is not null || !IsRequest(text) || text.Length > MaxRequestLength)
+        if (!IsRequest(text) || text.Length > MaxRequestLength)
         {
             return new PreparedTurn(workspace, null);
         }
@@ -83,7 +90,7 @@ public sealed partial class MissionBot(
     {
         if (turn.Action is not null)
         {
-            return await HandleActionAsync(turn, turn.Action, prepared.Workspace, cancellationToken);
+            return await HandleActionAsync(turn, turn.Action, prepared, cancellationToken);
         }
 
         var text = (turn.Text ?? "").Trim();
@@ -214,9 +221,13 @@ public sealed partial class MissionBot(
         return ViewOf(proposal, prepared.Workspace, missionNumber: null);
     }
 
+    /// <summary>How far back the duplicate check looks: the newest open missions and pending proposals of a project.</summary>
+    internal const int DuplicateWindow = 200;
+
     /// <summary>
     /// Open work in the same project whose title shares the draft's most distinctive word: the few candidates worth
-    /// comparing, found by the database instead of reading every open title.
+    /// comparing. Every request runs this, so it reads a bounded window, the project's newest open missions (an index
+    /// walk on project and number) and the newest pending proposals, never every open title.
     /// </summary>
     private async Task<List<ExistingWork>> DuplicateCandidatesAsync(ProposalDraft draft, CancellationToken cancellationToken)
     {
@@ -227,11 +238,15 @@ public sealed partial class MissionBot(
 
 #pragma warning disable CA1862 // EF translates ToLower() + Contains to SQL on every provider; the StringComparison overloads do not translate.
         var missions = await db.Missions.AsNoTracking()
-            .Where(m => m.ProjectId == draft.ProjectId && m.Status != MissionStatus.Done && m.Status != MissionStatus.Cancelled && m.Title.ToLower().Contains(word))
+            .Where(m => m.ProjectId == draft.ProjectId && m.Status != MissionStatus.Done && m.Status != MissionStatus.Cancelled)
+            .OrderByDescending(m => m.Number).Take(DuplicateWindow)
+            .Where(m => m.Title.ToLower().Contains(word))
             .OrderByDescending(m => m.Number).Take(20)
             .Select(m => new { m.Number, m.Title, m.ProjectId, m.Status }).ToListAsync(cancellationToken);
         var pending = await db.Proposals.AsNoTracking()
-            .Where(p => p.Status == ProposalStatus.Pending && p.ProjectId == draft.ProjectId && p.Title.ToLower().Contains(word))
+            .Where(p => p.Status == ProposalStatus.Pending)
+            .OrderByDescending(p => p.CreatedAt).Take(DuplicateWindow)
+            .Where(p => p.ProjectId == draft.ProjectId && p.Title.ToLower().Contains(word))
             .OrderByDescending(p => p.CreatedAt).Take(20)
             .Select(p => new ExistingWork("a pending proposal", p.Title, p.ProjectId)).ToListAsync(cancellationToken);
 #pragma warning restore CA1862
@@ -239,10 +254,17 @@ public sealed partial class MissionBot(
             .Concat(pending).ToList();
     }
 
-    private async Task<BotReply> HandleActionAsync(ChatTurn turn, CardActionInput action, WorkspaceSnapshot workspace, CancellationToken cancellationToken)
+    /// <summary>The proposal an Approve or Reject button is about, when it says.</summary>
+    private static Guid? ProposalIdOf(CardActionInput action) =>
+        VerbOf(action) is ApproveVerb or RejectVerb && Guid.TryParse(Read(action.Data, "proposalId"), out var id) ? id : null;
+
+    // Teams may leave the verb out (seen in a real capture); the data then carries it.
+    private static string? VerbOf(CardActionInput action) => action.Verb ?? (action.Data["verb"] as JsonValue)?.ToString();
+
+    private async Task<BotReply> HandleActionAsync(ChatTurn turn, CardActionInput action, PreparedTurn prepared, CancellationToken cancellationToken)
     {
-        // Teams may leave the verb out (seen in a real capture); the data then carries it.
-        var verb = action.Verb ?? (action.Data["verb"] as JsonValue)?.ToString();
+        var verb = VerbOf(action);
+        var workspace = prepared.Workspace;
         if (verb is Runs.RunOperations.RunVerb or Runs.RunOperations.RetryVerb or Runs.RunOperations.CancelVerb or Runs.RunOperations.ApproveVerb or Runs.RunOperations.ChangesVerb)
         {
             return await HandleRunActionAsync(turn, verb, action.Data, cancellationToken);
@@ -253,25 +275,33 @@ public sealed partial class MissionBot(
             return new BotReply([new NoticeView("That button is not one I know; it may be from an older card.", NoticeTone.Warning)], [], null);
         }
 
-        if (!Guid.TryParse(Read(action.Data, "proposalId"), out var proposalId))
+        if (ProposalIdOf(action) is not { } proposalId)
         {
             return new BotReply([new NoticeView("That card does not say which proposal it is for.", NoticeTone.Warning)], [], null);
         }
 
-        var existing = await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
+        // Read before the write transaction (PrepareAsync); the decision re-checks the version.
+        var existing = prepared.Proposal?.Id == proposalId
+            ? prepared.Proposal
+            : await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
         if (existing is null)
         {
             return new BotReply([new NoticeView("That proposal no longer exists.", NoticeTone.Warning)], [], null);
         }
 
         var messageId = turn.ReplyToId ?? existing.CardMessageId;
-        if (existing.Status != ProposalStatus.Pending)
+        async Task<BotReply> AlreadyDecidedAsync(Proposal decidedProposal)
         {
             // A second click, a retry, or someone else was quicker: show the decision, change nothing.
-            var number = existing.MissionId is null ? null
-                : await db.Missions.AsNoTracking().Where(m => m.Id == existing.MissionId).Select(m => (long?)m.Number).SingleOrDefaultAsync(cancellationToken);
-            var decided = ViewOf(existing, workspace, number);
+            var number = decidedProposal.MissionId is null ? null
+                : await db.Missions.AsNoTracking().Where(m => m.Id == decidedProposal.MissionId).Select(m => (long?)m.Number).SingleOrDefaultAsync(cancellationToken);
+            var decided = ViewOf(decidedProposal, workspace, number);
             return new BotReply([], messageId is null ? [] : [new ViewUpdate(messageId, decided)], decided);
+        }
+
+        if (existing.Status != ProposalStatus.Pending)
+        {
+            return await AlreadyDecidedAsync(existing);
         }
 
         ProposalView view;
@@ -279,17 +309,27 @@ public sealed partial class MissionBot(
         {
             if (verb == ApproveVerb)
             {
-                var decision = await proposals.ApproveAsync(proposalId, EditsFrom(action.Data), null, turn.From.ToActor(), cancellationToken);
+                var decision = await proposals.ApproveAsync(existing, EditsFrom(action.Data), null, turn.From.ToActor(), cancellationToken);
                 view = ViewOf(decision.Proposal, workspace, decision.Mission?.Number);
             }
             else
             {
-                view = ViewOf(await proposals.RejectAsync(proposalId, Read(action.Data, "rejectReason"), null, turn.From.ToActor(), cancellationToken), workspace, null);
+                view = ViewOf(await proposals.RejectAsync(existing, Read(action.Data, "rejectReason"), null, turn.From.ToActor(), cancellationToken), workspace, null);
             }
         }
         catch (ProblemException problem) when (problem.Status == 403)
         {
             return new BotReply([new NoticeView(problem.Message, NoticeTone.Warning)], [], ViewOf(existing, workspace, null));
+        }
+        catch (ProblemException problem) when (problem.Status == 409)
+        {
+            // Decided between our read and our write (two clicks at once): the same answer as a later click.
+            if (await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken) is { Status: not ProposalStatus.Pending } decidedMeanwhile)
+            {
+                return await AlreadyDecidedAsync(decidedMeanwhile);
+            }
+
+            throw;
         }
 
         return new BotReply([], messageId is null ? [] : [new ViewUpdate(messageId, view)], view);

@@ -43,4 +43,8 @@ public sealed class WorkspaceCache(TimeProvider clock)
 }
 
 /// <summary>What <see cref="MissionBot.PrepareAsync"/> read for a turn: the workspace and, for a request, the draft.</summary>
-public sealed record PreparedTurn(WorkspaceSnapshot Workspace, Proposals.ProposalDraft? Draft);
+/// <summary>
+/// What a turn read before its write transaction: the workspace, the proposer's draft for a request, the proposal a
+/// card button is about. Writes re-check what they depend on (the proposal's version), so it may be a moment old.
+/// </summary>
+public sealed record PreparedTurn(WorkspaceSnapshot Workspace, Proposals.ProposalDraft? Draft, Proposals.Proposal? Proposal = null);

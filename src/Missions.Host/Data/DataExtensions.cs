@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace Missions.Host.Data;
@@ -18,8 +19,9 @@ public sealed class DatabaseOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>
-    /// SQLite's <c>synchronous</c> setting in WAL mode. <c>Full</c> (default) syncs the log at every commit: nothing
-    /// committed is lost even on power failure. <c>Normal</c> syncs at checkpoints only: still safe against a crashed
+    /// SQLite's <c>synchronous</c> setting in WAL mode. <c>Full</c> (default): nothing committed is lost even on power
+    /// failure; write transactions sync the log in groups after leaving the write lock (see <see cref="WalFlusher"/>)
+    /// and report success only once synced. <c>Normal</c> syncs at checkpoints only: still safe against a crashed
     /// process, faster, but the last commits may be lost if the machine loses power.
     /// </summary>
     public string SqliteSynchronous { get; set; } = "Full";
@@ -50,9 +52,14 @@ public static class DataExtensions
 
         var sqliteConnectionString = options.Provider == DatabaseProviders.Sqlite ? SqliteConnectionString(connectionString, contentRoot) : null;
 
-        // Options are built once (singleton lifetime): building them per request, and EF comparing each new set
-        // against its service-provider cache, cost more CPU under load than the queries themselves.
-        builder.Services.AddDbContext<MissionsDbContext>(db =>
+        var writeGate = new WriteGate(
+            serialize: options.Provider == DatabaseProviders.Sqlite,
+            flusher: options.SqliteSynchronous == "Full" && SqliteLogPath(sqliteConnectionString) is { } log ? new WalFlusher(log) : null);
+        builder.Services.AddSingleton(writeGate);
+
+        // Contexts are pooled: a request leases one whose internal services are already resolved, instead of building
+        // a new context and its service scope every time (under load that cost more CPU than the queries themselves).
+        builder.Services.AddDbContextPool<MissionsDbContext>(db =>
         {
             switch (options.Provider)
             {
@@ -77,9 +84,9 @@ public static class DataExtensions
             // Migrations are written by hand, so there is no model snapshot for EF to compare with; the schema test
             // (MigrationSchemaTests) is what proves the migrations build this model, on every provider here.
             db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
-        }, contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
+            ((IDbContextOptionsBuilderInfrastructure)db).AddOrUpdateExtension(new WriteGateExtension(writeGate));
+        });
 
-        builder.Services.AddSingleton(new WriteGate(serialize: options.Provider == DatabaseProviders.Sqlite));
         builder.Services.AddHttpClient("blob-store", c => c.Timeout = TimeSpan.FromSeconds(100));
         builder.Services.AddSingleton<IContentStore>(sp =>
         {
@@ -107,6 +114,18 @@ public static class DataExtensions
         }
 
         return csb.ToString();
+    }
+
+    /// <summary>The write-ahead log of a SQLite database file; null for an in-memory database.</summary>
+    internal static string? SqliteLogPath(string? sqliteConnectionString)
+    {
+        if (sqliteConnectionString is null)
+        {
+            return null;
+        }
+
+        var csb = new SqliteConnectionStringBuilder(sqliteConnectionString);
+        return csb.DataSource is "" or ":memory:" || csb.Mode == SqliteOpenMode.Memory ? null : csb.DataSource + "-wal";
     }
 
     /// <summary>Applies the migrations, switches SQLite to WAL, and makes sure the counters exist.</summary>

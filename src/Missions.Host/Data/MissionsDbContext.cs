@@ -18,17 +18,14 @@ namespace Missions.Host.Data;
 /// </summary>
 public sealed class MissionsDbContext : DbContext
 {
-    [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
-    public MissionsDbContext(DbContextOptions<MissionsDbContext> options, WriteGate writeGate)
+    /// <summary>
+    /// One constructor, as context pooling needs; the write gate travels in the options (see
+    /// <see cref="WriteGateExtension"/>). Built by hand without one (tools, tests), writes are not serialized.
+    /// </summary>
+    public MissionsDbContext(DbContextOptions<MissionsDbContext> options)
         : base(options)
     {
-        WriteGate = writeGate;
-    }
-
-    /// <summary>For tools and tests that build a context by hand: no write serialization.</summary>
-    public MissionsDbContext(DbContextOptions<MissionsDbContext> options)
-        : this(options, WriteGate.None)
-    {
+        WriteGate = options.FindExtension<WriteGateExtension>()?.Gate ?? WriteGate.None;
     }
 
     /// <summary>Serializes write transactions where the provider needs it (SQLite).</summary>
@@ -103,7 +100,7 @@ public sealed class MissionsDbContext : DbContext
             b.Property(m => m.Version).IsConcurrencyToken();
             b.HasIndex(m => m.Number).IsUnique();
             b.HasIndex(m => new { m.Status, m.Rank });
-            b.HasIndex(m => m.ProjectId);
+            b.HasIndex(m => new { m.ProjectId, m.Number });
             b.HasIndex(m => m.AssigneeId);
             b.HasIndex(m => m.ProposalId).IsUnique();
             b.HasOne<Project>().WithMany().HasForeignKey(m => m.ProjectId).OnDelete(DeleteBehavior.Restrict);

@@ -6,13 +6,17 @@ namespace Missions.Host.Data;
 /// <summary>
 /// One writer at a time for SQLite. SQLite allows a single writer; with many, Microsoft.Data.Sqlite sleeps and
 /// retries on SQLITE_BUSY, and throughput collapses while p99 reaches a second (see PERFORMANCE.md). Queueing
-/// writers in-process instead gives 2–3× the throughput. PostgreSQL needs no gate.
+/// writers in-process instead gives 2–3× the throughput. PostgreSQL needs no gate. With a <see cref="WalFlusher"/>
+/// the log is synced after the gate is left, once for all the commits made meanwhile (group commit).
 /// </summary>
-public sealed class WriteGate(bool serialize)
+public sealed class WriteGate(bool serialize, WalFlusher? flusher = null)
 {
     private readonly SemaphoreSlim? gate = serialize ? new SemaphoreSlim(1, 1) : null;
 
     public static WriteGate None { get; } = new(false);
+
+    /// <summary>Syncs SQLite's log after commits made with synchronous=NORMAL; null when each commit syncs itself.</summary>
+    public WalFlusher? Flusher { get; } = serialize ? flusher : null;
 
     internal async ValueTask<bool> EnterAsync(CancellationToken cancellationToken)
     {
@@ -21,9 +25,23 @@ public sealed class WriteGate(bool serialize)
             return false;
         }
 
-        await gate.WaitAsync(cancellationToken);
+        Interlocked.Increment(ref waiting);
+        try
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waiting);
+        }
+
         return true;
     }
+
+    private int waiting;
+
+    /// <summary>Writers queued for the gate right now.</summary>
+    internal int Waiting => Volatile.Read(ref waiting);
 
     internal void Exit() => gate!.Release();
 }
@@ -36,8 +54,9 @@ public sealed class WriteScope : IAsyncDisposable
 {
     private readonly MissionsDbContext db;
     private readonly IDbContextTransaction? transaction;
-    private readonly WriteGate? heldGate;
+    private WriteGate? heldGate;
     private bool committed;
+    private bool relaxedSync;
 
     private WriteScope(MissionsDbContext db, IDbContextTransaction? transaction, WriteGate? heldGate)
     {
@@ -58,13 +77,28 @@ public sealed class WriteScope : IAsyncDisposable
 
         var gate = db.WriteGate;
         var held = await gate.EnterAsync(cancellationToken);
+        var relaxed = false;
         try
         {
+            if (held && gate.Flusher is not null)
+            {
+                // This commit leaves the syncing to the flusher (see WalFlusher). SQLite takes the setting only
+                // outside a transaction; the scope sets it back and closes what it opened when it ends.
+                await db.Database.OpenConnectionAsync(cancellationToken);
+                relaxed = true;
+                await SetSynchronousAsync(db, "NORMAL", cancellationToken);
+            }
+
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            return new WriteScope(db, transaction, held ? gate : null);
+            return new WriteScope(db, transaction, held ? gate : null) { relaxedSync = relaxed };
         }
         catch
         {
+            if (relaxed)
+            {
+                await RestoreFullSyncAsync(db);
+            }
+
             if (held)
             {
                 gate.Exit();
@@ -83,7 +117,23 @@ public sealed class WriteScope : IAsyncDisposable
 
         await transaction.CommitAsync(cancellationToken);
         committed = true;
-        this.db.Committed();
+        if (!relaxedSync)
+        {
+            db.Committed();
+            return;
+        }
+
+        // The next writer may start while this commit's log pages go to disk with others'. Not cancellable: the
+        // commit has happened, and the caller reports success only once it is on disk (a sync takes a millisecond).
+        ReleaseGate();
+        try
+        {
+            await db.WriteGate.Flusher!.FlushAsync();
+        }
+        finally
+        {
+            db.Committed();
+        }
     }
 
     /// <summary>
@@ -112,7 +162,41 @@ public sealed class WriteScope : IAsyncDisposable
             }
         }
 
-        heldGate?.Exit();
+        if (relaxedSync)
+        {
+            relaxedSync = false;
+            await RestoreFullSyncAsync(db);
+        }
+
+        ReleaseGate();
+    }
+
+    private void ReleaseGate()
+    {
+        var gate = heldGate;
+        heldGate = null;
+        gate?.Exit();
+    }
+
+    /// <summary>Writes outside a write scope (and the connection's next user) sync each commit again.</summary>
+    private static async Task RestoreFullSyncAsync(MissionsDbContext db)
+    {
+        try
+        {
+            await SetSynchronousAsync(db, "FULL", CancellationToken.None);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Straight on the connection (outside any transaction, where SQLite takes it): no EF command pipeline.</summary>
+    private static async Task SetSynchronousAsync(MissionsDbContext db, string level, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = $"PRAGMA synchronous={level};";
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
 

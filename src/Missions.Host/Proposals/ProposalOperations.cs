@@ -28,9 +28,16 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
         await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken)
         ?? throw ProblemException.NotFound($"There is no proposal {id}.");
 
-    public async Task<ProposalDecision> ApproveAsync(Guid id, ProposalEdits edits, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
+    public async Task<ProposalDecision> ApproveAsync(Guid id, ProposalEdits edits, long? expectedVersion, Actor actor, CancellationToken cancellationToken) =>
+        await ApproveAsync(await GetAsync(id, cancellationToken), edits, expectedVersion, actor, cancellationToken);
+
+    /// <summary>
+    /// Approves a proposal the caller has already read (untracked; a chat turn reads it before its write transaction).
+    /// If it changed since, the guarded update finds nothing and the caller gets a conflict.
+    /// </summary>
+    public async Task<ProposalDecision> ApproveAsync(Proposal proposal, ProposalEdits edits, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
     {
-        var proposal = await GetAsync(id, cancellationToken);
+        var id = proposal.Id;
         await CheckOpenAsync(proposal, expectedVersion, actor, cancellationToken);
 
         var title = MissionOperations.RequireText(edits.Title.Or(proposal.Title), "title", MissionOperations.MaxTitle);
@@ -115,9 +122,13 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
         return new ProposalDecision(proposal, mission);
     }
 
-    public async Task<Proposal> RejectAsync(Guid id, string? reason, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
+    public async Task<Proposal> RejectAsync(Guid id, string? reason, long? expectedVersion, Actor actor, CancellationToken cancellationToken) =>
+        await RejectAsync(await GetAsync(id, cancellationToken), reason, expectedVersion, actor, cancellationToken);
+
+    /// <summary>Rejects a proposal the caller has already read (see the approving overload).</summary>
+    public async Task<Proposal> RejectAsync(Proposal proposal, string? reason, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
     {
-        var proposal = await GetAsync(id, cancellationToken);
+        var id = proposal.Id;
         await CheckOpenAsync(proposal, expectedVersion, actor, cancellationToken);
         reason = MissionOperations.OptionalText(reason, "reason", 2000);
         var now = clock.GetUtcNow().UtcDateTime;

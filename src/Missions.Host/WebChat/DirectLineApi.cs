@@ -163,13 +163,9 @@ public static class DirectLineApi
                 return Error(StatusCodes.Status400BadRequest, "Invalid activity", "\"text\" must be a string.", "text");
             }
 
-            if (!await turns.ConversationExistsAsync(conversationId, ct))
-            {
-                return Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
-            }
-
-            var id = await turns.PostAsync(conversationId, claims!.UserId, activity, ct);
-            return Results.Json(new { id });
+            return await turns.PostAsync(conversationId, claims!.UserId, activity, ct) is { } id
+                ? Results.Json(new { id })
+                : Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
         });
 
         directLine.MapPost("/conversations/{conversationId}/upload", () =>

@@ -41,9 +41,17 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
     public Task<bool> ConversationExistsAsync(string conversationId, CancellationToken cancellationToken) =>
         DirectLineQueries.For(db).ConversationExists(db, Channel, conversationId);
 
-    /// <summary>Handles one posted activity and returns the id the client should know it by.</summary>
-    public async Task<string> PostAsync(string conversationId, string userId, JsonObject activity, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles one posted activity and returns the id the client should know it by; null when the conversation does
+    /// not exist (or has ended).
+    /// </summary>
+    public async Task<string?> PostAsync(string conversationId, string userId, JsonObject activity, CancellationToken cancellationToken)
     {
+        if (await DirectLineQueries.For(db).Reference(db, Channel, conversationId) is not { } reference)
+        {
+            return null;
+        }
+
         var type = (activity["type"] as JsonValue)?.ToString() ?? "message";
         var clientId = (activity["channelData"]?["clientActivityID"] as JsonValue)?.ToString();
         var eventKey = clientId is { Length: > 0 and <= 200 } ? $"{conversationId}:{clientId}" : null;
@@ -51,7 +59,7 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
 
         try
         {
-            return await HandleAsync(conversationId, userId, type, activity, activityId, eventKey, failure: null, cancellationToken);
+            return await HandleAsync(conversationId, reference, userId, type, activity, activityId, eventKey, failure: null, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -75,12 +83,12 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
             var notice = e is ProblemException problem
                 ? problem.Message
                 : "Sorry, something went wrong while handling that. Your message is saved; please try again.";
-            return await HandleAsync(conversationId, userId, type, activity, activityId, eventKey, notice, cancellationToken);
+            return await HandleAsync(conversationId, reference, userId, type, activity, activityId, eventKey, notice, cancellationToken);
         }
     }
 
     private async Task<string> HandleAsync(
-        string conversationId, string userId, string type, JsonObject activity, string activityId, string? eventKey, string? failure, CancellationToken cancellationToken)
+        string conversationId, DirectLineQueries.ReferenceRow reference, string userId, string type, JsonObject activity, string activityId, string? eventKey, string? failure, CancellationToken cancellationToken)
     {
         // Read first, outside the write transaction: a retry is answered without waiting for the writer, and the
         // bot's reading (workspace, the proposer's draft) does not hold the database.
@@ -91,8 +99,6 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
 
         var from = new ChatUser(userId, Name(activity));
         var timeZone = ValidTimeZone((activity["localTimezone"] as JsonValue)?.ToString());
-        var reference = await DirectLineQueries.For(db).Reference(db, Channel, conversationId)
-            ?? throw new InvalidOperationException($"The conversation {conversationId} has no reference.");
         var turn = TurnOf(type, activity, reference.Id, from, timeZone);
         var prepared = turn is not null && failure is null ? await bot.PrepareAsync(turn, cancellationToken) : null;
 

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Missions.Host.Data;
 using Missions.Host.Proposals;
 using Missions.Host.Tests.Infrastructure;
 
@@ -114,6 +116,45 @@ public sealed class ChatLoopTests
         // The proposal's own message shows the decision (a newsletter matches an auto-run blueprint, so a run's cards may follow it).
         var cardMessage = (await app.WithDbAsync(db => db.Proposals.SingleAsync())).CardMessageId!;
         Assert.Contains("Approved as M-1", DirectLineClient.Texts(DirectLineClient.CardOf(chat.Activity(cardMessage))!));
+    }
+
+    [Fact]
+    public async Task Two_clicks_at_once_make_one_mission_and_both_show_the_decision()
+    {
+        await using var app = await MissionsApp.StartAsync(Provider.Sqlite);
+        using var chat = await DirectLineClient.StartAsync(app.CreateClient());
+        await chat.SendAsync("compare Stripe and Adyen fees for the finance team");
+        var reply = (await chat.PollAsync()).Last(a => a["from"]!["role"]!.GetValue<string>() == "bot");
+        var card = DirectLineClient.CardOf(reply)!;
+        var gate = app.Services.GetRequiredService<WriteGate>();
+
+        Task<string> first, second;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // The writer is busy, so both clicks read the pending proposal (before their write transactions) and
+            // queue for the writer: the second one's read is out of date by the time it writes.
+            var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
+            await using var busy = await db.BeginWriteAsync(CancellationToken.None);
+            first = chat.ClickAsync(card, "approve");
+            second = chat.ClickAsync(card, "approve");
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (gate.Waiting < 2)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "The clicks never reached the writer.");
+                await Task.Delay(10);
+            }
+        }
+
+        await Task.WhenAll(first, second);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Missions.CountAsync()));
+        var answers = await chat.PollAsync();
+        // Both clicks answer with the decided card in place of the proposal; neither reports a conflict.
+        Assert.Equal(2, answers.Count);
+        Assert.All(answers, a =>
+        {
+            Assert.Equal(reply["id"]!.GetValue<string>(), a["id"]!.GetValue<string>());
+            Assert.Contains("Approved as M-1", DirectLineClient.Texts(DirectLineClient.CardOf(a)!));
+        });
     }
 
     [Fact]
