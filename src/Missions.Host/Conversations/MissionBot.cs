@@ -58,7 +58,7 @@ public sealed partial class MissionBot(
         if (turn.Action is { } action)
         {
             return new PreparedTurn(workspace, null, ProposalIdOf(action) is { } proposalId
-                ? await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken)
+                ? await TurnQueries.For(db).Proposal(db, proposalId)
                 : null);
         }
 
@@ -68,8 +68,7 @@ public sealed partial class MissionBot(
             return new PreparedTurn(workspace, null);
         }
 
-        var conversation = await db.ConversationReferences.AsNoTracking()
-            .Where(c => c.Id == turn.ConversationReferenceId).Select(c => new { c.TimeZone, c.ProjectId }).SingleOrDefaultAsync(cancellationToken);
+        var conversation = await TurnQueries.For(db).Conversation(db, turn.ConversationReferenceId);
         var draft = await proposer.DraftAsync(new ProposalRequest(
             text, clock.GetUtcNow(), turn.TimeZone ?? conversation?.TimeZone, conversation?.ProjectId,
             workspace.Staff.Where(s => s.IsActive).Select(s => new StaffInfo(s.Id, s.Name, s.Role, s.Instructions)).ToList(),
@@ -236,20 +235,9 @@ public sealed partial class MissionBot(
             return [];
         }
 
-#pragma warning disable CA1862 // EF translates ToLower() + Contains to SQL on every provider; the StringComparison overloads do not translate.
-        var missions = await db.Missions.AsNoTracking()
-            .Where(m => m.ProjectId == draft.ProjectId && m.Status != MissionStatus.Done && m.Status != MissionStatus.Cancelled)
-            .OrderByDescending(m => m.Number).Take(DuplicateWindow)
-            .Where(m => m.Title.ToLower().Contains(word))
-            .OrderByDescending(m => m.Number).Take(20)
-            .Select(m => new { m.Number, m.Title, m.ProjectId, m.Status }).ToListAsync(cancellationToken);
-        var pending = await db.Proposals.AsNoTracking()
-            .Where(p => p.Status == ProposalStatus.Pending)
-            .OrderByDescending(p => p.CreatedAt).Take(DuplicateWindow)
-            .Where(p => p.ProjectId == draft.ProjectId && p.Title.ToLower().Contains(word))
-            .OrderByDescending(p => p.CreatedAt).Take(20)
-            .Select(p => new ExistingWork("a pending proposal", p.Title, p.ProjectId)).ToListAsync(cancellationToken);
-#pragma warning restore CA1862
+        var queries = TurnQueries.For(db);
+        var missions = await TurnQueries.ListAsync(queries.OpenMissionsLike(db, draft.ProjectId, word, DuplicateWindow), cancellationToken);
+        var pending = await TurnQueries.ListAsync(queries.PendingProposalsLike(db, draft.ProjectId, word, DuplicateWindow), cancellationToken);
         return missions.Select(m => new ExistingWork($"{Mission.FormatNumber(m.Number)} ({MissionLifecycle.Describe(m.Status)})", m.Title, m.ProjectId))
             .Concat(pending).ToList();
     }

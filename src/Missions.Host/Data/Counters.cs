@@ -32,7 +32,8 @@ public static class Counters
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            var current = await db.Counters.Where(c => c.Name == name).Select(c => (long?)c.Value).SingleOrDefaultAsync(cancellationToken)
+            cancellationToken.ThrowIfCancellationRequested();
+            var current = await Conversations.TurnQueries.For(db).CounterValue(db, name)
                 ?? throw new InvalidOperationException($"The counter '{name}' does not exist; the database was not initialized.");
             var taken = await db.Counters
                 .Where(c => c.Name == name && c.Value == current)

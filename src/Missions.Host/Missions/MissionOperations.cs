@@ -385,12 +385,11 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
         return byRank != 0 ? byRank : a.Number.CompareTo(b.Number);
     }
 
-    private Task<string?> LastRankAsync(MissionStatus column, Guid? except, CancellationToken cancellationToken) =>
-        db.Missions.AsNoTracking()
-            .Where(m => m.Status == column && m.Id != except)
-            .OrderByDescending(m => m.Rank)
-            .Select(m => m.Rank)
-            .FirstOrDefaultAsync(cancellationToken);
+    private Task<string?> LastRankAsync(MissionStatus column, Guid? except, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Conversations.TurnQueries.For(db).LastRank(db, column, except);
+    }
 
     internal async Task CheckReferencesAsync(Guid? projectId, Guid? assigneeId, Guid? blueprintId, CancellationToken cancellationToken)
     {
