@@ -7,15 +7,11 @@ namespace Missions.Host.Conversations;
 
 /// <summary>
 /// The reads every chat turn runs, compiled once (as <see cref="WebChat.DirectLineQueries"/>): EF then skips building
-/// and matching the expression tree on each call, which under load costs more than SQLite answering. One set per
-/// provider, because a compiled query binds to the provider it first runs with.
+/// and matching the expression tree on each call, which under load costs more than SQLite answering.
 /// </summary>
 internal sealed class TurnQueries
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TurnQueries> ByProvider = new(StringComparer.Ordinal);
-
-    public static TurnQueries For(MissionsDbContext db) =>
-        ByProvider.GetOrAdd(db.Database.ProviderName ?? "", _ => new TurnQueries());
+    public static TurnQueries For(MissionsDbContext db) => PerProvider<TurnQueries>.For(db);
 
     public sealed record ConversationRow(string? TimeZone, Guid? ProjectId);
 

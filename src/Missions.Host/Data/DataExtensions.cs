@@ -77,6 +77,9 @@ public static class DataExtensions
                     break;
                 default:
                     db.UseSqlite(sqliteConnectionString);
+#pragma warning disable EF1001 // see PlainSqliteConnection
+                    db.ReplaceService<Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal.ISqliteRelationalConnection, PlainSqliteConnection>();
+#pragma warning restore EF1001
                     db.AddInterceptors(new SqlitePragmas(options.SqliteSynchronous.ToUpperInvariant()));
                     break;
             }

@@ -6,15 +6,11 @@ namespace Missions.Host.WebChat;
 
 /// <summary>
 /// The queries every poll and every turn runs, compiled once: EF then skips translating the expression tree on each
-/// call, which on a small machine costs more than SQLite answering. A compiled query binds to the provider it first
-/// runs with, so there is one set per provider (one process may host both, as the tests do).
+/// call, which on a small machine costs more than SQLite answering. One set per provider (see PerProvider).
 /// </summary>
 internal sealed class DirectLineQueries
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DirectLineQueries> ByProvider = new(StringComparer.Ordinal);
-
-    public static DirectLineQueries For(MissionsDbContext db) =>
-        ByProvider.GetOrAdd(db.Database.ProviderName ?? "", _ => new DirectLineQueries());
+    public static DirectLineQueries For(MissionsDbContext db) => PerProvider<DirectLineQueries>.For(db);
 
     public sealed record TranscriptRow(long Id, string Json);
 
