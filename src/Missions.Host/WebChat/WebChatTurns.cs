@@ -231,9 +231,12 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
     /// </summary>
     internal static JsonObject Replacement(string conversationId, string originalJson, string messageId, string? text, JsonObject? card)
     {
-        var original = JsonNode.Parse(originalJson)!.AsObject();
-        var at = DateTime.Parse(original["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-        return BotActivity(conversationId, (original["replyToId"] as JsonValue)?.ToString(), at, text, card, messageId);
+        // Only two fields are needed: read them without building a node tree of the whole card.
+        using var original = JsonDocument.Parse(originalJson);
+        var root = original.RootElement;
+        var at = DateTime.Parse(root.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+        var replyToId = root.TryGetProperty("replyToId", out var reply) && reply.ValueKind == JsonValueKind.String ? reply.GetString() : null;
+        return BotActivity(conversationId, replyToId, at, text, card, messageId);
     }
 
     internal void Append(string conversationId, JsonObject activity) =>
