@@ -30,15 +30,23 @@ public static class Counters
     /// </summary>
     public static async Task<long> NextAsync(MissionsDbContext db, string name, CancellationToken cancellationToken)
     {
+        if (db.Database.IsSqlite() || db.Database.IsNpgsql())
+        {
+            // One statement where the database can return what it updated (it runs inside the write lock on SQLite).
+            var taken = await db.Database
+                .SqlQuery<long>($"UPDATE \"Counters\" SET \"Value\" = \"Value\" + 1 WHERE \"Name\" = {name} RETURNING \"Value\"")
+                .ToListAsync(cancellationToken);
+            return taken is [var value] ? value : throw Missing(name);
+        }
+
         for (var attempt = 0; attempt < 100; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var current = await Conversations.TurnQueries.For(db).CounterValue(db, name)
-                ?? throw new InvalidOperationException($"The counter '{name}' does not exist; the database was not initialized.");
-            var taken = await db.Counters
+            var current = await Conversations.TurnQueries.For(db).CounterValue(db, name) ?? throw Missing(name);
+            var updated = await db.Counters
                 .Where(c => c.Name == name && c.Value == current)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Value, current + 1), cancellationToken);
-            if (taken == 1)
+            if (updated == 1)
             {
                 return current + 1;
             }
@@ -46,4 +54,7 @@ public static class Counters
 
         throw new InvalidOperationException($"Could not advance the counter '{name}' under contention.");
     }
+
+    private static InvalidOperationException Missing(string name) =>
+        new($"The counter '{name}' does not exist; the database was not initialized.");
 }
