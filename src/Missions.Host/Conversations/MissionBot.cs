@@ -236,8 +236,8 @@ public sealed partial class MissionBot(
         }
 
         var queries = TurnQueries.For(db);
-        var missions = await TurnQueries.ListAsync(queries.OpenMissionsLike(db, draft.ProjectId, word, DuplicateWindow), cancellationToken);
-        var pending = await TurnQueries.ListAsync(queries.PendingProposalsLike(db, draft.ProjectId, word, DuplicateWindow), cancellationToken);
+        var missions = await queries.OpenMissionsLike(db, draft.ProjectId, word, DuplicateWindow).ToListAsync(cancellationToken);
+        var pending = await queries.PendingProposalsLike(db, draft.ProjectId, word, DuplicateWindow).ToListAsync(cancellationToken);
         return missions.Select(m => new ExistingWork($"{Mission.FormatNumber(m.Number)} ({MissionLifecycle.Describe(m.Status)})", m.Title, m.ProjectId))
             .Concat(pending).ToList();
     }
@@ -271,7 +271,7 @@ public sealed partial class MissionBot(
         // Read before the write transaction (PrepareAsync); the decision re-checks the version.
         var existing = prepared.Proposal?.Id == proposalId
             ? prepared.Proposal
-            : await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken);
+            : await TurnQueries.For(db).Proposal(db, proposalId);
         if (existing is null)
         {
             return new BotReply([new NoticeView("That proposal no longer exists.", NoticeTone.Warning)], [], null);
@@ -312,7 +312,7 @@ public sealed partial class MissionBot(
         catch (ProblemException problem) when (problem.Status == 409)
         {
             // Decided between our read and our write (two clicks at once): the same answer as a later click.
-            if (await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == proposalId, cancellationToken) is { Status: not ProposalStatus.Pending } decidedMeanwhile)
+            if (await TurnQueries.For(db).Proposal(db, proposalId) is { Status: not ProposalStatus.Pending } decidedMeanwhile)
             {
                 return await AlreadyDecidedAsync(decidedMeanwhile);
             }

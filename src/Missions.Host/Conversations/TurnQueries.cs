@@ -53,19 +53,4 @@ internal sealed class TurnQueries
                 .OrderByDescending(m => m.Rank)
                 .Select(m => m.Rank)
                 .FirstOrDefault());
-
-    public readonly Func<MissionsDbContext, string, Task<long?>> CounterValue =
-        EF.CompileAsyncQuery((MissionsDbContext db, string name) =>
-            db.Counters.Where(c => c.Name == name).Select(c => (long?)c.Value).FirstOrDefault());
-
-    public static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
-    {
-        var list = new List<T>();
-        await foreach (var row in rows.WithCancellation(cancellationToken))
-        {
-            list.Add(row);
-        }
-
-        return list;
-    }
 }

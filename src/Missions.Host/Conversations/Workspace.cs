@@ -42,7 +42,6 @@ public sealed class WorkspaceCache(TimeProvider clock)
     private sealed record Entry(WorkspaceSnapshot Snapshot, DateTimeOffset LoadedAt);
 }
 
-/// <summary>What <see cref="MissionBot.PrepareAsync"/> read for a turn: the workspace and, for a request, the draft.</summary>
 /// <summary>
 /// What a turn read before its write transaction: the workspace, the proposer's draft for a request, the proposal a
 /// card button is about. Writes re-check what they depend on (the proposal's version), so it may be a moment old.

@@ -41,8 +41,8 @@ public static class Counters
 
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var current = await Conversations.TurnQueries.For(db).CounterValue(db, name) ?? throw Missing(name);
+            var current = await db.Counters.Where(c => c.Name == name).Select(c => (long?)c.Value).SingleOrDefaultAsync(cancellationToken)
+                ?? throw Missing(name);
             var updated = await db.Counters
                 .Where(c => c.Name == name && c.Value == current)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Value, current + 1), cancellationToken);

@@ -109,7 +109,7 @@ public static class DataExtensions
     internal static string SqliteConnectionString(string? configured, string contentRoot)
     {
         var csb = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? "Data Source=data/missions.db" : configured);
-        if (csb.DataSource != ":memory:" && csb.Mode != SqliteOpenMode.Memory)
+        if (IsFile(csb))
         {
             var path = Path.GetFullPath(csb.DataSource, contentRoot);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -128,8 +128,10 @@ public static class DataExtensions
         }
 
         var csb = new SqliteConnectionStringBuilder(sqliteConnectionString);
-        return csb.DataSource is "" or ":memory:" || csb.Mode == SqliteOpenMode.Memory ? null : csb.DataSource + "-wal";
+        return IsFile(csb) ? csb.DataSource + "-wal" : null;
     }
+
+    private static bool IsFile(SqliteConnectionStringBuilder csb) => csb.DataSource != ":memory:" && csb.Mode != SqliteOpenMode.Memory;
 
     /// <summary>Applies the migrations, switches SQLite to WAL, and makes sure the counters exist.</summary>
     public static async Task InitializeMissionsDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

@@ -175,16 +175,8 @@ public sealed partial class WebChatTurns(MissionsDbContext db, MissionBot bot, T
     }
 
     /// <summary>The transcript after a watermark, as stored (JSON text), in order.</summary>
-    internal async Task<List<DirectLineQueries.TranscriptRow>> TranscriptAsync(string conversationId, long after, int take, CancellationToken cancellationToken)
-    {
-        var rows = new List<DirectLineQueries.TranscriptRow>();
-        await foreach (var row in DirectLineQueries.For(db).Transcript(db, conversationId, after, take).WithCancellation(cancellationToken))
-        {
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    internal async Task<List<DirectLineQueries.TranscriptRow>> TranscriptAsync(string conversationId, long after, int take, CancellationToken cancellationToken) =>
+        await DirectLineQueries.For(db).Transcript(db, conversationId, after, take).ToListAsync(cancellationToken);
 
     private async Task DeliverAsync(string conversationId, string? replyToId, BotReply reply, DateTime now, CancellationToken cancellationToken)
     {
