@@ -18,6 +18,17 @@ public sealed record BotAuthenticationResult(int Status, string? Failure, Claims
 }
 
 /// <summary>
+/// A bearer token that passed (or failed) the token's own checks, with what the activity checks still need: the token
+/// and its signing key's channel endorsements.
+/// </summary>
+public sealed record ValidatedBotToken(BotAuthenticationResult Result, JsonWebToken? Token, IReadOnlyCollection<string>? Endorsements)
+{
+    public bool Succeeded => Result.Succeeded;
+
+    internal static ValidatedBotToken Refused(string why) => new(BotAuthenticationResult.Refused(why), null, null);
+}
+
+/// <summary>
 /// Every check the Bot Framework's REST authentication spec asks of a bot receiving a request from the Connector:
 /// the bearer scheme; a token signed (RS256/384/512 only) by a key from the OpenID metadata; the issuer; the audience
 /// is this bot; the lifetime, with five minutes' skew; the token's <c>serviceurl</c> claim is the activity's
@@ -42,9 +53,32 @@ public sealed partial class BotAuthenticator : IDisposable
         emulatorKeys = new SigningKeySource(http, this.options.EmulatorOpenIdMetadataUrl, this.options, clock, logger);
     }
 
+    /// <summary>Every check at once, for a caller that has the activity in hand.</summary>
     public async Task<BotAuthenticationResult> AuthenticateAsync(string? authorization, string? channelId, string? serviceUrl, CancellationToken cancellationToken)
     {
-        var result = await CheckAsync(authorization, channelId, serviceUrl, cancellationToken);
+        var token = await ValidateTokenAsync(authorization, cancellationToken);
+        return token.Succeeded ? CheckActivity(token, channelId, serviceUrl) : token.Result;
+    }
+
+    /// <summary>
+    /// The token's own checks (scheme, signature, issuer, audience, lifetime), before anything of the request body is
+    /// read: a caller without a valid token learns nothing about how the body would have been taken.
+    /// </summary>
+    public async Task<ValidatedBotToken> ValidateTokenAsync(string? authorization, CancellationToken cancellationToken)
+    {
+        var result = await TokenAsync(authorization, cancellationToken);
+        if (!result.Succeeded)
+        {
+            LogRefused(logger, result.Result.Status, result.Result.Failure ?? "", null);
+        }
+
+        return result;
+    }
+
+    /// <summary>The checks that need the activity: its <c>serviceUrl</c> is the token's, and the key is endorsed for its channel.</summary>
+    public BotAuthenticationResult CheckActivity(ValidatedBotToken token, string? channelId, string? serviceUrl)
+    {
+        var result = token.Succeeded ? Check(token, channelId, serviceUrl) : token.Result;
         if (!result.Succeeded)
         {
             LogRefused(logger, result.Status, result.Failure ?? "", channelId);
@@ -53,17 +87,44 @@ public sealed partial class BotAuthenticator : IDisposable
         return result;
     }
 
-    private async Task<BotAuthenticationResult> CheckAsync(string? authorization, string? channelId, string? serviceUrl, CancellationToken cancellationToken)
+    private static BotAuthenticationResult Check(ValidatedBotToken token, string? channelId, string? serviceUrl)
+    {
+        if (token.Result.FromEmulator)
+        {
+            return token.Result;
+        }
+
+        var jwt = token.Token!;
+        if (!jwt.TryGetPayloadValue<string>("serviceurl", out var claimed) || serviceUrl is null
+            || !string.Equals(claimed, serviceUrl, StringComparison.OrdinalIgnoreCase))
+        {
+            return BotAuthenticationResult.Refused("The token's serviceurl claim does not match the activity's serviceUrl.");
+        }
+
+        if (token.Endorsements is null)
+        {
+            return BotAuthenticationResult.Refused("The signing key carries no endorsements.", 403);
+        }
+
+        if (channelId is null || !token.Endorsements.Contains(channelId))
+        {
+            return BotAuthenticationResult.Refused($"The signing key is not endorsed for the channel '{channelId}'.", 403);
+        }
+
+        return token.Result;
+    }
+
+    private async Task<ValidatedBotToken> TokenAsync(string? authorization, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(options.AppId))
         {
-            return BotAuthenticationResult.Refused("The bot has no app id configured, so no token can be checked.");
+            return ValidatedBotToken.Refused("The bot has no app id configured, so no token can be checked.");
         }
 
         // The scheme is exactly "Bearer", one space, then the token.
         if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.Ordinal) || authorization.Length <= 7)
         {
-            return BotAuthenticationResult.Refused("The request has no bearer token.");
+            return ValidatedBotToken.Refused("The request has no bearer token.");
         }
 
         var raw = authorization[7..].Trim();
@@ -74,13 +135,13 @@ public sealed partial class BotAuthenticator : IDisposable
         }
         catch (ArgumentException)
         {
-            return BotAuthenticationResult.Refused("The bearer token is not a JWT.");
+            return ValidatedBotToken.Refused("The bearer token is not a JWT.");
         }
 
         var emulator = options.EmulatorIssuers.Contains(token.Issuer, StringComparer.Ordinal);
         if (emulator && !options.AllowEmulatorTokens)
         {
-            return BotAuthenticationResult.Refused("Emulator tokens are not accepted here.");
+            return ValidatedBotToken.Refused("Emulator tokens are not accepted here.");
         }
 
         var source = emulator ? emulatorKeys : channelKeys;
@@ -104,7 +165,7 @@ public sealed partial class BotAuthenticator : IDisposable
         var validated = await handler.ValidateTokenAsync(raw, parameters);
         if (!validated.IsValid)
         {
-            return BotAuthenticationResult.Refused("The token is not valid: " + Describe(validated.Exception));
+            return ValidatedBotToken.Refused("The token is not valid: " + Describe(validated.Exception));
         }
 
         if (emulator)
@@ -113,28 +174,13 @@ public sealed partial class BotAuthenticator : IDisposable
                 ? token.TryGetPayloadValue<string>("azp", out var azp) ? azp : null
                 : token.TryGetPayloadValue<string>("appid", out var appid) ? appid : null;
             return appId == options.AppId
-                ? new BotAuthenticationResult(200, null, validated.ClaimsIdentity, true)
-                : BotAuthenticationResult.Refused("The Emulator token is for another app.");
-        }
-
-        if (!token.TryGetPayloadValue<string>("serviceurl", out var claimed) || serviceUrl is null
-            || !string.Equals(claimed, serviceUrl, StringComparison.OrdinalIgnoreCase))
-        {
-            return BotAuthenticationResult.Refused("The token's serviceurl claim does not match the activity's serviceUrl.");
+                ? new ValidatedBotToken(new BotAuthenticationResult(200, null, validated.ClaimsIdentity, true), token, null)
+                : ValidatedBotToken.Refused("The Emulator token is for another app.");
         }
 
         var signer = (validated.SecurityToken as JsonWebToken)?.Kid ?? token.Kid;
-        if (signer is null || !keys.TryGetValue(signer, out var key) || key.Endorsements is null)
-        {
-            return BotAuthenticationResult.Refused("The signing key carries no endorsements.", 403);
-        }
-
-        if (channelId is null || !key.Endorsements.Contains(channelId))
-        {
-            return BotAuthenticationResult.Refused($"The signing key is not endorsed for the channel '{channelId}'.", 403);
-        }
-
-        return new BotAuthenticationResult(200, null, validated.ClaimsIdentity, false);
+        var endorsements = signer is not null && keys.TryGetValue(signer, out var key) ? key.Endorsements : null;
+        return new ValidatedBotToken(new BotAuthenticationResult(200, null, validated.ClaimsIdentity, false), token, endorsements);
     }
 
     public void Dispose()

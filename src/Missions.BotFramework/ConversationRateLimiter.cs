@@ -31,11 +31,15 @@ public sealed class ConversationRateLimiter(IReadOnlyList<RateWindow> windows, T
     private readonly TimeSpan longest = windows.Count == 0 ? TimeSpan.Zero : windows.Max(w => w.Window);
 
     /// <summary>
-    /// Waits for room in every window, then counts one send. Call <see cref="Complete"/> when the send has finished: the send is then counted from its end, so however long the
-    /// request took on the way, the Connector never sees two sends closer than the limits allow.
+    /// Waits for room in every window, for at most <paramref name="maxWait"/>, then counts one send. Call
+    /// <see cref="Complete"/> when the send has finished: the send is then counted from its end, so however long the
+    /// request took on the way, the Connector never sees two sends closer than the limits allow. When there will be no
+    /// room within <paramref name="maxWait"/>, throws <see cref="SendPacedException"/> saying when there may be: the
+    /// caller decides whether to hold the message that long.
     /// </summary>
-    public async Task<StrongBox<DateTimeOffset>> WaitAsync(string key, CancellationToken cancellationToken)
+    public async Task<StrongBox<DateTimeOffset>> WaitAsync(string key, TimeSpan maxWait, CancellationToken cancellationToken)
     {
+        var waited = TimeSpan.Zero;
         while (true)
         {
             var (wait, slot) = TryTake(key);
@@ -44,7 +48,13 @@ public sealed class ConversationRateLimiter(IReadOnlyList<RateWindow> windows, T
                 return slot;
             }
 
+            if (waited + wait > maxWait)
+            {
+                throw new SendPacedException(wait);
+            }
+
             await Task.Delay(wait, clock, cancellationToken);
+            waited += wait;
         }
     }
 
@@ -104,17 +114,24 @@ public sealed class ConversationRateLimiter(IReadOnlyList<RateWindow> windows, T
     }
 }
 
-/// <summary>
-/// Sends through the Connector within Teams' limits: waits for the conversation's rate limiter before every attempt,
-/// honours a 429's Retry-After, retries 412/502/503/504 with exponential backoff and jitter up to
-/// <see cref="MaxAttempts"/>, and gives up at once on anything else (a 403 MessageWritesBlocked above all: retrying
-/// a closed conversation is a retry storm). The caller keeps messages of one conversation in order by awaiting each.
-/// </summary>
-public sealed class ThrottledConnector(ConnectorClient client, ConversationRateLimiter limiter, TimeProvider clock)
+/// <summary>No room in the conversation's send limits for a while: try again after <see cref="RetryAfter"/>.</summary>
+public sealed class SendPacedException(TimeSpan retryAfter)
+    : Exception($"The conversation's send limits leave no room for {retryAfter.TotalMilliseconds:0} ms.")
 {
-    public int MaxAttempts { get; init; } = 6;
-    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>
+/// Sends through the Connector within Teams' limits: takes a slot of the conversation's rate limiter (waiting for one
+/// only briefly, <see cref="MaxWait"/>; a longer wait is a <see cref="SendPacedException"/>), then makes the call once.
+/// It never retries: a failure is a <see cref="ConnectorException"/> with the Connector's Retry-After, and the caller
+/// (the outbox dispatcher) decides when to try again. The caller keeps messages of one conversation in order by
+/// awaiting each.
+/// </summary>
+public sealed class ThrottledConnector(ConnectorClient client, ConversationRateLimiter limiter)
+{
+    /// <summary>The longest a send waits here for room in the limits.</summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(1);
 
     public ConnectorClient Client => client;
 
@@ -128,42 +145,16 @@ public sealed class ThrottledConnector(ConnectorClient client, ConversationRateL
     public async Task<T> SendAsync<T>(string conversationId, Func<ConnectorClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         var key = ThreadKey(conversationId);
-        for (var attempt = 1; ; attempt++)
+        // The token first (the first one takes a round trip to Entra), so the send follows its slot at once.
+        await client.WarmUpAsync(cancellationToken);
+        var slot = await limiter.WaitAsync(key, MaxWait, cancellationToken);
+        try
         {
-            // The token first (the first one takes a round trip to Entra), so the send follows its slot at once.
-            await client.WarmUpAsync(cancellationToken);
-            var slot = await limiter.WaitAsync(key, cancellationToken);
-            try
-            {
-                try
-                {
-                    return await call(client, cancellationToken);
-                }
-                finally
-                {
-                    limiter.Complete(key, slot);
-                }
-            }
-            catch (ConnectorException e) when (e.Transient && attempt < MaxAttempts)
-            {
-                await Task.Delay(DelayFor(e, attempt), clock, cancellationToken);
-            }
-            catch (HttpRequestException) when (attempt < MaxAttempts)
-            {
-                // A dropped connection: the same backoff as a 503.
-                await Task.Delay(Backoff(attempt), clock, cancellationToken);
-            }
+            return await call(client, cancellationToken);
         }
-    }
-
-    private TimeSpan DelayFor(ConnectorException e, int attempt) =>
-        e.RetryAfter is { } after && after > TimeSpan.Zero ? (after > MaxDelay * 4 ? MaxDelay * 4 : after) : Backoff(attempt);
-
-    private TimeSpan Backoff(int attempt)
-    {
-        var exponential = BaseDelay * Math.Pow(2, attempt - 1);
-        var capped = exponential > MaxDelay ? MaxDelay : exponential;
-        // Full jitter on the upper half, so retries from several conversations do not line up.
-        return capped / 2 + capped / 2 * Random.Shared.NextDouble();
+        finally
+        {
+            limiter.Complete(key, slot);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Missions.Host.Board;
 using Missions.Host.Conversations;
 using Missions.Host.Data;
 using Missions.Host.Missions;

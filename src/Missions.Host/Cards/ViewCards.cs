@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using Missions.AdaptiveCards;
 using Missions.Host.Conversations;
 using Missions.Host.Missions;
@@ -13,23 +12,47 @@ namespace Missions.Host.Cards;
 public sealed record RenderedView(string? Text, AdaptiveCard? Card);
 
 /// <summary>
-/// Renders <see cref="ChatView"/>s as Adaptive Cards 1.5 for Teams and web chat. Cards use only what the official
-/// 1.5 schema allows; buttons are <c>Action.Execute</c> with a verb, so Teams can update the card in place.
+/// Renders <see cref="ChatView"/>s as Adaptive Cards 1.5, for Teams and web chat alike. Cards use only what the
+/// official 1.5 schema allows; buttons are <c>Action.Execute</c> with a verb, so Teams can update the card in place.
+/// Every card keeps within Teams' message size (about 28 KB): long text is cut with an ellipsis, shorter and shorter
+/// until the card fits, and a card whose text was cut links to where the whole text can be read.
 /// </summary>
 public static class ViewCards
 {
-    public static RenderedView Render(ChatView view) => view switch
+    /// <summary>The most a card's JSON may take, leaving room in Teams' ~28 KB for the activity around it.</summary>
+    public const int MaxCardBytes = 24_000;
+
+    public static RenderedView Render(ChatView view)
     {
-        NoticeView notice => new RenderedView(notice.Text, null),
-        HelpView help => new RenderedView(HelpText(help), null),
-        ProposalView proposal => new RenderedView(null, proposal.Status == ProposalStatus.Pending ? PendingProposal(proposal) : DecidedProposal(proposal)),
-        MissionView mission => new RenderedView(null, Mission(mission)),
-        MissionListView list => new RenderedView(null, List(list)),
-        BoardView board => new RenderedView(null, Board(board)),
-        RunProgressView run => new RenderedView(null, RunProgress(run)),
-        ReviewView review => new RenderedView(null, Review(review)),
-        _ => throw new ArgumentOutOfRangeException(nameof(view), view.GetType().Name, "No rendering for this view."),
-    };
+        switch (view)
+        {
+            case NoticeView notice:
+                return new RenderedView(new Budget(1).Cut(notice.Text, 4000), null);
+            case HelpView help:
+                return new RenderedView(HelpText(help), null);
+        }
+
+        // Full length first; while the card is too big, every long text gets half the room it had.
+        for (var room = 1.0; ; room /= 2)
+        {
+            var budget = new Budget(room);
+            var card = view switch
+            {
+                ProposalView { Status: ProposalStatus.Pending } proposal => PendingProposal(proposal, budget),
+                ProposalView proposal => DecidedProposal(proposal, budget),
+                MissionView mission => Mission(mission, budget),
+                MissionListView list => List(list, budget),
+                BoardView board => Board(board, budget),
+                RunProgressView run => RunProgress(run, budget),
+                ReviewView review => Review(review, budget),
+                _ => throw new ArgumentOutOfRangeException(nameof(view), view.GetType().Name, "No rendering for this view."),
+            };
+            if (Encoding.UTF8.GetByteCount(card.ToJson()) <= MaxCardBytes || room < 0.01)
+            {
+                return new RenderedView(null, card);
+            }
+        }
+    }
 
     private static string HelpText(HelpView help)
     {
@@ -42,12 +65,12 @@ public static class ViewCards
         return text.ToString();
     }
 
-    public static AdaptiveCard PendingProposal(ProposalView p)
+    private static AdaptiveCard PendingProposal(ProposalView p, Budget budget)
     {
-        var card = AdaptiveCard.Create($"Mission proposal: {p.Title}");
+        var card = AdaptiveCard.Create($"Mission proposal: {budget.Cut(p.Title, 200)}");
         card.Add(
             new TextBlock("Mission proposal") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = TextColor.Accent },
-            new TextBlock(p.Title) { Size = FontSize.Large, Weight = FontWeight.Bolder, Style = TextBlockStyle.Heading },
+            new TextBlock(budget.Cut(p.Title, 200)) { Size = FontSize.Large, Weight = FontWeight.Bolder, Style = TextBlockStyle.Heading },
             new TextBlock($"Requested by {p.RequestedByName ?? "someone"}" + (p.BlueprintName is null ? "" : $" · blueprint: {p.BlueprintName}")) { IsSubtle = true, Spacing = Spacing.None });
 
         if (p.DuplicateHint is not null)
@@ -55,59 +78,76 @@ public static class ViewCards
             card.Add(new Container
             {
                 Style = ContainerStyle.Warning,
-                Items = [new TextBlock(p.DuplicateHint)],
+                Items = [new TextBlock(budget.Cut(p.DuplicateHint, 500))],
             });
         }
 
         card.Add(
-            new TextInput { Id = "title", Label = "Title", Value = p.Title, MaxLength = 200, IsRequired = true, ErrorMessage = "A title is required." },
-            new TextInput { Id = "objective", Label = "Objective (the outcome)", Value = p.Objective, IsMultiline = true, MaxLength = 4000, IsRequired = true, ErrorMessage = "An objective is required." },
+            new TextInput { Id = CardActions.TitleInput, Label = "Title", Value = budget.Cut(p.Title, 200), MaxLength = 200, IsRequired = true, ErrorMessage = "A title is required." },
+            new TextInput { Id = CardActions.ObjectiveInput, Label = "Objective (the outcome)", Value = budget.Cut(p.Objective, 4000), IsMultiline = true, MaxLength = 4000, IsRequired = true, ErrorMessage = "An objective is required." },
             new ChoiceSetInput
             {
-                Id = "assigneeId",
+                Id = CardActions.AssigneeInput,
                 Label = "Assignee",
                 Style = ChoiceInputStyle.Compact,
                 Placeholder = "Choose a staff member",
                 Value = p.AssigneeId?.ToString(),
-                Choices = p.StaffOptions.Select(o => new Choice(o.Title, o.Id)).ToList(),
+                Choices = budget.Choices(p.StaffOptions, p.AssigneeId),
             },
             new ChoiceSetInput
             {
-                Id = "projectId",
+                Id = CardActions.ProjectInput,
                 Label = "Project",
                 Style = ChoiceInputStyle.Compact,
                 Placeholder = "Choose a project",
                 Value = p.ProjectId?.ToString(),
-                Choices = p.ProjectOptions.Select(o => new Choice(o.Title, o.Id)).ToList(),
+                Choices = budget.Choices(p.ProjectOptions, p.ProjectId),
             },
-            new DateInput { Id = "dueDate", Label = "Due date", Value = p.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+            new DateInput { Id = CardActions.DueDateInput, Label = "Due date", Value = p.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
 
         if (p.Questions.Count > 0)
         {
             var questions = new Container { Style = ContainerStyle.Emphasis, Spacing = Spacing.Medium };
             questions.Items.Add(new TextBlock("Open questions") { Weight = FontWeight.Bolder });
-            questions.Items.AddRange(p.Questions.Select(q => new TextBlock("• " + q) { Spacing = Spacing.Small }));
+            questions.Items.AddRange(p.Questions.Take(8).Select(q => new TextBlock("• " + budget.Cut(q, 300)) { Spacing = Spacing.Small }));
             card.Add(questions);
         }
 
-        var data = new JsonObject { ["proposalId"] = p.Id.ToString(), ["version"] = p.Version };
+        var proposal = p.Id.ToString();
         card.AddActions(
-            new ExecuteAction { Id = "approve", Title = "Approve", Verb = MissionBot.ApproveVerb, Style = ActionStyle.Positive, Data = Copy(data, MissionBot.ApproveVerb) },
+            new ExecuteAction
+            {
+                Id = "approve",
+                Title = "Approve",
+                Verb = CardActions.ApproveProposalVerb,
+                Style = ActionStyle.Positive,
+                Data = CardActions.Data(CardActions.ApproveProposalVerb, CardActions.ProposalField, proposal),
+            },
             new ShowCardAction
             {
                 Id = "reject",
                 Title = "Reject",
                 Card = new AdaptiveCard
                 {
-                    Body = [new TextInput { Id = "rejectReason", Label = "Why? (optional)", IsMultiline = true, MaxLength = 2000 }],
-                    Actions = [new ExecuteAction { Id = "confirmReject", Title = "Reject proposal", Verb = MissionBot.RejectVerb, Style = ActionStyle.Destructive, Data = Copy(data, MissionBot.RejectVerb) }],
+                    Body = [new TextInput { Id = CardActions.RejectReasonInput, Label = "Why? (optional)", IsMultiline = true, MaxLength = 2000 }],
+                    Actions =
+                    [
+                        new ExecuteAction
+                        {
+                            Id = "confirmReject",
+                            Title = "Reject proposal",
+                            Verb = CardActions.RejectProposalVerb,
+                            Style = ActionStyle.Destructive,
+                            Data = CardActions.Data(CardActions.RejectProposalVerb, CardActions.ProposalField, proposal),
+                        },
+                    ],
                 },
             });
         return card;
     }
 
     /// <summary>After a decision: the outcome, who and when, the mission number; no buttons.</summary>
-    public static AdaptiveCard DecidedProposal(ProposalView p)
+    private static AdaptiveCard DecidedProposal(ProposalView p, Budget budget)
     {
         var approved = p.Status == ProposalStatus.Approved;
         var outcome = p.Status switch
@@ -116,7 +156,8 @@ public static class ViewCards
             ProposalStatus.Rejected => "Rejected",
             _ => "Expired",
         };
-        var card = AdaptiveCard.Create($"{outcome}: {p.Title}");
+        var title = budget.Cut(p.Title, 200);
+        var card = AdaptiveCard.Create($"{outcome}: {title}");
         card.Add(new Container
         {
             Style = approved ? ContainerStyle.Good : ContainerStyle.Attention,
@@ -126,57 +167,62 @@ public static class ViewCards
                 new TextBlock(p.DecidedByName is null ? "No one decided in time." : $"by {p.DecidedByName} · {When(p.DecidedAt)}") { IsSubtle = true, Spacing = Spacing.None },
             ],
         });
-        card.Add(new TextBlock(p.Title) { Size = FontSize.Large, Weight = FontWeight.Bolder });
+        card.Add(new TextBlock(title) { Size = FontSize.Large, Weight = FontWeight.Bolder });
         if (approved)
         {
-            card.Add(new TextBlock(p.Objective) { Spacing = Spacing.Small });
+            card.Add(new TextBlock(budget.Cut(p.Objective, 2000)) { Spacing = Spacing.Small });
         }
 
-        if (Facts(("Mission", p.MissionNumber), ("Assignee", p.AssigneeName), ("Project", p.ProjectName), ("Due", Day(p.DueDate)), ("Reason", p.RejectionReason)) is { } facts)
+        if (Facts(("Mission", p.MissionNumber), ("Assignee", p.AssigneeName), ("Project", p.ProjectName), ("Due", Day(p.DueDate)), ("Reason", budget.Cut(p.RejectionReason, 1000))) is { } facts)
         {
             card.Add(facts);
         }
 
-        return card;
+        return budget.LinkIfCut(card, p.MissionUrl);
     }
 
-    public static AdaptiveCard Mission(MissionView m)
+    private static AdaptiveCard Mission(MissionView m, Budget budget)
     {
-        var card = AdaptiveCard.Create($"{m.Number}: {m.Title}");
+        var card = AdaptiveCard.Create($"{m.Number}: {budget.Cut(m.Title, 200)}");
         card.Add(
-            new TextBlock($"{m.Number} · {MissionsApi.ColumnTitle(m.Status)}") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = StatusColor(m.Status) },
-            new TextBlock(m.Title) { Size = FontSize.Large, Weight = FontWeight.Bolder, Spacing = Spacing.None },
-            new TextBlock(m.Objective));
+            new TextBlock($"{m.Number} · {MissionLifecycle.ColumnTitle(m.Status)}") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = StatusColor(m.Status) },
+            new TextBlock(budget.Cut(m.Title, 200)) { Size = FontSize.Large, Weight = FontWeight.Bolder, Spacing = Spacing.None },
+            new TextBlock(budget.Cut(m.Objective, 2000)));
         card.Add(Facts(
-            ("Status", MissionsApi.ColumnTitle(m.Status)),
+            ("Status", MissionLifecycle.ColumnTitle(m.Status)),
             ("Assignee", m.AssigneeName ?? "nobody yet"),
             ("Project", m.ProjectName),
             ("Due", Day(m.DueDate)),
             ("Requested by", m.RequestedByName),
             ("Comments", m.CommentCount.ToString(CultureInfo.InvariantCulture)),
-            ("Latest run", m.LatestRun))!);
-        if (m.Artifacts is { Count: > 0 } artifacts)
+            ("Latest run", budget.Cut(m.LatestRun, 300)))!);
+        if (m.Artifacts.Count > 0)
         {
-            card.Add(ArtifactButtons(artifacts));
+            card.Add(ArtifactButtons(m.Artifacts, budget));
         }
 
         if (m.RecentActivity.Count > 0)
         {
             card.Add(new TextBlock("Recent activity") { Weight = FontWeight.Bolder, Spacing = Spacing.Medium });
-            card.Body.AddRange(m.RecentActivity.Select(a => new TextBlock(a) { IsSubtle = true, Spacing = Spacing.None }));
+            card.Body.AddRange(m.RecentActivity.Select(a => new TextBlock(budget.Cut(a, 300)) { IsSubtle = true, Spacing = Spacing.None }));
         }
 
         if (m.Status is MissionStatus.Backlog or MissionStatus.InProgress)
         {
-            var data = new JsonObject { ["missionNumber"] = m.Number };
-            card.AddActions(new ExecuteAction { Id = "runMission", Title = "Run", Verb = RunOperations.RunVerb, Data = Copy(data, RunOperations.RunVerb) });
+            card.AddActions(new ExecuteAction
+            {
+                Id = "runMission",
+                Title = "Run",
+                Verb = CardActions.RunMissionVerb,
+                Data = CardActions.Data(CardActions.RunMissionVerb, CardActions.MissionField, m.Number),
+            });
         }
 
-        return card;
+        return budget.LinkIfCut(card, m.Url);
     }
 
     /// <summary>One card per run, updated in place: where the run has got to, and Cancel or Retry.</summary>
-    public static AdaptiveCard RunProgress(RunProgressView r)
+    private static AdaptiveCard RunProgress(RunProgressView r, Budget budget)
     {
         var (headline, color) = r.Status switch
         {
@@ -187,48 +233,57 @@ public static class ViewCards
             RunStatus.Failed => ("Failed: " + (r.Error ?? "no reason was given."), TextColor.Attention),
             _ => (r.Note ?? "Cancelled.", TextColor.Warning),
         };
+        headline = budget.Cut(headline, 600);
         var card = AdaptiveCard.Create($"Run of {r.MissionNumber}: {headline}");
         card.Add(
             new TextBlock($"Run · {r.MissionNumber}") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = TextColor.Accent },
-            new TextBlock(r.MissionTitle) { Size = FontSize.Medium, Weight = FontWeight.Bolder, Spacing = Spacing.None },
-            new TextBlock($"{r.StaffName} · attempt {r.Attempt}" + (r.TaskTitle is null ? "" : $" · task: {r.TaskTitle}")) { IsSubtle = true, Spacing = Spacing.None },
+            new TextBlock(budget.Cut(r.MissionTitle, 200)) { Size = FontSize.Medium, Weight = FontWeight.Bolder, Spacing = Spacing.None },
+            new TextBlock($"{r.StaffName} · attempt {r.Attempt}" + (r.TaskTitle is null ? "" : $" · task: {budget.Cut(r.TaskTitle, 200)}")) { IsSubtle = true, Spacing = Spacing.None },
             new TextBlock(headline) { Weight = FontWeight.Bolder, Color = color, Spacing = Spacing.Medium });
         if (r.StepsDone.Count > 0)
         {
-            card.Body.AddRange(r.StepsDone.Select(s => new TextBlock("✓ " + s) { IsSubtle = true, Spacing = Spacing.None }));
+            card.Body.AddRange(r.StepsDone.TakeLast(20).Select(s => new TextBlock("✓ " + budget.Cut(s, 200)) { IsSubtle = true, Spacing = Spacing.None }));
         }
 
         if (r.Note is not null && r.Status is RunStatus.Running or RunStatus.Succeeded)
         {
-            card.Add(new TextBlock(r.Note) { IsSubtle = true });
+            card.Add(new TextBlock(budget.Cut(r.Note, 600)) { IsSubtle = true });
         }
 
-        var data = new JsonObject { ["runId"] = r.RunId.ToString() };
+        var run = r.RunId.ToString();
         if (r.Status is RunStatus.Queued or RunStatus.Running)
         {
-            card.AddActions(new ExecuteAction { Id = "cancelRun", Title = "Cancel run", Verb = RunOperations.CancelVerb, Data = Copy(data, RunOperations.CancelVerb) });
+            card.AddActions(new ExecuteAction { Id = "cancelRun", Title = "Cancel run", Verb = CardActions.CancelRunVerb, Data = CardActions.Data(CardActions.CancelRunVerb, CardActions.RunField, run) });
         }
         else if (r.Status is RunStatus.Failed or RunStatus.Cancelled)
         {
-            card.AddActions(new ExecuteAction { Id = "retryRun", Title = "Retry", Verb = RunOperations.RetryVerb, Style = ActionStyle.Positive, Data = Copy(data, RunOperations.RetryVerb) });
+            card.AddActions(new ExecuteAction
+            {
+                Id = "retryRun",
+                Title = "Retry",
+                Verb = CardActions.RetryRunVerb,
+                Style = ActionStyle.Positive,
+                Data = CardActions.Data(CardActions.RetryRunVerb, CardActions.RunField, run),
+            });
         }
 
         return card;
     }
 
     /// <summary>The review prompt: the summary and artifact links, then Approve or Request changes; after a decision, the decision.</summary>
-    public static AdaptiveCard Review(ReviewView r)
+    private static AdaptiveCard Review(ReviewView r, Budget budget)
     {
-        var card = AdaptiveCard.Create($"{r.MissionNumber} is ready for review: {r.MissionTitle}");
+        var title = budget.Cut(r.MissionTitle, 200);
+        var card = AdaptiveCard.Create($"{r.MissionNumber} is ready for review: {title}");
         card.Add(
             new TextBlock($"Ready for review · {r.MissionNumber}") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = TextColor.Warning },
-            new TextBlock(r.MissionTitle) { Size = FontSize.Large, Weight = FontWeight.Bolder, Spacing = Spacing.None },
+            new TextBlock(title) { Size = FontSize.Large, Weight = FontWeight.Bolder, Spacing = Spacing.None },
             new TextBlock($"by {r.StaffName}") { IsSubtle = true, Spacing = Spacing.None },
-            new TextBlock(r.Summary) { Spacing = Spacing.Medium });
+            new TextBlock(budget.Cut(r.Summary, 4000)) { Spacing = Spacing.Medium });
         if (r.Artifacts.Count > 0)
         {
             card.Add(new TextBlock("Artifacts") { Weight = FontWeight.Bolder, Spacing = Spacing.Medium });
-            card.Add(ArtifactButtons(r.Artifacts));
+            card.Add(ArtifactButtons(r.Artifacts, budget));
         }
 
         if (r.Outcome is { } outcome)
@@ -246,37 +301,58 @@ public static class ViewCards
             };
             if (r.Comment is not null)
             {
-                decided.Items.Add(new TextBlock("“" + r.Comment + "”"));
+                decided.Items.Add(new TextBlock("“" + budget.Cut(r.Comment, 1000) + "”"));
             }
 
             card.Add(decided);
-            return card;
+            return budget.LinkIfCut(card, r.MissionUrl);
         }
 
-        var data = new JsonObject { ["runId"] = r.RunId.ToString() };
+        var run = r.RunId.ToString();
         card.AddActions(
-            new ExecuteAction { Id = "approveReview", Title = "Approve", Verb = RunOperations.ApproveVerb, Style = ActionStyle.Positive, Data = Copy(data, RunOperations.ApproveVerb) },
+            new ExecuteAction
+            {
+                Id = "approveReview",
+                Title = "Approve",
+                Verb = CardActions.ApproveReviewVerb,
+                Style = ActionStyle.Positive,
+                Data = CardActions.Data(CardActions.ApproveReviewVerb, CardActions.RunField, run),
+            },
             new ShowCardAction
             {
                 Id = "requestChanges",
                 Title = "Request changes",
                 Card = new AdaptiveCard
                 {
-                    Body = [new TextInput { Id = "changes", Label = "What should change?", IsMultiline = true, MaxLength = 4000, IsRequired = true, ErrorMessage = "Say what should change." }],
-                    Actions = [new ExecuteAction { Id = "confirmChanges", Title = "Send back with changes", Verb = RunOperations.ChangesVerb, Data = Copy(data, RunOperations.ChangesVerb) }],
+                    Body = [new TextInput { Id = CardActions.ChangesInput, Label = "What should change?", IsMultiline = true, MaxLength = 4000, IsRequired = true, ErrorMessage = "Say what should change." }],
+                    Actions =
+                    [
+                        new ExecuteAction
+                        {
+                            Id = "confirmChanges",
+                            Title = "Send back with changes",
+                            Verb = CardActions.RequestChangesVerb,
+                            Data = CardActions.Data(CardActions.RequestChangesVerb, CardActions.RunField, run),
+                        },
+                    ],
                 },
             });
-        return card;
+        return budget.LinkIfCut(card, r.MissionUrl);
     }
 
     /// <summary>One Open button per artifact (its signed link); links work alike in Teams and Web Chat.</summary>
-    private static ActionSet ArtifactButtons(IReadOnlyList<ArtifactLink> artifacts) => new()
+    private static ActionSet ArtifactButtons(IReadOnlyList<ArtifactLink> artifacts, Budget budget) => new()
     {
         Spacing = Spacing.Small,
-        Actions = artifacts.Select((a, i) => (CardAction)new OpenUrlAction { Id = $"artifact{i + 1}", Title = $"{a.Name} ({OfflineStaffAgent.Size(a.Size)})", Url = a.Url }).ToList(),
+        Actions = artifacts.Take(10).Select((a, i) => (CardAction)new OpenUrlAction
+        {
+            Id = $"artifact{i + 1}",
+            Title = $"{budget.Cut(a.Name, 80)} ({OfflineStaffAgent.Size(a.Size)})",
+            Url = a.Url,
+        }).ToList(),
     };
 
-    public static AdaptiveCard List(MissionListView list)
+    private static AdaptiveCard List(MissionListView list, Budget budget)
     {
         var card = AdaptiveCard.Create(list.Heading);
         card.Add(new TextBlock(list.Heading) { Size = FontSize.Medium, Weight = FontWeight.Bolder });
@@ -286,11 +362,11 @@ public static class ViewCards
             return card;
         }
 
-        card.Body.AddRange(list.Missions.Select(Line));
+        card.Body.AddRange(list.Missions.Select(l => Line(l, budget)));
         return card;
     }
 
-    public static AdaptiveCard Board(BoardView board)
+    private static AdaptiveCard Board(BoardView board, Budget budget)
     {
         var card = AdaptiveCard.Create("The board");
         card.Add(new TextBlock("The board") { Size = FontSize.Medium, Weight = FontWeight.Bolder });
@@ -303,7 +379,7 @@ public static class ViewCards
                 container.Items.Add(new TextBlock("Nothing here.") { IsSubtle = true, Spacing = Spacing.None });
             }
 
-            container.Items.AddRange(column.Missions.Select(Line));
+            container.Items.AddRange(column.Missions.Select(l => Line(l, budget)));
             if (column.Total > column.Missions.Count)
             {
                 container.Items.Add(new TextBlock($"…and {column.Total - column.Missions.Count} more") { IsSubtle = true, Spacing = Spacing.None });
@@ -312,10 +388,11 @@ public static class ViewCards
             card.Add(container);
         }
 
+        card.AddActions(new OpenUrlAction { Id = "openBoard", Title = "Open the board", Url = board.Url });
         return card;
     }
 
-    private static TextBlock Line(MissionLine line)
+    private static TextBlock Line(MissionLine line, Budget budget)
     {
         var details = new List<string>();
         if (line.AssigneeName is not null)
@@ -329,7 +406,7 @@ public static class ViewCards
         }
 
         var suffix = details.Count == 0 ? "" : " · " + string.Join(" · ", details);
-        return new TextBlock($"**{line.Number}** {line.Title}{suffix}") { Spacing = Spacing.Small };
+        return new TextBlock($"**{line.Number}** {budget.Cut(line.Title, 120)}{suffix}") { Spacing = Spacing.Small };
     }
 
     /// <summary>A fact set of the facts that have a value; null when none has.</summary>
@@ -353,11 +430,37 @@ public static class ViewCards
     private static string When(DateTime? at) =>
         at is { } value ? value.ToString("d MMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture) : "";
 
-    /// <summary>Each action gets its own data object (a JSON node has one parent), with the verb repeated for clients that drop it.</summary>
-    private static JsonObject Copy(JsonObject data, string verb)
+    /// <summary>The room a card's texts get (a share of each text's own limit), and whether any text had to be cut.</summary>
+    private sealed class Budget(double room)
     {
-        var copy = (JsonObject)data.DeepClone();
-        copy["verb"] = verb;
-        return copy;
+        public bool CutAny { get; private set; }
+
+        /// <summary>The text within its share of <paramref name="max"/> characters, ending in an ellipsis when cut.</summary>
+        [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+        public string? Cut(string? text, int max)
+        {
+            var limit = Math.Max(40, (int)(max * room));
+            if (text is null || text.Length <= limit)
+            {
+                return text;
+            }
+
+            CutAny = true;
+            // Never split a surrogate pair.
+            var end = char.IsHighSurrogate(text[limit - 2]) ? limit - 2 : limit - 1;
+            return text[..end].TrimEnd() + "…";
+        }
+
+        /// <summary>The choices within the room, always keeping the one selected.</summary>
+        public List<Choice> Choices(IReadOnlyList<ChoiceOption> options, Guid? selected)
+        {
+            var keep = Math.Max(10, (int)(60 * room));
+            var chosen = selected?.ToString();
+            return options.Where((o, i) => i < keep || o.Id == chosen).Select(o => new Choice(Cut(o.Title, 100), o.Id)).ToList();
+        }
+
+        /// <summary>A card whose text was cut links to the whole of it.</summary>
+        public AdaptiveCard LinkIfCut(AdaptiveCard card, string? url) =>
+            CutAny && url is not null ? card.AddActions(new OpenUrlAction { Id = "readAll", Title = "Read it all", Url = url }) : card;
     }
 }

@@ -1,30 +1,76 @@
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Missions.Host.Missions;
 using Missions.Host.Proposals;
+using Missions.Host.Runs;
 
 namespace Missions.Host.Conversations;
 
-/// <summary>Who wrote, as the channel identifies them.</summary>
-public sealed record ChatUser(string Id, string Name, string? AadObjectId = null)
-{
-    public Actor ToActor() => Actor.Human(Id, Name);
-}
+/// <summary>
+/// Who wrote, as the channel verified them: the channel's user id, the name the channel vouches for, and the Entra
+/// object id where the channel has one (Teams). Never what a client merely claims about itself.
+/// </summary>
+public sealed record ChatUser(string Id, string Name, string? DirectoryId = null);
 
-/// <summary>A card button press: the verb, and the action's data merged with the card's inputs.</summary>
-public sealed record CardActionInput(string? Verb, JsonObject Data);
-
-/// <summary>One thing a person did in a conversation, with no channel types in it.</summary>
+/// <summary>
+/// One thing a person did in a conversation, with no channel types in it: words (<see cref="Text"/>) or a button
+/// (<see cref="Action"/>). <see cref="ReplyToId"/> is the channel's id of the message the bot's replies answer.
+/// </summary>
 public sealed record ChatTurn(
     string Channel,
     Guid ConversationReferenceId,
     ChatUser From,
     string? Text,
-    CardActionInput? Action,
+    ChatAction? Action,
     string? ReplyToId,
-    string? TimeZone);
+    string? TimeZone)
+{
+    /// <summary>The person, as the actor of what the turn changes, acting from this conversation.</summary>
+    public Actor Actor => new(From.Id, From.Name, ActorKind.Human, From.DirectoryId, ConversationReferenceId);
+}
 
-/// <summary>What the bot shows. Plain records: each channel renders them its own way.</summary>
-public abstract record ChatView;
+/// <summary>A button pressed on a view, as each channel parses it from its own wire format.</summary>
+public abstract record ChatAction;
+
+/// <summary>Approve a proposal, with the edits the person made on it first.</summary>
+public sealed record ApproveProposal(Guid ProposalId, ProposalEdits Edits) : ChatAction;
+
+public sealed record RejectProposal(Guid ProposalId, string? Reason) : ChatAction;
+
+/// <summary>Have the assigned staff agent work on a mission now (the mission card's Run).</summary>
+public sealed record RunMission(long Number) : ChatAction;
+
+public sealed record RetryRun(Guid RunId) : ChatAction;
+
+public sealed record CancelRun(Guid RunId) : ChatAction;
+
+/// <summary>Accept a finished run's result: the mission is done.</summary>
+public sealed record ApproveReview(Guid RunId) : ChatAction;
+
+/// <summary>Send a run's result back with what should change: a new run starts.</summary>
+public sealed record RequestChanges(Guid RunId, string? Changes) : ChatAction;
+
+/// <summary>A button this version does not know (an old card), or one whose data does not say what it is for.</summary>
+public sealed record UnknownAction(string Why) : ChatAction;
+
+/// <summary>What the bot shows. Plain records: each channel renders them its own way, when they are delivered.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "view")]
+[JsonDerivedType(typeof(NoticeView), "notice")]
+[JsonDerivedType(typeof(HelpView), "help")]
+[JsonDerivedType(typeof(ProposalView), "proposal")]
+[JsonDerivedType(typeof(MissionView), "mission")]
+[JsonDerivedType(typeof(MissionListView), "list")]
+[JsonDerivedType(typeof(BoardView), "board")]
+[JsonDerivedType(typeof(RunProgressView), "run")]
+[JsonDerivedType(typeof(ReviewView), "review")]
+public abstract record ChatView
+{
+    /// <summary>
+    /// The message a view lives in, when it has one: a later view with the same key replaces that message in place
+    /// (a proposal's decision replaces its card; one progress card per run). Null: every view is a new message.
+    /// </summary>
+    [JsonIgnore]
+    public virtual string? Key => null;
+}
 
 public enum NoticeTone
 {
@@ -48,7 +94,6 @@ public sealed record ProposalView(
     ProposalStatus Status,
     string Title,
     string Objective,
-    string Description,
     Guid? AssigneeId,
     string? AssigneeName,
     Guid? ProjectId,
@@ -62,8 +107,14 @@ public sealed record ProposalView(
     DateTime? DecidedAt,
     string? RejectionReason,
     string? MissionNumber,
+    string? MissionUrl,
     IReadOnlyList<ChoiceOption> StaffOptions,
-    IReadOnlyList<ChoiceOption> ProjectOptions) : ChatView;
+    IReadOnlyList<ChoiceOption> ProjectOptions) : ChatView
+{
+    public override string Key => KeyOf(Id);
+
+    public static string KeyOf(Guid proposalId) => $"proposal:{proposalId:N}";
+}
 
 public sealed record MissionLine(string Number, string Title, MissionStatus Status, string? AssigneeName, DateOnly? DueDate);
 
@@ -78,14 +129,15 @@ public sealed record MissionView(
     string? RequestedByName,
     IReadOnlyList<string> RecentActivity,
     int CommentCount,
-    string? LatestRun = null,
-    IReadOnlyList<ArtifactLink>? Artifacts = null) : ChatView;
+    string? LatestRun,
+    IReadOnlyList<ArtifactLink> Artifacts,
+    string Url) : ChatView;
 
 public sealed record MissionListView(string Heading, IReadOnlyList<MissionLine> Missions, string EmptyText) : ChatView;
 
 public sealed record BoardColumnView(MissionStatus Status, string Title, IReadOnlyList<MissionLine> Missions, int Total);
 
-public sealed record BoardView(IReadOnlyList<BoardColumnView> Columns) : ChatView;
+public sealed record BoardView(IReadOnlyList<BoardColumnView> Columns, string Url) : ChatView;
 
 /// <summary>A link to an artifact: signed and expiring, never the storage path.</summary>
 public sealed record ArtifactLink(string Name, string ContentType, long Size, string Url);
@@ -97,7 +149,7 @@ public sealed record RunProgressView(
     string MissionTitle,
     string? TaskTitle,
     string StaffName,
-    Runs.RunStatus Status,
+    RunStatus Status,
     int Attempt,
     IReadOnlyList<string> StepsDone,
     string? CurrentStep,
@@ -105,7 +157,10 @@ public sealed record RunProgressView(
     string? Error,
     string? Note,
     DateTime? StartedAt,
-    DateTime? FinishedAt) : ChatView;
+    DateTime? FinishedAt) : ChatView
+{
+    public override string Key => $"run:{RunId:N}";
+}
 
 /// <summary>A finished run waiting for a person: the summary, the artifacts, and the decision once made.</summary>
 public sealed record ReviewView(
@@ -115,19 +170,21 @@ public sealed record ReviewView(
     string StaffName,
     string Summary,
     IReadOnlyList<ArtifactLink> Artifacts,
-    Runs.ReviewOutcome? Outcome,
+    ReviewOutcome? Outcome,
     string? ReviewedByName,
     DateTime? ReviewedAt,
-    string? Comment) : ChatView;
-
-/// <summary>A view that replaces what an earlier message shows (a card updated in place).</summary>
-public sealed record ViewUpdate(string MessageId, ChatView View);
+    string? Comment,
+    string MissionUrl) : ChatView
+{
+    public override string Key => $"review:{RunId:N}";
+}
 
 /// <summary>
-/// The bot's answer to a turn: new messages to post, messages to update in place, and for a card action the card
-/// to answer the action with (Teams returns it in the invoke response).
+/// The bot's answer to a turn: the views to show in the conversation (a view with a <see cref="ChatView.Key"/>
+/// already shown there replaces it in place), and for a button the view that answers it, for channels whose answer
+/// to a button shows one (a Teams invoke response, a Discord interaction callback).
 /// </summary>
-public sealed record BotReply(IReadOnlyList<ChatView> Posts, IReadOnlyList<ViewUpdate> Updates, ChatView? ActionResult)
+public sealed record BotReply(IReadOnlyList<ChatView> Posts, ChatView? ActionResult = null)
 {
-    public static BotReply Post(params ChatView[] views) => new(views, [], null);
+    public static BotReply Post(params ChatView[] views) => new(views);
 }

@@ -56,6 +56,38 @@ public static class ConversationStore
     }
 
     /// <summary>
+    /// The conversation's reference, brought up to date with what this delivery says (routing, time zone) and open to
+    /// the bot again (someone wrote to it there). Writes only when the routing or time zone changed (not for every new
+    /// sender the channel's own reference names), in its own transaction.
+    /// </summary>
+    public static async Task<ConversationReference> EnsureAsync(MissionsDbContext db, ConversationInfo info, DateTime now, CancellationToken cancellationToken)
+    {
+        var existing = await db.ConversationReferences.AsNoTracking()
+            .SingleOrDefaultAsync(c => c.Channel == info.Channel && c.ConversationId == info.ConversationId, cancellationToken);
+        if (existing is not null && existing.ClosedAt is null && Same(info.ThreadId, existing.ThreadId) && Same(info.ServiceUrl, existing.ServiceUrl)
+            && Same(info.TenantId, existing.TenantId) && Same(info.BotId, existing.BotId) && Same(info.ConversationType, existing.ConversationType)
+            && Same(info.TimeZone, existing.TimeZone))
+        {
+            return existing;
+        }
+
+        await using var scope = await db.BeginWriteAsync(cancellationToken);
+        var reference = await UpsertAsync(db, info, now, cancellationToken);
+        if (reference.ClosedAt is not null)
+        {
+            reference.ClosedAt = null; // someone wrote to the bot here, so it is open to us again
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await scope.CommitAsync(cancellationToken);
+        db.Entry(reference).State = EntityState.Detached;
+        return reference;
+
+        // A field the delivery does not carry keeps what was stored.
+        static bool Same(string? given, string? stored) => given is null || given == stored;
+    }
+
+    /// <summary>
     /// Marks the conversation closed to the bot (removed, blocked) and abandons what was waiting to be sent there,
     /// inside the caller's write transaction.
     /// </summary>

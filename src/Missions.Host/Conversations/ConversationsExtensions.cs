@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Missions.Host.Proposals;
 
 namespace Missions.Host.Conversations;
@@ -6,15 +7,26 @@ public static class ConversationsExtensions
 {
     public static IHostApplicationBuilder AddConversations(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddScoped<MissionBot>();
-        builder.Services.AddSingleton<WorkspaceCache>();
+        var services = builder.Services;
+        services.AddScoped<TurnPipeline>();
+        services.AddScoped<MissionBot>();
+        services.AddScoped<ChatViews>();
+        services.AddSingleton<WorkspaceCache>();
         // The offline proposer is the default; a model-backed one replaces this registration when configured.
-        builder.Services.AddSingleton<IProposer, OfflineProposer>();
+        services.AddSingleton<IProposer, OfflineProposer>();
+        services.AddScoped<IOpenWork, OpenWork>();
 
-        // Deliveries answered at once and handled after the answer (channels register their IInboxHandler).
-        builder.Services.AddOptions<InboxOptions>().Bind(builder.Configuration.GetSection("Missions:Inbox"));
-        builder.Services.AddSingleton<InboxSignal>();
-        builder.Services.AddHostedService<InboxWorker>();
+        // Deliveries answered at once and handled after the answer, by the channel adapter registered under the
+        // channel's name (services.AddKeyedScoped<IChannelAdapter>("msteams", …)).
+        services.AddOptions<InboxOptions>().Bind(builder.Configuration.GetSection(InboxOptions.Section))
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Missions:Inbox:PollInterval must be positive.")
+            .Validate(o => o.Lease >= TimeSpan.FromSeconds(1), "Missions:Inbox:Lease must be at least one second.")
+            .Validate(o => o.MaxConversations is >= 1 and <= 1000, "Missions:Inbox:MaxConversations must be 1 to 1000.")
+            .Validate(o => o.MaxAttempts >= 1, "Missions:Inbox:MaxAttempts must be 1 or more.")
+            .ValidateOnStart();
+        services.AddSingleton<InboxSignal>();
+        services.AddSingleton<InboxWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
         return builder;
     }
 }

@@ -6,6 +6,8 @@ namespace Missions.Host.Conversations;
 
 public sealed class InboxOptions
 {
+    public const string Section = "Missions:Inbox";
+
     /// <summary>How often the queue is looked at when nothing signalled it (another host may have queued work).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -27,18 +29,6 @@ public sealed class InboxSignal : WorkSignal;
 
 /// <summary>A queued event claimed by this host: the handler completes it in the same transaction as its turn.</summary>
 public sealed record InboxClaim(string Channel, string EventId, Guid ConversationReferenceId, string PayloadJson, string Owner, int Attempt);
-
-/// <summary>Handles one channel's queued deliveries (scoped: one per event).</summary>
-public interface IInboxHandler
-{
-    string Channel { get; }
-
-    /// <summary>
-    /// Runs the turn for the claimed event and calls <see cref="Inbox.CompleteAsync"/> inside the turn's write
-    /// transaction, so the event is finished if and only if the turn's changes commit.
-    /// </summary>
-    Task HandleAsync(InboxClaim claim, CancellationToken cancellationToken);
-}
 
 /// <summary>Thrown when completing an event this host no longer owns (its lease ran out and another host took it).</summary>
 public sealed class InboxClaimLostException(string eventId)
@@ -66,9 +56,11 @@ public static class Inbox
 
 /// <summary>
 /// Handles queued inbound deliveries after their HTTP answer: per conversation, in the order received, one at a
-/// time. An event is claimed with a lease in the database, so several hosts can share the queue and an event whose
-/// host died is taken up again once the lease runs out; the handler completes it in its turn's transaction, so a
-/// turn either commits with its event finished or leaves the event queued. A stopping host gives its claims back.
+/// time, through the turn pipeline of the event's channel. An event is claimed with a lease in the database, so several
+/// hosts can share the queue and an event whose host died is taken up again once the lease runs out; an event this host
+/// queued itself arrives already claimed for it (<see cref="TurnPipeline.QueueAsync"/>) and is started at once. The
+/// pipeline completes the event in its turn's transaction, so a turn either commits with its event finished or leaves
+/// the event queued. A stopping host gives its claims back.
 /// </summary>
 public sealed partial class InboxWorker(
     IServiceScopeFactory scopes,
@@ -77,8 +69,13 @@ public sealed partial class InboxWorker(
     TimeProvider clock,
     ILogger<InboxWorker> logger) : LaneWorker(signal, logger)
 {
-    private readonly string owner = Leases.NewOwner();
     private readonly InboxOptions settings = options.Value;
+
+    /// <summary>How this host names itself on the events it has claimed.</summary>
+    public string Owner { get; } = Leases.NewOwner();
+
+    /// <summary>How long a claim holds.</summary>
+    public TimeSpan Lease => settings.Lease;
 
     protected override TimeSpan PollInterval => settings.PollInterval;
 
@@ -91,7 +88,7 @@ public sealed partial class InboxWorker(
         var now = clock.GetUtcNow().UtcDateTime;
         return await db.InboundEvents.AsNoTracking()
             .Where(e => e.Status == InboundEventStatus.Queued && (e.NextAttemptAt == null || e.NextAttemptAt <= now)
-                && (e.LeaseExpiresAt == null || e.LeaseExpiresAt < now))
+                && (e.LeaseExpiresAt == null || e.LeaseExpiresAt < now || e.LeaseOwner == Owner))
             .OrderBy(e => e.ReceivedAt).Select(e => e.ConversationReferenceId ?? Guid.Empty).Take(1000).ToListAsync(cancellationToken);
     }
 
@@ -110,14 +107,18 @@ public sealed partial class InboxWorker(
                 head = await db.InboundEvents.AsNoTracking()
                     .Where(e => e.Status == InboundEventStatus.Queued && (e.ConversationReferenceId ?? Guid.Empty) == conversation)
                     .OrderBy(e => e.ReceivedAt).ThenBy(e => e.EventId).FirstOrDefaultAsync(cancellationToken);
-                if (head is null || head.NextAttemptAt > now || head.LeaseExpiresAt >= now || !await ClaimAsync(db, head, now, cancellationToken))
+                // Claimed for this host when it was queued here, and not yet taken up (a lane drains one event at a time).
+                var ours = head is not null && head.LeaseOwner == Owner && head.LeaseExpiresAt >= now;
+                if (head is null || head.NextAttemptAt > now || (!ours && (head.LeaseExpiresAt >= now || !await ClaimAsync(db, head, now, cancellationToken))))
                 {
                     return progressed; // empty, waiting for a retry, or another host is on it
                 }
+
+                head.Attempts += ours ? 0 : 1;
             }
 
             progressed = true;
-            var claim = new InboxClaim(head.Channel, head.EventId, conversation, head.PayloadJson ?? "", owner, head.Attempts + 1);
+            var claim = new InboxClaim(head.Channel, head.EventId, conversation, head.PayloadJson ?? "", Owner, head.Attempts);
             if (!await HandleAsync(claim, cancellationToken))
             {
                 return progressed;
@@ -133,9 +134,9 @@ public sealed partial class InboxWorker(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var handler = scope.ServiceProvider.GetServices<IInboxHandler>().FirstOrDefault(h => h.Channel == claim.Channel)
-                ?? throw new InvalidOperationException($"No inbox handler for the channel '{claim.Channel}'.");
-            await handler.HandleAsync(claim, cancellationToken);
+            var channel = scope.ServiceProvider.GetKeyedService<IChannelAdapter>(claim.Channel)
+                ?? throw new InvalidOperationException($"No channel '{claim.Channel}' is switched on to handle this event.");
+            await scope.ServiceProvider.GetRequiredService<TurnPipeline>().HandleQueuedAsync(channel, claim, cancellationToken);
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -173,11 +174,30 @@ public sealed partial class InboxWorker(
             .Where(e => e.Channel == head.Channel && e.EventId == head.EventId && e.Status == InboundEventStatus.Queued
                 && e.Attempts == head.Attempts && (e.LeaseExpiresAt == null || e.LeaseExpiresAt < now))
             .ExecuteUpdateAsync(s => s
-                .SetProperty(e => e.LeaseOwner, owner)
+                .SetProperty(e => e.LeaseOwner, Owner)
                 .SetProperty(e => e.LeaseExpiresAt, until)
                 .SetProperty(e => e.Attempts, e => e.Attempts + 1), cancellationToken);
         await write.CommitAsync(cancellationToken);
         return claimed == 1;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await base.ExecuteAsync(stoppingToken);
+        try
+        {
+            // Events queued here but never taken up: give them back, so the next host need not wait out their lease.
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
+            await using var write = await db.BeginWriteAsync(CancellationToken.None);
+            await db.InboundEvents.Where(e => e.Status == InboundEventStatus.Queued && e.LeaseOwner == Owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseOwner, (string?)null).SetProperty(e => e.LeaseExpiresAt, (DateTime?)null), CancellationToken.None);
+            await write.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogReleaseFailed(logger, e); // their leases run out instead
+        }
     }
 
     private async Task ReleaseAsync(InboxClaim claim, DateTime? retryAt, CancellationToken cancellationToken)
@@ -207,6 +227,9 @@ public sealed partial class InboxWorker(
 
     private static IQueryable<InboundEvent> Owned(MissionsDbContext db, InboxClaim claim) =>
         db.InboundEvents.Where(e => e.Channel == claim.Channel && e.EventId == claim.EventId && e.Status == InboundEventStatus.Queued && e.LeaseOwner == claim.Owner);
+
+    [LoggerMessage(EventId = 525, Level = LogLevel.Warning, Message = "Giving back the inbound events this host had queued failed; their leases will run out")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 522, Level = LogLevel.Warning, Message = "{Reason}")]
     private static partial void LogClaimLost(ILogger logger, string reason);

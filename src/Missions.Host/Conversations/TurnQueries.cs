@@ -21,6 +21,11 @@ internal sealed class TurnQueries
         EF.CompileAsyncQuery((MissionsDbContext db, Guid id) =>
             db.ConversationReferences.AsNoTracking().Where(c => c.Id == id).Select(c => new ConversationRow(c.TimeZone, c.ProjectId)).FirstOrDefault());
 
+    /// <summary>The answer an inbound event was given, if it was received before.</summary>
+    public readonly Func<MissionsDbContext, string, string, Task<string?>> AnswerGiven =
+        EF.CompileAsyncQuery((MissionsDbContext db, string channel, string eventId) =>
+            db.InboundEvents.AsNoTracking().Where(e => e.Channel == channel && e.EventId == eventId).Select(e => e.ResponseJson).FirstOrDefault());
+
     public readonly Func<MissionsDbContext, Guid, Task<Proposal?>> Proposal =
         EF.CompileAsyncQuery((MissionsDbContext db, Guid id) => db.Proposals.AsNoTracking().FirstOrDefault(p => p.Id == id));
 

@@ -41,9 +41,3 @@ public sealed class WorkspaceCache(TimeProvider clock)
 
     private sealed record Entry(WorkspaceSnapshot Snapshot, DateTimeOffset LoadedAt);
 }
-
-/// <summary>
-/// What a turn read before its write transaction: the workspace, the proposer's draft for a request, the proposal a
-/// card button is about. Writes re-check what they depend on (the proposal's version), so it may be a moment old.
-/// </summary>
-public sealed record PreparedTurn(WorkspaceSnapshot Workspace, Proposals.ProposalDraft? Draft, Proposals.Proposal? Proposal = null);

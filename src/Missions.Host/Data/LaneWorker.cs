@@ -1,16 +1,18 @@
-using System.Collections.Concurrent;
-
 namespace Missions.Host.Data;
 
 /// <summary>
 /// A background worker that drains lanes (a conversation's queue, one run): each lane by one drain at a time, so its
 /// items keep their order, and up to a limit of lanes at once. It looks for due lanes when signalled and at every poll
-/// interval (another host may have written work); when a drain ends it looks again. On stop it waits for the
-/// drains under way, which decide themselves how to end (finish, or give their claim back).
+/// interval (another host may have written work); a lane can also be started directly (<see cref="Nudge"/>) when this
+/// host has just written work for it. On stop it waits for the drains under way, which decide themselves how to end
+/// (finish, or give their claim back).
 /// </summary>
 public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<Guid, Task> draining = new();
+    private readonly object gate = new();
+    private readonly Dictionary<Guid, Lane> draining = [];
+    private CancellationToken stopping = CancellationToken.None;
+    private volatile bool started;
 
     protected abstract TimeSpan PollInterval { get; }
 
@@ -22,13 +24,39 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
     /// <summary>Works through one lane (a conversation, a run) until it is empty or its head must wait; true when it handled anything.</summary>
     protected abstract Task<bool> DrainAsync(Guid lane, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Drains the lane now: this host has just written work for it. A lane being drained is drained once more when
+    /// its drain ends, so work written while it ran is never left waiting for the next poll.
+    /// </summary>
+    public void Nudge(Guid lane)
+    {
+        if (!started)
+        {
+            signal.Pulse(); // not running yet: the loop finds the work when it starts
+            return;
+        }
+
+        if (!Start(lane, again: true))
+        {
+            signal.Pulse(); // every lane is busy: the loop looks again when one ends
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        stopping = stoppingToken;
+        started = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                StartLanes(await DueLanesAsync(stoppingToken), stoppingToken);
+                foreach (var lane in await DueLanesAsync(stoppingToken))
+                {
+                    if (!Start(lane, again: false))
+                    {
+                        break;
+                    }
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -45,52 +73,92 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
             }
         }
 
-        await Task.WhenAll(draining.Values);
-    }
-
-    private void StartLanes(IReadOnlyList<Guid> due, CancellationToken cancellationToken)
-    {
-        foreach (var lane in due.Distinct())
+        Task[] under;
+        lock (gate)
         {
-            if (draining.Count >= MaxLanes)
-            {
-                break;
-            }
-
-            // The entry goes in before the drain starts, so the drain's own removal can never come first.
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (draining.TryAdd(lane, done.Task))
-            {
-                _ = Task.Run(() => RunLaneAsync(lane, done, cancellationToken), CancellationToken.None);
-            }
+            under = draining.Values.Select(l => l.Done.Task).ToArray();
         }
+
+        await Task.WhenAll(under);
     }
 
-    private async Task RunLaneAsync(Guid lane, TaskCompletionSource done, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a drain of the lane; a lane already being drained is asked to go once more when <paramref name="again"/>
+    /// (new work was written for it) and otherwise left alone. False when every lane is taken.
+    /// </summary>
+    private bool Start(Guid lane, bool again)
+    {
+        Lane state;
+        lock (gate)
+        {
+            if (draining.TryGetValue(lane, out var running))
+            {
+                running.Again |= again;
+                return true;
+            }
+
+            if (draining.Count >= MaxLanes || stopping.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            state = new Lane();
+            draining[lane] = state;
+        }
+
+        _ = Task.Run(() => RunLaneAsync(lane, state), CancellationToken.None);
+        return true;
+    }
+
+    private async Task RunLaneAsync(Guid lane, Lane state)
     {
         var progressed = false;
         try
         {
-            progressed = await DrainAsync(lane, cancellationToken);
+            while (true)
+            {
+                progressed |= await DrainAsync(lane, stopping);
+                lock (gate)
+                {
+                    if (!state.Again || stopping.IsCancellationRequested)
+                    {
+                        draining.Remove(lane);
+                        break;
+                    }
+
+                    state.Again = false;
+                }
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            LogDrainFailed(logger, e, GetType().Name, lane);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
+            lock (gate)
+            {
+                draining.Remove(lane);
+            }
+
+            if (e is not OperationCanceledException)
+            {
+                LogDrainFailed(logger, e, GetType().Name, lane);
+            }
         }
         finally
         {
-            draining.TryRemove(lane, out _);
-            done.TrySetResult();
+            state.Done.TrySetResult();
             if (progressed)
             {
                 // Work done may have made more work due; a lane that only found its head waiting looks again at the next poll.
                 signal.Pulse();
             }
         }
+    }
+
+    private sealed class Lane
+    {
+        public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Work arrived while the lane was being drained: drain it once more before letting go.</summary>
+        public bool Again;
     }
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "The {Worker} loop failed; trying again")]

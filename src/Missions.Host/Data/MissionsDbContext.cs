@@ -159,7 +159,6 @@ public sealed class MissionsDbContext : DbContext
             b.Property(p => p.DuplicateHint).HasMaxLength(500);
             ConfigureActor(b, p => p.RequestedById, p => p.RequestedByName);
             ConfigureActor(b, p => p.DecidedById, p => p.DecidedByName);
-            b.Property(p => p.CardMessageId).HasMaxLength(IdLength);
             b.Property(p => p.RejectionReason).HasMaxLength(2000);
             b.Property(p => p.Version).IsConcurrencyToken();
             b.HasIndex(p => new { p.Status, p.CreatedAt });

@@ -91,21 +91,21 @@ internal sealed class AttachmentService(MissionsDbContext db, IContentStore stor
     {
         var limits = options.Value;
         var mission = await db.Missions.AsNoTracking().SingleOrDefaultAsync(m => m.Number == number, ct)
-            ?? throw ProblemException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
+            ?? throw DomainException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
         if (file.Length == 0)
         {
-            throw ProblemException.Invalid("file", "The file is empty.");
+            throw DomainException.Invalid("file", "The file is empty.");
         }
 
         if (file.Length > limits.MaxBytes)
         {
-            throw ProblemException.PayloadTooLarge("file", $"The file is {file.Length:N0} bytes; attachments may be at most {limits.MaxBytes:N0} bytes.");
+            throw DomainException.TooLarge("file", $"The file is {file.Length:N0} bytes; attachments may be at most {limits.MaxBytes:N0} bytes.");
         }
 
         var contentType = (file.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         if (!limits.AllowedContentTypes.Contains(contentType, StringComparer.OrdinalIgnoreCase))
         {
-            throw ProblemException.UnsupportedMedia("file", $"'{(contentType.Length == 0 ? "(none)" : contentType)}' files cannot be attached. Accepted: {string.Join(", ", limits.AllowedContentTypes)}.");
+            throw DomainException.UnsupportedType("file", $"'{(contentType.Length == 0 ? "(none)" : contentType)}' files cannot be attached. Accepted: {string.Join(", ", limits.AllowedContentTypes)}.");
         }
 
         var fileName = SafeFileName(file.FileName);
@@ -114,7 +114,7 @@ internal sealed class AttachmentService(MissionsDbContext db, IContentStore stor
         await content.ReadExactlyAsync(head, ct);
         if (ContentSniffer.Check(contentType, head) is { } mismatch)
         {
-            throw ProblemException.UnsupportedMedia("file", mismatch);
+            throw DomainException.UnsupportedType("file", mismatch);
         }
 
         content.Position = 0;
@@ -155,7 +155,8 @@ internal sealed class AttachmentService(MissionsDbContext db, IContentStore stor
     internal static string SafeFileName(string? name)
     {
         var baseName = Path.GetFileName((name ?? "").Replace('\\', '/'));
-        var cleaned = new string(baseName.Where(c => !char.IsControl(c) && c != '"' && c != '/').ToArray()).Trim();
+        // No control or invisible format characters (a right-to-left override makes "evil\u202Etxt.exe" look like a .txt).
+        var cleaned = new string(CleanText.Line(baseName).Where(c => c != '"' && c != '/').ToArray()).Trim();
         if (cleaned.Length == 0)
         {
             cleaned = "attachment";

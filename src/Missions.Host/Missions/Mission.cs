@@ -149,9 +149,14 @@ public enum ActorKind
     System,
 }
 
-public sealed record Actor(string Id, string Name, ActorKind Kind)
+/// <summary>
+/// Who did something, as verified by the channel or the API key: an id, a name to show, for people in Teams their
+/// Entra object id (<see cref="DirectoryId"/>), which approver policies may name instead of the channel id, and the
+/// conversation they acted from, if any (that conversation already sees what they did).
+/// </summary>
+public sealed record Actor(string Id, string Name, ActorKind Kind, string? DirectoryId = null, Guid? FromConversation = null)
 {
     public static readonly Actor System = new("system", "Missions", ActorKind.System);
 
-    public static Actor Human(string id, string name) => new(id, name, ActorKind.Human);
+    public static Actor Human(string id, string name, string? directoryId = null) => new(id, name, ActorKind.Human, directoryId);
 }

@@ -28,6 +28,19 @@ public static class MissionLifecycle
 
     public static bool CanTransition(MissionStatus from, MissionStatus to) => Check(from, to) is null;
 
+    /// <summary>The board's columns, in order (a cancelled mission leaves the board).</summary>
+    public static readonly IReadOnlyList<MissionStatus> Columns = [MissionStatus.Backlog, MissionStatus.InProgress, MissionStatus.Review, MissionStatus.Done];
+
+    /// <summary>A status as the board's column heading says it.</summary>
+    public static string ColumnTitle(MissionStatus status) => status switch
+    {
+        MissionStatus.Backlog => "Backlog",
+        MissionStatus.InProgress => "In progress",
+        MissionStatus.Review => "Review",
+        MissionStatus.Done => "Done",
+        _ => "Cancelled",
+    };
+
     public static string Describe(MissionStatus status) => status switch
     {
         MissionStatus.Backlog => "in the backlog",

@@ -1,5 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Missions.Host.Conversations;
 using Missions.Host.Data;
+using Missions.Host.Outbox;
+using Missions.Host.Runs;
 using Missions.Host.Web;
 using Missions.Host.Workspace;
 
@@ -30,18 +33,19 @@ public sealed record MissionEdit(
     Patch<DateOnly?> DueDate = default);
 
 /// <summary>
-/// What can be done to a mission, for every caller (REST API, chat). Each state change is one transaction: a
-/// conditional update guarded by the version (and status) the caller saw, plus the activity entry that records it.
-/// A lost race is a <see cref="ProblemException"/> 409, never a lost update.
+/// What can be done to a mission, for every caller (REST API, chat, the board, runs). Each state change is one
+/// transaction: a conditional update guarded by the version (and status) the caller saw, plus the activity entry that
+/// records it, plus a notice to the conversation the mission came from (unless the change was made from there). A
+/// lost race is a <see cref="DomainException"/> conflict, never a lost update.
 /// </summary>
-public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
+public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs, ConversationOutbox outbox, TimeProvider clock)
 {
     public const int MaxTitle = MissionsDbContext.NameLength;
     public const int MaxText = 20_000;
 
     public async Task<Mission> GetAsync(long number, CancellationToken cancellationToken) =>
         await db.Missions.AsNoTracking().SingleOrDefaultAsync(m => m.Number == number, cancellationToken)
-        ?? throw ProblemException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
+        ?? throw DomainException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
 
     public async Task<Mission> CreateAsync(NewMission input, Actor actor, CancellationToken cancellationToken)
     {
@@ -104,8 +108,12 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
         return mission;
     }
 
-    /// <summary>Moves a mission to another status, if the lifecycle allows it and nobody changed it meanwhile.</summary>
-    public async Task<Mission> TransitionAsync(long number, MissionStatus to, long? expectedVersion, Actor actor, string? note, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a mission to another status, if the lifecycle allows it and nobody changed it meanwhile. Cancelling it
+    /// stops its run. <paramref name="announce"/> false leaves the notice to the caller's own card (a run's progress
+    /// card, the review prompt).
+    /// </summary>
+    public async Task<Mission> TransitionAsync(long number, MissionStatus to, long? expectedVersion, Actor actor, string? note, CancellationToken cancellationToken, bool announce = true)
     {
         var mission = await GetAsync(number, cancellationToken);
         CheckVersion(expectedVersion, mission);
@@ -113,9 +121,20 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
         note = OptionalText(note, "note", 2000);
 
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        if (to == MissionStatus.Cancelled)
+        {
+            // A run under way stops with its mission.
+            await runs.StopActiveAsync(mission, actor, cancellationToken);
+        }
+
         var rank = BoardRank.After(await LastRankAsync(to, mission.Id, cancellationToken));
         var updated = await ApplyAsync(mission, to, rank, actor, "transitioned", note, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (announce)
+        {
+            await AnnounceAsync(updated, actor, cancellationToken);
+        }
+
+        await transaction.SaveAndCommitAsync(db, cancellationToken);
         return updated;
     }
 
@@ -135,20 +154,26 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
 
         if (afterNumber == number || beforeNumber == number)
         {
-            throw ProblemException.Invalid(afterNumber == number ? "after" : "before", "A mission cannot be placed next to itself.");
+            throw DomainException.Invalid(afterNumber == number ? "after" : "before", "A mission cannot be placed next to itself.");
         }
 
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var from = mission.Status;
         var rank = await RankForPlacementAsync(mission, to, afterNumber, beforeNumber, cancellationToken);
         var updated = await ApplyAsync(mission, to, rank, actor, "moved", null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (from != to)
+        {
+            await AnnounceAsync(updated, actor, cancellationToken);
+        }
+
+        await transaction.SaveAndCommitAsync(db, cancellationToken);
         return updated;
     }
 
     public async Task<Mission> EditAsync(long number, long expectedVersion, MissionEdit edit, Actor actor, CancellationToken cancellationToken)
     {
         var mission = await db.Missions.SingleOrDefaultAsync(m => m.Number == number, cancellationToken)
-            ?? throw ProblemException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
+            ?? throw DomainException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
         CheckVersion(expectedVersion, mission);
 
         var changed = new List<string>();
@@ -204,7 +229,7 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
         {
             db.ChangeTracker.Clear();
             var current = await GetAsync(number, cancellationToken);
-            throw ProblemException.StaleVersion(expectedVersion, current.Version);
+            throw DomainException.StaleVersion(expectedVersion, current.Version);
         }
 
         db.Entry(mission).State = EntityState.Detached;
@@ -241,7 +266,7 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
         var mission = await GetAsync(number, cancellationToken);
         if (!MissionLifecycle.IsOpen(mission.Status))
         {
-            throw ProblemException.Conflict($"{Mission.FormatNumber(number)} is {MissionLifecycle.Describe(mission.Status)}; tasks cannot be added.", "mission-closed");
+            throw DomainException.Conflict($"{Mission.FormatNumber(number)} is {MissionLifecycle.Describe(mission.Status)}; tasks cannot be added.", "mission-closed");
         }
 
         await CheckReferencesAsync(null, staffId, null, cancellationToken);
@@ -253,6 +278,24 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
         db.ActivityEntries.Add(Activity(mission.Id, actor, "task-added", now, null, null, null, text));
         await transaction.SaveAndCommitAsync(db, cancellationToken);
         return task;
+    }
+
+    /// <summary>
+    /// Tells the conversation the mission came from that its status changed, unless the change was made from that
+    /// conversation (whoever made it there already sees the answer).
+    /// </summary>
+    private async Task AnnounceAsync(Mission mission, Actor actor, CancellationToken cancellationToken)
+    {
+        if (mission.ConversationReferenceId is not { } conversation || actor.FromConversation == conversation)
+        {
+            return;
+        }
+
+        var label = $"**{Mission.FormatNumber(mission.Number)}** “{mission.Title}”";
+        var text = mission.Status == MissionStatus.Cancelled
+            ? $"{label} was cancelled by {actor.Name}."
+            : $"{label} is now {MissionLifecycle.Describe(mission.Status)} (moved by {actor.Name}).";
+        await outbox.PostAsync(conversation, new NoticeView(text, mission.Status == MissionStatus.Done ? NoticeTone.Success : NoticeTone.Info), null, cancellationToken);
     }
 
     internal static ActivityEntry Activity(Guid missionId, Actor actor, string action, DateTime at, MissionStatus? from, MissionStatus? to, long? version, string? detail) => new()
@@ -286,8 +329,8 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
         {
             var current = await db.Missions.AsNoTracking().Where(m => m.Id == mission.Id).Select(m => new { m.Version, m.Status }).SingleAsync(cancellationToken);
             throw current.Status != from
-                ? ProblemException.Conflict($"{Mission.FormatNumber(mission.Number)} was just moved {MissionLifecycle.Describe(current.Status)} by someone else.", "concurrent-change")
-                : ProblemException.StaleVersion(mission.Version, current.Version);
+                ? DomainException.Conflict($"{Mission.FormatNumber(mission.Number)} was just moved {MissionLifecycle.Describe(current.Status)} by someone else.", "concurrent-change")
+                : DomainException.StaleVersion(mission.Version, current.Version);
         }
 
         var detail = from == to ? $"Placed at {rank}." : note;
@@ -313,7 +356,7 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
             {
                 if (Compare(after, before) >= 0)
                 {
-                    throw ProblemException.Invalid("before", $"{Mission.FormatNumber(before.Number)} is not below {Mission.FormatNumber(after.Number)} on the board.");
+                    throw DomainException.Invalid("before", $"{Mission.FormatNumber(before.Number)} is not below {Mission.FormatNumber(after.Number)} on the board.");
                 }
 
                 (low, high) = (after.Rank, before.Rank);
@@ -348,7 +391,7 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
             await RebalanceAsync(column, mission.Id, cancellationToken);
         }
 
-        throw ProblemException.Conflict("The board changed while the mission was being placed; try again.", "concurrent-change");
+        throw DomainException.Conflict("The board changed while the mission was being placed; try again.", "concurrent-change");
     }
 
     private async Task RebalanceAsync(MissionStatus column, Guid except, CancellationToken cancellationToken)
@@ -370,10 +413,10 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
     private async Task<Mission> NeighbourAsync(long number, MissionStatus column, string field, CancellationToken cancellationToken)
     {
         var neighbour = await db.Missions.AsNoTracking().SingleOrDefaultAsync(m => m.Number == number, cancellationToken)
-            ?? throw ProblemException.Invalid(field, $"There is no mission {Mission.FormatNumber(number)}.");
+            ?? throw DomainException.Invalid(field, $"There is no mission {Mission.FormatNumber(number)}.");
         if (neighbour.Status != column)
         {
-            throw ProblemException.Invalid(field, $"{Mission.FormatNumber(number)} is {MissionLifecycle.Describe(neighbour.Status)}, not in the column the mission is moving to.");
+            throw DomainException.Invalid(field, $"{Mission.FormatNumber(number)} is {MissionLifecycle.Describe(neighbour.Status)}, not in the column the mission is moving to.");
         }
 
         return neighbour;
@@ -395,17 +438,17 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
     {
         if (projectId is { } p && !await db.Projects.AnyAsync(x => x.Id == p, cancellationToken))
         {
-            throw ProblemException.Invalid("projectId", $"There is no project {p}.");
+            throw DomainException.Invalid("projectId", $"There is no project {p}.");
         }
 
         if (assigneeId is { } s && !await db.Set<Staff>().AnyAsync(x => x.Id == s, cancellationToken))
         {
-            throw ProblemException.Invalid("assigneeId", $"There is no staff member {s}.");
+            throw DomainException.Invalid("assigneeId", $"There is no staff member {s}.");
         }
 
         if (blueprintId is { } b && !await db.Blueprints.AnyAsync(x => x.Id == b, cancellationToken))
         {
-            throw ProblemException.Invalid("blueprintId", $"There is no blueprint {b}.");
+            throw DomainException.Invalid("blueprintId", $"There is no blueprint {b}.");
         }
     }
 
@@ -413,7 +456,7 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
     {
         if (expected is { } v && v != mission.Version)
         {
-            throw ProblemException.StaleVersion(v, mission.Version);
+            throw DomainException.StaleVersion(v, mission.Version);
         }
     }
 
@@ -421,31 +464,28 @@ public sealed class MissionOperations(MissionsDbContext db, TimeProvider clock)
     {
         if (MissionLifecycle.Check(mission.Status, to) is { } reason)
         {
-            throw ProblemException.Conflict($"{Mission.FormatNumber(mission.Number)} cannot move: {reason}", "invalid-transition");
+            throw DomainException.Conflict($"{Mission.FormatNumber(mission.Number)} cannot move: {reason}", "invalid-transition");
         }
     }
 
-    internal static string RequireText(string? value, string field, int max)
-    {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            throw ProblemException.Invalid(field, $"'{field}' is required.");
-        }
+    /// <summary>The text, cleaned (see <see cref="Clean"/>) and trimmed; refused when empty or longer than <paramref name="max"/>.</summary>
+    internal static string RequireText(string? value, string field, int max) =>
+        OptionalText(value, field, max) ?? throw DomainException.Invalid(field, $"'{field}' is required.");
 
-        return text.Length <= max ? text : throw ProblemException.Invalid(field, $"'{field}' is longer than {max} characters.");
-    }
-
+    /// <summary>The text, cleaned (see <see cref="Clean"/>) and trimmed; null when empty; refused when longer than <paramref name="max"/>.</summary>
     internal static string? OptionalText(string? value, string field, int max)
     {
-        var text = value?.Trim();
+        var text = value is null ? null : Clean(value, max).Trim();
         if (string.IsNullOrEmpty(text))
         {
             return null;
         }
 
-        return text.Length <= max ? text : throw ProblemException.Invalid(field, $"'{field}' is longer than {max} characters.");
+        return text.Length <= max ? text : throw DomainException.Invalid(field, $"'{field}' is longer than {max} characters.");
     }
+
+    /// <summary>A field no longer than a name (titles, names) is one line; longer fields keep their line breaks.</summary>
+    private static string Clean(string value, int max) => max <= MissionsDbContext.NameLength ? CleanText.Line(value) : CleanText.Block(value);
 
     private static string Excerpt(string text) => text.Length <= 200 ? text : text[..197] + "...";
 }

@@ -13,6 +13,8 @@ public static class MissionsApi
     public static IHostApplicationBuilder AddMissions(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<MissionOperations>();
+        builder.Services.AddScoped<MissionQueries>();
+        builder.Services.AddSingleton<Web.PublicAddress>();
         builder.Services.AddScoped<AttachmentService>();
         builder.Services.AddOptions<AttachmentOptions>().BindConfiguration(AttachmentOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Missions:Attachments:MaxBytes must be positive.")
@@ -25,61 +27,36 @@ public static class MissionsApi
         var missions = api.MapGroup("/missions").WithTags("Missions");
 
         missions.MapGet("/", ListAsync);
-        missions.MapGet("/{number}", async (string number, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
-        {
-            var n = ParseNumber(number);
-            var mission = await Describe(db, db.Missions.Where(m => m.Number == n), ct);
-            return mission.Count == 0 ? throw NotFound(number) : WithETag(http, mission[0]);
-        });
-        missions.MapPost("/", async Task<Created<MissionDto>> (CreateMissionRequest body, MissionOperations ops, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
+        missions.MapGet("/{number}", async (string number, MissionQueries queries, HttpContext http, CancellationToken ct) =>
+            WithETag(http, await DescribeAsync(queries, ParseNumber(number), ct)));
+        missions.MapPost("/", async Task<Created<MissionDto>> (CreateMissionRequest body, MissionOperations ops, MissionQueries queries, HttpContext http, CancellationToken ct) =>
         {
             var created = await ops.CreateAsync(new NewMission(
                 body.Title ?? "", body.Objective ?? "", body.Description, body.ProjectId, body.AssigneeId, body.BlueprintId,
                 body.AutoRun ?? false, body.DueDate), ApiAccess.ActorOf(http), ct);
-            var dto = await DescribeAsync(db, created.Id, ct);
+            var dto = await DescribeAsync(queries, created.Number, ct);
             http.Response.Headers.ETag = ETags.Format(dto.Version);
             return TypedResults.Created($"/api/missions/{dto.Number}", dto);
         });
-        missions.MapPatch("/{number}", async (string number, EditMissionRequest body, MissionOperations ops, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
+        missions.MapPatch("/{number}", async (string number, EditMissionRequest body, MissionOperations ops, MissionQueries queries, HttpContext http, CancellationToken ct) =>
         {
             var expected = ETags.RequireIfMatch(http);
             var edited = await ops.EditAsync(ParseNumber(number), expected, new MissionEdit(
                 body.Title, body.Objective, body.Description, body.ProjectId, body.AssigneeId, body.BlueprintId, body.AutoRun, body.DueDate),
                 ApiAccess.ActorOf(http), ct);
-            return WithETag(http, await DescribeAsync(db, edited.Id, ct));
+            return WithETag(http, await DescribeAsync(queries, edited.Number, ct));
         });
-        missions.MapPost("/{number}/transitions", async (string number, TransitionRequest body, MissionOperations ops, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
+        missions.MapPost("/{number}/transitions", async (string number, TransitionRequest body, MissionOperations ops, MissionQueries queries, HttpContext http, CancellationToken ct) =>
         {
-            var to = body.To ?? throw ProblemException.Invalid("to", "'to' is required: Backlog, InProgress, Review, Done or Cancelled.");
-            var actor = ApiAccess.ActorOf(http);
-            await using var scope = await db.BeginWriteAsync(ct);
-            if (to == MissionStatus.Cancelled)
-            {
-                // A run under way stops with its mission.
-                await http.RequestServices.GetRequiredService<Runs.RunOperations>().StopActiveAsync(ParseNumber(number), actor, ct);
-            }
-
-            var moved = await ops.TransitionAsync(ParseNumber(number), to, ETags.ReadIfMatch(http), actor, body.Note, ct);
-            await MissionNotices.StatusChangedAsync(db, moved, actor, http.RequestServices, ct);
-            await scope.CommitAsync(ct);
-            http.RequestServices.GetRequiredService<Outbox.OutboxSignal>().Pulse();
-            return WithETag(http, await DescribeAsync(db, moved.Id, ct));
+            var to = body.To ?? throw DomainException.Invalid("to", "'to' is required: Backlog, InProgress, Review, Done or Cancelled.");
+            var moved = await ops.TransitionAsync(ParseNumber(number), to, ETags.ReadIfMatch(http), ApiAccess.ActorOf(http), body.Note, ct);
+            return WithETag(http, await DescribeAsync(queries, moved.Number, ct));
         });
-        missions.MapPost("/{number}/move", async (string number, MoveRequest body, MissionOperations ops, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
+        missions.MapPost("/{number}/move", async (string number, MoveRequest body, MissionOperations ops, MissionQueries queries, HttpContext http, CancellationToken ct) =>
         {
-            var actor = ApiAccess.ActorOf(http);
-            await using var scope = await db.BeginWriteAsync(ct);
-            var before = await db.Missions.AsNoTracking().Where(m => m.Number == ParseNumber(number)).Select(m => (MissionStatus?)m.Status).SingleOrDefaultAsync(ct);
             var moved = await ops.MoveAsync(ParseNumber(number), body.Status, ParseNeighbour(body.After, "after"), ParseNeighbour(body.Before, "before"),
-                ETags.ReadIfMatch(http), actor, ct);
-            if (before != moved.Status)
-            {
-                await MissionNotices.StatusChangedAsync(db, moved, actor, http.RequestServices, ct);
-            }
-
-            await scope.CommitAsync(ct);
-            http.RequestServices.GetRequiredService<Outbox.OutboxSignal>().Pulse();
-            return WithETag(http, await DescribeAsync(db, moved.Id, ct));
+                ETags.ReadIfMatch(http), ApiAccess.ActorOf(http), ct);
+            return WithETag(http, await DescribeAsync(queries, moved.Number, ct));
         });
 
         missions.MapGet("/{number}/tasks", async (string number, MissionOperations ops, MissionsDbContext db, CancellationToken ct) =>
@@ -117,7 +94,7 @@ public static class MissionsApi
         {
             if (file is null)
             {
-                throw ProblemException.Invalid("file", "Send the file as multipart/form-data in a field named 'file'.");
+                throw DomainException.Invalid("file", "Send the file as multipart/form-data in a field named 'file'.");
             }
 
             var attachment = await attachments.AddAsync(ParseNumber(number), file, ApiAccess.ActorOf(http), ct);
@@ -132,9 +109,9 @@ public static class MissionsApi
         {
             var mission = await ops.GetAsync(ParseNumber(number), ct);
             var attachment = await db.Attachments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.MissionId == mission.Id, ct)
-                ?? throw ProblemException.NotFound($"{Mission.FormatNumber(mission.Number)} has no attachment {id}.");
+                ?? throw DomainException.NotFound($"{Mission.FormatNumber(mission.Number)} has no attachment {id}.");
             var stream = await store.OpenReadAsync(attachment.StorageKey, ct)
-                ?? throw ProblemException.NotFound($"The content of {attachment.FileName} is missing from storage.");
+                ?? throw DomainException.NotFound($"The content of {attachment.FileName} is missing from storage.");
             return TypedResults.File(stream, attachment.ContentType, attachment.FileName);
         });
 
@@ -145,36 +122,18 @@ public static class MissionsApi
             return TypedResults.Ok(entries.Select(ActivityDto.From));
         });
 
-        api.MapGet("/board", async (Guid? project, MissionsDbContext db, CancellationToken ct) =>
+        api.MapGet("/board", async (Guid? project, MissionQueries queries, CancellationToken ct) =>
         {
-            var query = db.Missions.Where(m => m.Status != MissionStatus.Cancelled);
-            if (project is { } p)
-            {
-                query = query.Where(m => m.ProjectId == p);
-            }
-
-            var all = await Describe(db, query.OrderBy(m => m.Rank).ThenBy(m => m.Number), ct);
-            MissionStatus[] columns = [MissionStatus.Backlog, MissionStatus.InProgress, MissionStatus.Review, MissionStatus.Done];
-            return TypedResults.Ok(new BoardDto(columns.Select(status => new BoardColumnDto(
-                status,
-                ColumnTitle(status),
-                all.Where(m => m.Status == status).ToList())).ToList()));
+            var columns = await queries.BoardAsync(project, perColumn: null, ct);
+            return TypedResults.Ok(new BoardDto(columns.Select(c => new BoardColumnDto(c.Status, c.Title, c.Missions.Select(Dto).ToList())).ToList()));
         }).WithTags("Board");
 
         return api;
     }
 
-    public static string ColumnTitle(MissionStatus status) => status switch
-    {
-        MissionStatus.Backlog => "Backlog",
-        MissionStatus.InProgress => "In progress",
-        MissionStatus.Review => "Review",
-        MissionStatus.Done => "Done",
-        _ => "Cancelled",
-    };
-
     private static async Task<Ok<PageDto<MissionDto>>> ListAsync(
         MissionsDbContext db,
+        MissionQueries queries,
         [FromQuery] string? status,
         [FromQuery] Guid? project,
         [FromQuery] Guid? assignee,
@@ -187,12 +146,18 @@ public static class MissionsApi
         var size = pageSize ?? 50;
         if (pageNumber < 1)
         {
-            throw ProblemException.Invalid("page", "'page' starts at 1.");
+            throw DomainException.Invalid("page", "'page' starts at 1.");
         }
 
         if (size is < 1 or > MaxPageSize)
         {
-            throw ProblemException.Invalid("pageSize", $"'pageSize' is 1 to {MaxPageSize}.");
+            throw DomainException.Invalid("pageSize", $"'pageSize' is 1 to {MaxPageSize}.");
+        }
+
+        if ((long)(pageNumber - 1) * size > int.MaxValue)
+        {
+            // Past any board there could be, and past what the database's offset can hold.
+            throw DomainException.Invalid("page", $"'page' is too far: at most {int.MaxValue / size + 1} with {size} a page.");
         }
 
         var query = db.Missions.AsQueryable();
@@ -203,7 +168,7 @@ public static class MissionsApi
             {
                 statuses.Add(Enum.TryParse<MissionStatus>(part, ignoreCase: true, out var s) || MissionLifecycle.TryParseStatus(part, out s)
                     ? s
-                    : throw ProblemException.Invalid("status", $"'{part}' is not a status: Backlog, InProgress, Review, Done or Cancelled."));
+                    : throw DomainException.Invalid("status", $"'{part}' is not a status: Backlog, InProgress, Review, Done or Cancelled."));
             }
 
             query = query.Where(m => statuses.Contains(m.Status));
@@ -224,7 +189,7 @@ public static class MissionsApi
             var text = q.Trim().ToLowerInvariant();
             if (text.Length > 200)
             {
-                throw ProblemException.Invalid("q", "'q' is at most 200 characters.");
+                throw DomainException.Invalid("q", "'q' is at most 200 characters.");
             }
 
 #pragma warning disable CA1862 // EF translates ToLower() + Contains to SQL on every provider; the StringComparison overloads do not translate.
@@ -233,40 +198,28 @@ public static class MissionsApi
         }
 
         var total = await query.CountAsync(ct);
-        var items = await Describe(db, query.OrderBy(m => m.Number).Skip((pageNumber - 1) * size).Take(size), ct);
+        var items = (await queries.RowsAsync(query.OrderBy(m => m.Number).Skip((pageNumber - 1) * size).Take(size), ct)).Select(Dto).ToList();
         return TypedResults.Ok(new PageDto<MissionDto>(items, pageNumber, size, total));
     }
 
-    /// <summary>Missions with their project and assignee names, in the query's order.</summary>
-    private static async Task<List<MissionDto>> Describe(MissionsDbContext db, IQueryable<Mission> query, CancellationToken ct)
-    {
-        var rows = await query.AsNoTracking()
-            .Select(m => new
-            {
-                Mission = m,
-                Project = db.Projects.Where(p => p.Id == m.ProjectId).Select(p => p.Name).FirstOrDefault(),
-                Assignee = db.Staff.Where(s => s.Id == m.AssigneeId).Select(s => s.Name).FirstOrDefault(),
-            })
-            .ToListAsync(ct);
-        return rows.Select(r => MissionDto.From(r.Mission, r.Project, r.Assignee)).ToList();
-    }
+    private static MissionDto Dto(MissionRow row) => MissionDto.From(row.Mission, row.ProjectName, row.AssigneeName);
 
-    private static async Task<MissionDto> DescribeAsync(MissionsDbContext db, Guid id, CancellationToken ct) =>
-        (await Describe(db, db.Missions.Where(m => m.Id == id), ct))[0];
+    private static async Task<MissionDto> DescribeAsync(MissionQueries queries, long number, CancellationToken ct) =>
+        Dto(await queries.OneAsync(number, ct) ?? throw NotFound(Mission.FormatNumber(number)));
 
     private static AttachmentDto ToDto(Mission mission, Attachment a) => new(
         a.Id, a.FileName, a.ContentType, a.Size, a.Sha256, a.UploadedByName, a.CreatedAt,
         $"/api/missions/{Mission.FormatNumber(mission.Number)}/attachments/{a.Id}");
 
     internal static long ParseNumber(string number) =>
-        Mission.TryParseNumber(number, out var n) ? n : throw ProblemException.Invalid("number", $"'{number}' is not a mission number such as M-42.");
+        Mission.TryParseNumber(number, out var n) ? n : throw DomainException.Invalid("number", $"'{number}' is not a mission number such as M-42.");
 
     private static long? ParseNeighbour(string? value, string field) =>
         string.IsNullOrWhiteSpace(value) ? null
         : Mission.TryParseNumber(value, out var n) ? n
-        : throw ProblemException.Invalid(field, $"'{value}' is not a mission number such as M-42.");
+        : throw DomainException.Invalid(field, $"'{value}' is not a mission number such as M-42.");
 
-    private static ProblemException NotFound(string number) => ProblemException.NotFound($"There is no mission {number}.");
+    private static DomainException NotFound(string number) => DomainException.NotFound($"There is no mission {number}.");
 
     private static Ok<MissionDto> WithETag(HttpContext http, MissionDto dto)
     {

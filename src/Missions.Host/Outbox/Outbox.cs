@@ -1,100 +1,65 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
-using System.Text.Json.Nodes;
-using Missions.Host.Cards;
 using Missions.Host.Conversations;
 using Missions.Host.Data;
 
 namespace Missions.Host.Outbox;
 
 /// <summary>
-/// What an outbox message shows, rendered once when it is written: the text, the card, the message it answers and,
-/// for an update, the message it replaces. Channel transports turn it into their own format.
+/// What an outbox message shows: the view itself, not a rendering of it (each channel renders it when it is
+/// delivered), and the message it answers.
 /// </summary>
-public sealed record OutboxPayload(string? Text, JsonObject? Card, string? ReplyToId = null, string? TargetMessageId = null)
+public sealed record OutboxPayload(ChatView View, string? ReplyToId = null)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
-
-    public static OutboxPayload Of(ChatView view, string? replyToId = null, string? targetMessageId = null)
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
-        var rendered = ViewCards.Render(view);
-        return new OutboxPayload(rendered.Text, rendered.Card?.ToJsonObject(), replyToId, targetMessageId);
-    }
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    public static OutboxPayload FromJson(string json) => JsonSerializer.Deserialize<OutboxPayload>(json, Json)
-        ?? throw new JsonException("An empty outbox payload.");
+    /// <summary>Reads a stored payload; a payload without a view (written by an older version) is refused.</summary>
+    public static OutboxPayload FromJson(string json) =>
+        JsonSerializer.Deserialize<OutboxPayload>(json, Json) is { View: not null } payload
+            ? payload
+            : throw new JsonException("The outbox payload has no view.");
 }
 
 public static class OutboxKinds
 {
-    /// <summary>A new message (or, when its view key was sent before, an update of that message).</summary>
+    /// <summary>A new message, or, for a view whose key was delivered to the conversation before, an update of that message.</summary>
     public const string Post = "post";
 
-    /// <summary>Replaces the message named by the payload's target id, or the one sent for the same view key.</summary>
-    public const string Update = "update";
-
-    /// <summary>A progress view: like a post, but coalesced (<see cref="OutboxWriter.ProgressAsync"/>) and spaced out by the dispatcher.</summary>
+    /// <summary>A progress view: like a post, but coalesced while unsent and spaced out by the dispatcher.</summary>
     public const string Progress = "progress";
 }
 
 /// <summary>Wakes the dispatcher when a transaction that wrote outbox messages has committed.</summary>
 public sealed class OutboxSignal : WorkSignal;
 
-/// <summary>Writes outbound messages into the caller's transaction: they are sent if and only if it commits.</summary>
-public static class OutboxWriter
+/// <summary>Sends views into one channel, rendered its own way.</summary>
+public interface IOutboxTransport
 {
-    public static OutboxMessage Enqueue(MissionsDbContext db, Guid conversationReferenceId, string kind, OutboxPayload payload, string? viewKey, DateTime now)
-    {
-        var message = new OutboxMessage
-        {
-            ConversationReferenceId = conversationReferenceId,
-            Kind = kind,
-            ViewKey = viewKey,
-            PayloadJson = payload.ToJson(),
-            CreatedAt = now,
-            NextAttemptAt = now,
-        };
-        db.OutboxMessages.Add(message);
-        return message;
-    }
-
-    public static OutboxMessage Post(MissionsDbContext db, Guid conversationReferenceId, ChatView view, DateTime now, string? replyToId = null) =>
-        Enqueue(db, conversationReferenceId, OutboxKinds.Post, OutboxPayload.Of(view, replyToId), ViewKeyOf(view), now);
-
-    public static OutboxMessage Update(MissionsDbContext db, Guid conversationReferenceId, ViewUpdate update, DateTime now) =>
-        Enqueue(db, conversationReferenceId, OutboxKinds.Update, OutboxPayload.Of(update.View, targetMessageId: update.MessageId), ViewKeyOf(update.View), now);
+    string Channel { get; }
 
     /// <summary>
-    /// Writes a progress view (one message per view key, updated in place): a progress message not yet sent is
-    /// brought up to date instead of adding another. The dispatcher spaces progress messages per conversation
-    /// (<see cref="OutboxOptions.ProgressInterval"/>), so however fast a run's steps go, the conversation sees at most
-    /// one progress message per interval, showing the latest state.
+    /// Renders and posts the view, or replaces <paramref name="existingMessageId"/> with it when given; returns the
+    /// channel's id of the message. Throws <see cref="OutboxDeliveryException"/> when it cannot, without retrying:
+    /// the dispatcher decides when to try again.
     /// </summary>
-    public static async Task ProgressAsync(MissionsDbContext db, Guid conversationReferenceId, ChatView view, DateTime now, CancellationToken cancellationToken)
-    {
-        var key = ViewKeyOf(view) ?? throw new ArgumentException("A progress view needs a view key.", nameof(view));
-        var payload = OutboxPayload.Of(view);
-        var json = payload.ToJson();
-        var refreshed = await db.OutboxMessages
-            .Where(o => o.ConversationReferenceId == conversationReferenceId && o.ViewKey == key && o.Status == OutboxStatus.Pending
-                && o.LeaseOwner == null && o.Attempts == 0)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.PayloadJson, json).SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
-        if (refreshed == 0)
-        {
-            Enqueue(db, conversationReferenceId, OutboxKinds.Progress, payload, key, now);
-        }
-    }
+    Task<string?> DeliverAsync(ConversationReference reference, OutboxPayload payload, string? existingMessageId, CancellationToken cancellationToken);
+}
 
-    /// <summary>The message a view lives in: one per proposal, so its decision replaces its card.</summary>
-    public static string? ViewKeyOf(ChatView view) => view switch
-    {
-        ProposalView proposal => $"proposal:{proposal.Id:N}",
-        RunProgressView run => $"run:{run.RunId:N}",
-        ReviewView review => $"review:{review.RunId:N}",
-        _ => null,
-    };
+/// <summary>
+/// A channel that lives in this database (web chat's transcript): a view can be delivered inside the transaction that
+/// wrote it, so the turn's reply is there the moment the turn commits, with no extra transaction.
+/// </summary>
+public interface ITransactionalTransport : IOutboxTransport
+{
+    /// <summary>Adds the delivery to the context's unit of work (the caller saves and commits); returns the message id.</summary>
+    Task<string> DeliverInAsync(MissionsDbContext db, ConversationReference reference, OutboxPayload payload, string? existingMessageId, CancellationToken cancellationToken);
 }
 
 /// <summary>Why a delivery failed, as far as the dispatcher is concerned.</summary>
@@ -102,6 +67,9 @@ public enum DeliveryFailure
 {
     /// <summary>May pass: try again later (after <see cref="OutboxDeliveryException.RetryAfter"/> when given).</summary>
     Transient,
+
+    /// <summary>Not sent, and not a failure: the channel's pace asks to wait until <see cref="OutboxDeliveryException.RetryAfter"/>.</summary>
+    Deferred,
 
     /// <summary>Will not pass: record it and move on to the next message.</summary>
     Permanent,
@@ -117,14 +85,141 @@ public sealed class OutboxDeliveryException(DeliveryFailure failure, string mess
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
 
-/// <summary>Sends outbox messages into one channel.</summary>
-public interface IOutboxTransport
+/// <summary>
+/// Shows views in conversations, inside the caller's write transaction: they are sent if and only if it commits. A
+/// view with a key replaces the message that key was delivered in (the same way on every channel: the delivered
+/// outbox row keeps the channel's message id). A channel in this database gets the view at once, in the same
+/// transaction, unless earlier messages of the conversation are still waiting (their order is kept); every other
+/// delivery is the dispatcher's. A conversation closed to the bot gets nothing.
+/// </summary>
+public sealed class ConversationOutbox(MissionsDbContext db, IEnumerable<IOutboxTransport> transports, OutboxSignal signal, TimeProvider clock)
 {
-    string Channel { get; }
+    private readonly Dictionary<Guid, ConversationReference?> references = [];
+    private readonly HashSet<Guid> queuedHere = [];
+    private readonly Dictionary<(Guid, string), string> deliveredHere = [];
+
+    /// <summary>Shows the view in the conversation, as a reply to <paramref name="replyToId"/> when given.</summary>
+    public async Task PostAsync(Guid conversationId, ChatView view, string? replyToId, CancellationToken cancellationToken)
+    {
+        if (await OpenReferenceAsync(conversationId, cancellationToken) is not { } reference)
+        {
+            return;
+        }
+
+        var payload = new OutboxPayload(view, replyToId);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (transports.FirstOrDefault(t => t.Channel == reference.Channel) is ITransactionalTransport local
+            && !queuedHere.Contains(conversationId) && !await Queries.For(db).AnyWaiting(db, conversationId))
+        {
+            var key = view.Key;
+            var existing = key is null ? null
+                : deliveredHere.TryGetValue((conversationId, key), out var here) ? here
+                : await Queries.For(db).DeliveredMessageId(db, conversationId, key);
+            var sentId = await local.DeliverInAsync(db, reference, payload, existing, cancellationToken);
+            if (key is not null && existing is null)
+            {
+                // The delivery record: where later views with this key go (and which conversation the card is in).
+                deliveredHere[(conversationId, key)] = sentId;
+                db.OutboxMessages.Add(new OutboxMessage
+                {
+                    ConversationReferenceId = conversationId,
+                    Kind = OutboxKinds.Post,
+                    ViewKey = key,
+                    PayloadJson = payload.ToJson(),
+                    Status = OutboxStatus.Sent,
+                    Attempts = 1,
+                    SentMessageId = sentId,
+                    CreatedAt = now,
+                    NextAttemptAt = now,
+                    SentAt = now,
+                });
+            }
+
+            return;
+        }
+
+        Queue(conversationId, OutboxKinds.Post, payload, now);
+    }
 
     /// <summary>
-    /// Posts the payload, or replaces <paramref name="existingMessageId"/> with it when given; returns the channel's
-    /// id of the message. Throws <see cref="OutboxDeliveryException"/> when it cannot.
+    /// Writes a progress view (one message per view key, updated in place): a progress message not yet sent is
+    /// brought up to date instead of adding another. The dispatcher spaces progress messages per conversation
+    /// (<see cref="OutboxOptions.ProgressInterval"/>), so however fast a run's steps go, the conversation sees at most
+    /// one progress message per interval, showing the latest state.
     /// </summary>
-    Task<string?> DeliverAsync(ConversationReference reference, OutboxPayload payload, string? existingMessageId, CancellationToken cancellationToken);
+    public async Task ProgressAsync(Guid conversationId, ChatView view, CancellationToken cancellationToken)
+    {
+        var key = view.Key ?? throw new ArgumentException("A progress view needs a key.", nameof(view));
+        if (await OpenReferenceAsync(conversationId, cancellationToken) is null)
+        {
+            return;
+        }
+
+        var payload = new OutboxPayload(view);
+        var json = payload.ToJson();
+        var refreshed = await db.OutboxMessages
+            .Where(o => o.ConversationReferenceId == conversationId && o.ViewKey == key && o.Status == OutboxStatus.Pending
+                && o.LeaseOwner == null && o.Attempts == 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.PayloadJson, json).SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
+        if (refreshed == 0)
+        {
+            Queue(conversationId, OutboxKinds.Progress, payload, clock.GetUtcNow().UtcDateTime);
+        }
+    }
+
+    /// <summary>The channel's id of the message the view key was delivered in, in this conversation; null when never delivered there.</summary>
+    public Task<string?> DeliveredMessageIdAsync(Guid conversationId, string key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return deliveredHere.TryGetValue((conversationId, key), out var here) ? Task.FromResult<string?>(here)
+            : Queries.For(db).DeliveredMessageId(db, conversationId, key);
+    }
+
+    private void Queue(Guid conversationId, string kind, OutboxPayload payload, DateTime now)
+    {
+        queuedHere.Add(conversationId);
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            ConversationReferenceId = conversationId,
+            Kind = kind,
+            ViewKey = payload.View.Key,
+            PayloadJson = payload.ToJson(),
+            CreatedAt = now,
+            NextAttemptAt = now,
+        });
+        db.AfterCommit(signal.Pulse);
+    }
+
+    private async Task<ConversationReference?> OpenReferenceAsync(Guid conversationId, CancellationToken cancellationToken)
+    {
+        if (!references.TryGetValue(conversationId, out var reference))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            reference = await Queries.For(db).Reference(db, conversationId);
+            references[conversationId] = reference;
+        }
+
+        return reference is { ClosedAt: null } ? reference : null;
+    }
+
+    /// <summary>The outbox's reads, compiled once per provider.</summary>
+    internal sealed class Queries
+    {
+        public static Queries For(MissionsDbContext db) => PerProvider<Queries>.For(db);
+
+        public readonly Func<MissionsDbContext, Guid, Task<ConversationReference?>> Reference =
+            EF.CompileAsyncQuery((MissionsDbContext db, Guid id) => db.ConversationReferences.AsNoTracking().FirstOrDefault(c => c.Id == id));
+
+        public readonly Func<MissionsDbContext, Guid, Task<bool>> AnyWaiting =
+            EF.CompileAsyncQuery((MissionsDbContext db, Guid conversationId) =>
+                db.OutboxMessages.Any(o => o.Status == OutboxStatus.Pending && o.ConversationReferenceId == conversationId));
+
+        public readonly Func<MissionsDbContext, Guid, string, Task<string?>> DeliveredMessageId =
+            EF.CompileAsyncQuery((MissionsDbContext db, Guid conversationId, string key) =>
+                db.OutboxMessages.AsNoTracking()
+                    .Where(o => o.ViewKey == key && o.ConversationReferenceId == conversationId && o.Status == OutboxStatus.Sent && o.SentMessageId != null)
+                    .OrderByDescending(o => o.Id)
+                    .Select(o => o.SentMessageId)
+                    .FirstOrDefault());
+    }
 }

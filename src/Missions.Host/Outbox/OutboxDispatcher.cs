@@ -7,6 +7,8 @@ namespace Missions.Host.Outbox;
 
 public sealed class OutboxOptions
 {
+    public const string Section = "Missions:Outbox";
+
     /// <summary>How often the outbox is looked at when nothing signalled it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -30,10 +32,12 @@ public sealed class OutboxOptions
 
 /// <summary>
 /// Delivers the outbox: per conversation, in the order written, one message at a time, through the channel's
-/// transport. A message is claimed with a lease in the database (several hosts may share it, and a host that died
-/// mid-delivery loses its claim when the lease runs out); a message whose view was sent before updates that message
-/// instead of posting another; a failure that may pass is retried with backoff while the messages after it wait;
-/// a conversation the channel closed to us is marked closed and its queue abandoned, not retried.
+/// transport. A message is claimed with a lease in the database, renewed while its delivery is under way (several
+/// hosts may share the outbox; a host that died mid-delivery loses its claim when the lease runs out); a message whose
+/// view was delivered before updates that message instead of posting another. This is the only place a delivery is
+/// tried again: a transport reports a failure (with the channel's Retry-After) and returns, and a failure that may
+/// pass is rescheduled with backoff while the messages after it wait; a conversation the channel closed to us is
+/// marked closed and its queue abandoned, not retried.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
@@ -146,24 +150,27 @@ public sealed partial class OutboxDispatcher(
             return true;
         }
 
-        var payload = OutboxPayload.FromJson(head.PayloadJson);
-        var existing = payload.TargetMessageId;
-        if (existing is null && head.ViewKey is not null)
-        {
-            existing = await db.OutboxMessages.AsNoTracking()
-                .Where(o => o.ViewKey == head.ViewKey && o.Status == OutboxStatus.Sent && o.SentMessageId != null && o.ConversationReferenceId == conversationId)
-                .OrderByDescending(o => o.Id).Select(o => o.SentMessageId).FirstOrDefaultAsync(cancellationToken);
-        }
-
-        if (existing is null && head.Kind == OutboxKinds.Update)
-        {
-            // Nothing to replace (the original was never delivered): show the view as a new message.
-            payload = payload with { TargetMessageId = null };
-        }
-
         try
         {
-            var sentId = await transport.DeliverAsync(reference, payload, existing, cancellationToken);
+            var payload = OutboxPayload.FromJson(head.PayloadJson);
+            // A view shown before in this conversation is replaced where it is, on every channel alike.
+            var existing = head.ViewKey is null ? null : await ConversationOutbox.Queries.For(db).DeliveredMessageId(db, conversationId, head.ViewKey);
+            string? sentId;
+            using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                // The claim is held for as long as the delivery takes, so no other host sends it again meanwhile.
+                var renewal = RenewWhileDeliveringAsync(head.Id, renewing.Token);
+                try
+                {
+                    sentId = await transport.DeliverAsync(reference, payload, existing, cancellationToken);
+                }
+                finally
+                {
+                    await renewing.CancelAsync();
+                    await renewal;
+                }
+            }
+
             await FinishAsync(db, head, OutboxStatus.Sent, sentId ?? existing, null, CancellationToken.None);
         }
         catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.ConversationClosed)
@@ -177,20 +184,54 @@ public sealed partial class OutboxDispatcher(
 
             return false;
         }
+        catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.Deferred)
+        {
+            // The channel's pace, not a failure: try at the time it gives, without spending an attempt.
+            await RescheduleAsync(db, head, clock.GetUtcNow().UtcDateTime + (e.RetryAfter ?? settings.PollInterval), null, countAttempt: false, cancellationToken);
+            return false;
+        }
         catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.Transient && head.Attempts + 1 < settings.MaxAttempts)
         {
-            var wait = e.RetryAfter ?? Backoff(head.Attempts + 1);
+            var wait = e.RetryAfter is { } after && after > TimeSpan.Zero ? after : Backoff(head.Attempts + 1);
             LogRetrying(logger, head.Id, head.Attempts + 1, wait, e.Message);
-            await RescheduleAsync(db, head, clock.GetUtcNow().UtcDateTime + wait, Trim(e.Message), cancellationToken);
+            await RescheduleAsync(db, head, clock.GetUtcNow().UtcDateTime + wait, Trim(e.Message), countAttempt: true, cancellationToken);
             return false; // the messages after it wait, so the conversation keeps its order
         }
-        catch (Exception e) when (e is OutboxDeliveryException or InvalidOperationException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is OutboxDeliveryException or InvalidOperationException or System.Text.Json.JsonException or NotSupportedException)
         {
             LogGaveUp(logger, e, head.Id, reference.ConversationId);
             await FinishAsync(db, head, OutboxStatus.Failed, null, Trim(e.Message), cancellationToken);
         }
 
         return true;
+    }
+
+    /// <summary>Extends the claim on a message every third of the lease until the delivery ends.</summary>
+    private async Task RenewWhileDeliveringAsync(long messageId, CancellationToken stop)
+    {
+        var every = settings.Lease / 3;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(every, clock, stop);
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
+                var until = clock.GetUtcNow().UtcDateTime + settings.Lease;
+                await using var write = await db.BeginWriteAsync(stop);
+                await db.OutboxMessages.Where(o => o.Id == messageId && o.LeaseOwner == owner && o.Status == OutboxStatus.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseExpiresAt, until), stop);
+                await write.CommitAsync(stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogRenewalFailed(logger, e, messageId); // a passing hiccup: the lease has slack for the next try
+            }
+        }
     }
 
     private TimeSpan Backoff(int attempt)
@@ -242,14 +283,15 @@ public sealed partial class OutboxDispatcher(
         base.Dispose();
     }
 
-    private async Task RescheduleAsync(MissionsDbContext db, OutboxMessage head, DateTime next, string error, CancellationToken cancellationToken)
+    private async Task RescheduleAsync(MissionsDbContext db, OutboxMessage head, DateTime next, string? error, bool countAttempt, CancellationToken cancellationToken)
     {
+        var attempts = countAttempt ? head.Attempts + 1 : head.Attempts;
         await using var write = await db.BeginWriteAsync(cancellationToken);
         await db.OutboxMessages.Where(o => o.Id == head.Id && o.LeaseOwner == owner)
             .ExecuteUpdateAsync(s => s
-                .SetProperty(o => o.Attempts, o => o.Attempts + 1)
+                .SetProperty(o => o.Attempts, attempts)
                 .SetProperty(o => o.NextAttemptAt, next)
-                .SetProperty(o => o.LastError, error)
+                .SetProperty(o => o.LastError, o => error ?? o.LastError)
                 .SetProperty(o => o.LeaseOwner, (string?)null)
                 .SetProperty(o => o.LeaseExpiresAt, (DateTime?)null)
                 .SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
@@ -273,4 +315,7 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(EventId = 504, Level = LogLevel.Error, Message = "Gave up on outbox message {Id} to {ConversationId}")]
     private static partial void LogGaveUp(ILogger logger, Exception exception, long id, string conversationId);
+
+    [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "Renewing the claim on outbox message {Id} failed; trying again")]
+    private static partial void LogRenewalFailed(ILogger logger, Exception exception, long id);
 }

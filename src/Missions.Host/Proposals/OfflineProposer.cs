@@ -14,10 +14,15 @@ public sealed partial class OfflineProposer : IProposer
 {
     public const int MaxTitleLength = 80;
 
-    public Task<ProposalDraft> DraftAsync(ProposalRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult(Draft(request));
+    public async Task<ProposalDraft> DraftAsync(ProposalRequest request, CancellationToken cancellationToken)
+    {
+        var draft = Draft(request, []);
+        var open = DistinctiveWord(draft.Title) is null ? [] : await request.OpenWork.FindAsync(draft.Title, draft.ProjectId, cancellationToken);
+        return open.Count == 0 ? draft : draft with { DuplicateHint = DuplicateHint(draft.Title, draft.ProjectId, open) };
+    }
 
-    public static ProposalDraft Draft(ProposalRequest request)
+    /// <summary>The draft, with the duplicate hint taken from <paramref name="openWork"/>.</summary>
+    public static ProposalDraft Draft(ProposalRequest request, IReadOnlyList<ExistingWork> openWork)
     {
         var original = request.Text.Trim();
         var text = Normalize(original);
@@ -84,7 +89,7 @@ public sealed partial class OfflineProposer : IProposer
             due?.Date,
             blueprint?.AutoRun ?? false,
             questions,
-            DuplicateHint(title, project?.Id, request.OpenWork));
+            DuplicateHint(title, project?.Id, openWork));
     }
 
     // ---- cleaning -------------------------------------------------------------------------------------------------

@@ -27,9 +27,6 @@ public sealed class Proposal
     public string? RequestedByName { get; set; }
     public Guid? ConversationReferenceId { get; set; }
 
-    /// <summary>The channel's id of the message that carries the proposal card, once it is known.</summary>
-    public string? CardMessageId { get; set; }
-
     public string? DecidedById { get; set; }
     public string? DecidedByName { get; set; }
     public DateTime? DecidedAt { get; set; }

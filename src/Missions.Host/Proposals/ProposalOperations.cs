@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Missions.Host.Conversations;
 using Missions.Host.Data;
+using Missions.Host.Outbox;
 using Missions.Host.Missions;
 using Missions.Host.Web;
 using Missions.Host.Workspace;
@@ -18,15 +20,73 @@ public sealed record ProposalEdits(
 public sealed record ProposalDecision(Proposal Proposal, Mission? Mission);
 
 /// <summary>
-/// Approve and reject. Approval is one transaction: a conditional update Pending → Approved guarded by the version,
-/// then the mission. However often it is clicked, at most one caller gets past the guard, and the unique index on
-/// <c>Missions.ProposalId</c> stands behind it.
+/// Proposals: made from a draft, approved or rejected. Approval is one transaction: a conditional update Pending →
+/// Approved guarded by the version, then the mission. However often it is clicked, at most one caller gets past the
+/// guard, and the unique index on <c>Missions.ProposalId</c> stands behind it. A decision, from chat or the API,
+/// replaces the proposal's card in the conversation it was posted to.
 /// </summary>
-public sealed class ProposalOperations(MissionsDbContext db, MissionOperations missions, Runs.RunOperations runs, ApproverPolicy approvers, TimeProvider clock)
+public sealed class ProposalOperations(
+    MissionsDbContext db,
+    MissionOperations missions,
+    Runs.RunOperations runs,
+    ApproverPolicy approvers,
+    ChatViews views,
+    ConversationOutbox outbox,
+    TimeProvider clock)
 {
+    /// <summary>The refusal code of a decision on a proposal that is no longer pending.</summary>
+    public const string AlreadyDecided = "already-decided";
+
+    /// <summary>The refusal code of a decision that lost a race with another.</summary>
+    public const string ConcurrentChange = "concurrent-change";
+
+    /// <summary>How long a proposal waits for a decision.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
+
     public async Task<Proposal> GetAsync(Guid id, CancellationToken cancellationToken) =>
         await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken)
-        ?? throw ProblemException.NotFound($"There is no proposal {id}.");
+        ?? throw DomainException.NotFound($"There is no proposal {id}.");
+
+    /// <summary>Stores a drafted proposal for the person who asked, in the conversation they asked in (the caller's transaction, or its own).</summary>
+    public async Task<Proposal> CreateAsync(ProposalDraft draft, Actor requester, Guid? conversationId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var title = CleanText.Line(draft.Title);
+        var proposal = new Proposal
+        {
+            Id = Guid.CreateVersion7(),
+            Title = title.Length <= MissionOperations.MaxTitle ? title : title[..(MissionOperations.MaxTitle - 1)].TrimEnd() + "…",
+            Objective = CleanText.Block(draft.Objective),
+            Description = draft.Description,
+            AssigneeId = draft.AssigneeId,
+            ProjectId = draft.ProjectId,
+            BlueprintId = draft.BlueprintId,
+            DueDate = draft.DueDate,
+            AutoRun = draft.AutoRun,
+            Questions = draft.Questions.ToList(),
+            DuplicateHint = draft.DuplicateHint,
+            RequestedById = requester.Id,
+            RequestedByName = requester.Name,
+            ConversationReferenceId = conversationId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            ExpiresAt = now + Lifetime,
+        };
+        db.Proposals.Add(proposal);
+        db.ActivityEntries.Add(new ActivityEntry
+        {
+            ProposalId = proposal.Id,
+            At = now,
+            ActorId = requester.Id,
+            ActorName = requester.Name,
+            ActorKind = requester.Kind,
+            Action = "proposal-created",
+            Detail = proposal.Title,
+        });
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        await transaction.SaveAndCommitAsync(db, cancellationToken);
+        return proposal;
+    }
 
     public async Task<ProposalDecision> ApproveAsync(Guid id, ProposalEdits edits, long? expectedVersion, Actor actor, CancellationToken cancellationToken) =>
         await ApproveAsync(await GetAsync(id, cancellationToken), edits, expectedVersion, actor, cancellationToken);
@@ -71,7 +131,7 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
         if (won == 0)
         {
             await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
-            throw ProblemException.Conflict("The proposal changed while you were deciding; reload it.", "concurrent-change");
+            throw DomainException.Conflict("The proposal changed while you were deciding; reload it.", ConcurrentChange);
         }
 
         // The mission joins this transaction: both commit, or neither does.
@@ -99,17 +159,6 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
             Action = "proposal-approved",
             Detail = $"Approved as {Mission.FormatNumber(mission.Number)}.",
         });
-        if (mission.AutoRun)
-        {
-            // Approved with auto-run: its first run is queued in the same transaction.
-            await db.SaveChangesAsync(cancellationToken);
-            await runs.QueueAsync(mission, Runs.RunTriggers.Approved, actor, 1, cancellationToken);
-        }
-
-        // One round trip for the mission, its "created" entry and the approval entry (at the turn's end when this
-        // joined a chat turn's transaction).
-        await transaction.SaveAndCommitAsync(db, cancellationToken);
-
         proposal.Status = ProposalStatus.Approved;
         proposal.Title = title;
         proposal.Objective = objective;
@@ -119,6 +168,18 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
         proposal.UpdatedAt = now;
         proposal.Version = version;
         proposal.MissionId = missionId;
+        // The decision first, then whatever follows it in the conversation.
+        await ShowDecisionAsync(proposal, mission.Number, cancellationToken);
+        if (mission.AutoRun)
+        {
+            // Approved with auto-run: its first run is queued in the same transaction.
+            await db.SaveChangesAsync(cancellationToken);
+            await runs.QueueAsync(mission, Runs.RunTriggers.Approved, actor, 1, cancellationToken);
+        }
+
+        // One round trip for the mission, its "created" entry, the approval entry and the card (at the turn's end when
+        // this joined a chat turn's transaction).
+        await transaction.SaveAndCommitAsync(db, cancellationToken);
         return new ProposalDecision(proposal, mission);
     }
 
@@ -148,7 +209,7 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
         if (won == 0)
         {
             await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
-            throw ProblemException.Conflict("The proposal changed while you were deciding; reload it.", "concurrent-change");
+            throw DomainException.Conflict("The proposal changed while you were deciding; reload it.", ConcurrentChange);
         }
 
         db.ActivityEntries.Add(new ActivityEntry
@@ -161,9 +222,6 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
             Action = "proposal-rejected",
             Detail = reason,
         });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-
         proposal.Status = ProposalStatus.Rejected;
         proposal.RejectionReason = reason;
         proposal.DecidedById = actor.Id;
@@ -171,7 +229,18 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
         proposal.DecidedAt = now;
         proposal.UpdatedAt = now;
         proposal.Version = version;
+        await ShowDecisionAsync(proposal, null, cancellationToken);
+        await transaction.SaveAndCommitAsync(db, cancellationToken);
         return proposal;
+    }
+
+    /// <summary>The decided card in place of the proposal's card, in the conversation it was posted to.</summary>
+    private async Task ShowDecisionAsync(Proposal proposal, long? missionNumber, CancellationToken cancellationToken)
+    {
+        if (proposal.ConversationReferenceId is { } conversation)
+        {
+            await outbox.PostAsync(conversation, await views.ProposalAsync(proposal, missionNumber, cancellationToken), null, cancellationToken);
+        }
     }
 
     /// <summary>Refuses a decision on a proposal that is already decided, stale, or not this person's to make.</summary>
@@ -181,25 +250,25 @@ public sealed class ProposalOperations(MissionsDbContext db, MissionOperations m
         {
             case ProposalStatus.Approved:
                 var number = await db.Missions.AsNoTracking().Where(m => m.ProposalId == proposal.Id).Select(m => (long?)m.Number).SingleOrDefaultAsync(cancellationToken);
-                var already = ProblemException.Conflict(
+                var already = DomainException.Conflict(
                     $"This proposal was already approved by {proposal.DecidedByName}" + (number is null ? "." : $" as {Mission.FormatNumber(number.Value)}."),
-                    "already-decided");
+                    AlreadyDecided);
                 already.Extensions["missionNumber"] = number is null ? null : Mission.FormatNumber(number.Value);
                 throw already;
             case ProposalStatus.Rejected:
-                throw ProblemException.Conflict($"This proposal was already rejected by {proposal.DecidedByName}.", "already-decided");
+                throw DomainException.Conflict($"This proposal was already rejected by {proposal.DecidedByName}.", AlreadyDecided);
             case ProposalStatus.Expired:
-                throw ProblemException.Conflict("This proposal expired; ask again to get a fresh one.", "already-decided");
+                throw DomainException.Conflict("This proposal expired; ask again to get a fresh one.", AlreadyDecided);
         }
 
         if (expectedVersion is { } v && v != proposal.Version)
         {
-            throw ProblemException.StaleVersion(v, proposal.Version);
+            throw DomainException.StaleVersion(v, proposal.Version);
         }
 
         if (!approvers.MayDecide(actor))
         {
-            throw ProblemException.Forbidden($"{actor.Name} is not allowed to approve or reject proposals.");
+            throw DomainException.NotPermitted($"{actor.Name} is not allowed to approve or reject proposals.");
         }
     }
 }

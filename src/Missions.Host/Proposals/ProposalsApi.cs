@@ -66,7 +66,7 @@ public static class ProposalsApi
             {
                 var wanted = Enum.TryParse<ProposalStatus>(status, ignoreCase: true, out var s)
                     ? s
-                    : throw ProblemException.Invalid("status", $"'{status}' is not a proposal status: Pending, Approved, Rejected or Expired.");
+                    : throw DomainException.Invalid("status", $"'{status}' is not a proposal status: Pending, Approved, Rejected or Expired.");
                 query = query.Where(p => p.Status == wanted);
             }
 

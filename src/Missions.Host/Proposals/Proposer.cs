@@ -1,9 +1,27 @@
 namespace Missions.Host.Proposals;
 
-/// <summary>Turns a loose request into a proposal draft. The COO role.</summary>
+/// <summary>
+/// Turns a loose request into a proposal draft, the duplicate hint included: the COO role. The bot reaches the
+/// proposer only through this, so a model-backed proposer replaces the offline one whole.
+/// </summary>
 public interface IProposer
 {
     Task<ProposalDraft> DraftAsync(ProposalRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>Finds open work (missions not done, pending proposals) a drafted title may repeat.</summary>
+public interface IOpenWork
+{
+    /// <summary>The few open items in the project worth comparing with the title (a bounded, indexed read).</summary>
+    Task<IReadOnlyList<ExistingWork>> FindAsync(string title, Guid? projectId, CancellationToken cancellationToken);
+}
+
+/// <summary>Open work known up front (tests, tools); <see cref="None"/> when there is none to compare with.</summary>
+public sealed class KnownOpenWork(IReadOnlyList<ExistingWork> work) : IOpenWork
+{
+    public static readonly KnownOpenWork None = new([]);
+
+    public Task<IReadOnlyList<ExistingWork>> FindAsync(string title, Guid? projectId, CancellationToken cancellationToken) => Task.FromResult(work);
 }
 
 public sealed record StaffInfo(Guid Id, string Name, string Role, string Instructions);
@@ -23,7 +41,7 @@ public sealed record ProposalRequest(
     IReadOnlyList<StaffInfo> Staff,
     IReadOnlyList<ProjectInfo> Projects,
     IReadOnlyList<BlueprintInfo> Blueprints,
-    IReadOnlyList<ExistingWork> OpenWork);
+    IOpenWork OpenWork);
 
 public sealed record ProposalDraft(
     string Title,

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Missions.Host.Data;
 
@@ -33,7 +31,7 @@ public sealed class ArtifactLinkOptions
 /// names the artifact by id only, never by where its bytes are stored; anyone holding an unexpired link may read it
 /// (it travels in a chat message), nobody can make one or stretch its life without the key.
 /// </summary>
-public sealed class ArtifactLinks(IOptions<ArtifactLinkOptions> options, IContentStore content, IServer server, TimeProvider clock) : IDisposable
+public sealed class ArtifactLinks(IOptions<ArtifactLinkOptions> options, IContentStore content, Web.PublicAddress address, TimeProvider clock) : IDisposable
 {
     private const string KeyName = "keys/artifact-links.key";
     private readonly SemaphoreSlim loading = new(1, 1);
@@ -43,7 +41,7 @@ public sealed class ArtifactLinks(IOptions<ArtifactLinkOptions> options, IConten
     {
         var expires = clock.GetUtcNow().Add(options.Value.LinkLifetime).ToUnixTimeSeconds();
         var signature = Sign(await KeyAsync(cancellationToken), artifactId, expires);
-        return $"{BaseUrl()}/artifacts/{artifactId:N}?exp={expires.ToString(CultureInfo.InvariantCulture)}&sig={signature}";
+        return $"{address.Root}/artifacts/{artifactId:N}?exp={expires.ToString(CultureInfo.InvariantCulture)}&sig={signature}";
     }
 
     public enum Verdict
@@ -79,19 +77,6 @@ public sealed class ArtifactLinks(IOptions<ArtifactLinkOptions> options, IConten
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private string BaseUrl()
-    {
-        if (options.Value.PublicUrl is { Length: > 0 } configured)
-        {
-            return configured.TrimEnd('/');
-        }
-
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost";
-        // A wildcard listener is not an address a person can open.
-        return address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal).TrimEnd('/');
-    }
 
     private async Task<byte[]> KeyAsync(CancellationToken cancellationToken)
     {

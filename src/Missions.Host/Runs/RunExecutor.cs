@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Missions.Host.Data;
 using Missions.Host.Missions;
-using Missions.Host.Outbox;
 
 namespace Missions.Host.Runs;
 
@@ -19,6 +18,7 @@ public sealed partial class RunExecutor(
     MissionsDbContext db,
     IServiceScopeFactory scopes,
     RunOperations runs,
+    RunViews views,
     MissionOperations missions,
     ContextAssembler assembler,
     IStaffAgent agent,
@@ -37,7 +37,7 @@ public sealed partial class RunExecutor(
         using var renewing = new CancellationTokenSource();
         var renewal = RenewAsync(run.Id, owner, lost, renewing.Token);
         var mission = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == run.MissionId, CancellationToken.None);
-        var progress = new StepReporter(this, db, runs, clock, run, mission, owner);
+        var progress = new StepReporter(this, db, views, clock, run, mission, owner);
         try
         {
             if (!MissionLifecycle.IsOpen(mission.Status) || mission.Status == MissionStatus.Review)
@@ -124,13 +124,13 @@ public sealed partial class RunExecutor(
     }
 
     /// <summary>Reports the agent's steps: a log entry and the progress card, written only while this host holds the run.</summary>
-    private sealed class StepReporter(RunExecutor executor, MissionsDbContext db, RunOperations runs, TimeProvider clock, Run run, Mission mission, string owner) : IRunProgress
+    private sealed class StepReporter(RunExecutor executor, MissionsDbContext db, RunViews views, TimeProvider clock, Run run, Mission mission, string owner) : IRunProgress
     {
         private readonly List<string> done = [];
         private string? current;
         private int total;
 
-        public RunOperations.RunStep Done => new(current is null ? done : [.. done, current], null, total);
+        public RunViews.RunStep Done => new(current is null ? done : [.. done, current], null, total);
 
         public async Task StepAsync(string name, int index, int total, CancellationToken cancellationToken)
         {
@@ -148,8 +148,8 @@ public sealed partial class RunExecutor(
                 throw new RunLostException(run.Id);
             }
 
-            db.RunLogEntries.Add(new RunLogEntry { RunId = run.Id, At = now, Level = RunLogLevel.Info, Step = name, Text = RunOperations.StepStarted });
-            await runs.ProgressAsync(run, mission, new RunOperations.RunStep(done, name, total), null, cancellationToken);
+            db.RunLogEntries.Add(new RunLogEntry { RunId = run.Id, At = now, Level = RunLogLevel.Info, Step = name, Text = RunViews.StepStarted });
+            await views.ProgressAsync(run, mission, new RunViews.RunStep(done, name, total), null, cancellationToken);
             await scope.SaveAndCommitAsync(db, cancellationToken);
         }
 
@@ -174,7 +174,7 @@ public sealed partial class RunExecutor(
     }
 
     private async Task FinishAsync(Run run, Mission mission, string owner, AgentResult result, List<(AgentArtifact Artifact, StoredContent Stored)> stored,
-        RunOperations.RunStep steps, CancellationToken cancellationToken)
+        RunViews.RunStep steps, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var summary = Trim(result.Summary, 4000);
@@ -227,7 +227,7 @@ public sealed partial class RunExecutor(
         await db.SaveChangesAsync(cancellationToken);
 
         var current = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == mission.Id, cancellationToken);
-        await runs.ProgressAsync(run, current, steps, null, cancellationToken);
+        await views.ProgressAsync(run, current, steps, null, cancellationToken);
         var moreTasks = await db.MissionTasks.AnyAsync(t => t.MissionId == mission.Id && t.Status == MissionTaskStatus.Pending, cancellationToken);
         if (current.Status == MissionStatus.InProgress && moreTasks)
         {
@@ -235,18 +235,15 @@ public sealed partial class RunExecutor(
         }
         else if (current.Status == MissionStatus.InProgress)
         {
-            current = await missions.TransitionAsync(current.Number, MissionStatus.Review, null, staff, "The run finished; its result waits for review.", cancellationToken);
-            if (current.ConversationReferenceId is { } conversation
-                && await db.ConversationReferences.AsNoTracking().AnyAsync(c => c.Id == conversation && c.ClosedAt == null, cancellationToken))
-            {
-                OutboxWriter.Post(db, conversation, await runs.ReviewViewAsync(run, current, cancellationToken), now);
-            }
+            // The review prompt tells the conversation; no separate notice of the move.
+            current = await missions.TransitionAsync(current.Number, MissionStatus.Review, null, staff, "The run finished; its result waits for review.", cancellationToken, announce: false);
+            await views.ShowReviewAsync(run, current, cancellationToken);
         }
 
         await scope.SaveAndCommitAsync(db, cancellationToken);
     }
 
-    private async Task FailAsync(Run run, Mission mission, string owner, Exception error, RunOperations.RunStep steps)
+    private async Task FailAsync(Run run, Mission mission, string owner, Exception error, RunViews.RunStep steps)
     {
         var transient = error is TransientRunException or TimeoutException or HttpRequestException or IOException;
         var reason = Trim(error.Message, 2000);
@@ -278,7 +275,7 @@ public sealed partial class RunExecutor(
 
                 run.Status = RunStatus.Queued;
                 db.RunLogEntries.Add(new RunLogEntry { RunId = run.Id, At = now, Level = RunLogLevel.Warning, Step = "Failed", Text = $"Attempt {run.Attempt} failed: {reason} Trying again in {wait.TotalSeconds:0} s." });
-                await runs.ProgressAsync(run, mission, steps, $"Attempt {run.Attempt} failed ({reason}); trying again in {wait.TotalSeconds:0} s.", CancellationToken.None);
+                await views.ProgressAsync(run, mission, steps, $"Attempt {run.Attempt} failed ({reason}); trying again in {wait.TotalSeconds:0} s.", CancellationToken.None);
             }
             else
             {
@@ -298,7 +295,7 @@ public sealed partial class RunExecutor(
 
                 db.RunLogEntries.Add(new RunLogEntry { RunId = run.Id, At = now, Level = RunLogLevel.Error, Step = "Failed", Text = reason });
                 db.ActivityEntries.Add(MissionOperations.Activity(run.MissionId, Actor.System, "run-failed", now, null, null, null, reason));
-                await runs.ProgressAsync(run, mission, steps, null, CancellationToken.None);
+                await views.ProgressAsync(run, mission, steps, null, CancellationToken.None);
             }
 
             await scope.SaveAndCommitAsync(db, CancellationToken.None);

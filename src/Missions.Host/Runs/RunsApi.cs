@@ -50,6 +50,8 @@ public static class RunsApi
         // The offline agent is the default; a model-backed agent replaces this registration when configured.
         services.AddSingleton<IStaffAgent, OfflineStaffAgent>();
         services.AddScoped<RunOperations>();
+        services.AddScoped<RunViews>();
+        services.AddScoped<RunCancellation>();
         services.AddScoped<ContextAssembler>();
         services.AddScoped<RunExecutor>();
         services.AddSingleton<RunWorker>();
@@ -80,7 +82,7 @@ public static class RunsApi
         runs.MapGet("/runs/{id:guid}", async (Guid id, RunOperations ops, MissionsDbContext db, ArtifactLinks links, CancellationToken ct) =>
             TypedResults.Ok(await DescribeAsync(db, links, await ops.GetAsync(id, ct), withLog: true, ct)));
         runs.MapPost("/runs/{id:guid}/cancel", async (Guid id, RunOperations ops, MissionsDbContext db, ArtifactLinks links, HttpContext http, CancellationToken ct) =>
-            TypedResults.Ok(await DescribeAsync(db, links, await ops.CancelAsync(id, ApiAccess.ActorOf(http), ct), withLog: false, ct)));
+            TypedResults.Ok(await DescribeAsync(db, links, (await ops.CancelAsync(id, ApiAccess.ActorOf(http), ct)).Run, withLog: false, ct)));
         runs.MapPost("/runs/{id:guid}/retry", async (Guid id, RunOperations ops, MissionsDbContext db, ArtifactLinks links, HttpContext http, CancellationToken ct) =>
         {
             var run = await ops.RetryAsync(id, ApiAccess.ActorOf(http), ct);
@@ -98,7 +100,7 @@ public static class RunsApi
                     await ops.RequestChangesAsync(id, body.Comment, actor, ct);
                     break;
                 default:
-                    throw ProblemException.Invalid("outcome", "'outcome' is 'approve' or 'changes' (with a comment).");
+                    throw DomainException.Invalid("outcome", "'outcome' is 'approve' or 'changes' (with a comment).");
             }
 
             return TypedResults.Ok(await DescribeAsync(db, links, await ops.GetAsync(id, ct), withLog: false, ct));

@@ -14,7 +14,8 @@ public static class TeamsExtensions
     public static IHostApplicationBuilder AddTeams(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<TeamsOptions>().Bind(builder.Configuration.GetSection(TeamsOptions.Section));
+        services.AddOptions<TeamsOptions>().Bind(builder.Configuration.GetSection(TeamsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidation>();
         services.AddOptions<BotAuthenticationOptions>().Configure<IOptions<TeamsOptions>>((auth, teams) =>
         {
             auth.AppId = teams.Value.AppId;
@@ -35,28 +36,41 @@ public static class TeamsExtensions
         services.AddSingleton(sp => new ConversationRateLimiter(
             sp.GetRequiredService<IOptions<TeamsOptions>>().Value.SendLimits is { Count: > 0 } limits ? limits : ConversationRateLimiter.TeamsSendLimits,
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new ThrottledConnector(sp.GetRequiredService<ConnectorClient>(), sp.GetRequiredService<ConversationRateLimiter>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ThrottledConnector(sp.GetRequiredService<ConnectorClient>(), sp.GetRequiredService<ConversationRateLimiter>()));
+        // Messages already written for Teams conversations are delivered even while the endpoint is switched off.
         services.AddSingleton<IOutboxTransport, TeamsOutboxTransport>();
-        services.AddScoped<TeamsTurns>();
-        services.AddScoped<Conversations.IInboxHandler>(sp => sp.GetRequiredService<TeamsTurns>());
+        services.AddScoped<TeamsAdapter>();
+        services.AddKeyedScoped<Conversations.IChannelAdapter>(TeamsAdapter.Name, (sp, _) => sp.GetRequiredService<TeamsAdapter>());
         return builder;
     }
 
     public static IEndpointRouteBuilder MapTeams(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/messages", MessagesAsync).ExcludeFromDescription().AllowAnonymous();
+        if (app.ServiceProvider.GetRequiredService<IOptions<TeamsOptions>>().Value.IsEnabled)
+        {
+            app.MapPost("/api/messages", MessagesAsync).ExcludeFromDescription().AllowAnonymous();
+        }
+
         return app;
     }
 
     /// <summary>
-    /// The messaging endpoint. The body is parsed, then authenticated (the token's serviceurl and the key's
-    /// endorsements are checked against the activity), and only then handled. A refused request changes nothing.
+    /// The messaging endpoint. The bearer token is checked first, before a byte of the body is read (a caller without
+    /// a valid token learns nothing about how its body would have been taken); then the body is read and parsed, the
+    /// token's serviceurl and the key's endorsements are checked against the activity, and only then is it handled.
+    /// A refused request changes nothing.
     /// </summary>
     private static async Task<IResult> MessagesAsync(HttpContext http, BotAuthenticator authenticator, ServiceUrlPolicy policy, CancellationToken cancellationToken)
     {
+        var token = await authenticator.ValidateTokenAsync(http.Request.Headers.Authorization.ToString() is { Length: > 0 } header ? header : null, cancellationToken);
+        if (!token.Succeeded)
+        {
+            return Refused(token.Result);
+        }
+
         if (http.Request.ContentLength > MaxActivityBytes)
         {
-            return Results.Problem(statusCode: 413, title: "The activity is too large.");
+            return Results.Problem(statusCode: 413, title: "The activity is too large.", detail: $"Activities of up to {MaxActivityBytes / 1024} KB are accepted.");
         }
 
         Activity? activity;
@@ -66,7 +80,7 @@ public static class TeamsExtensions
             await http.Request.Body.CopyToAsync(limited, cancellationToken);
             if (limited.Length > MaxActivityBytes)
             {
-                return Results.Problem(statusCode: 413, title: "The activity is too large.");
+                return Results.Problem(statusCode: 413, title: "The activity is too large.", detail: $"Activities of up to {MaxActivityBytes / 1024} KB are accepted.");
             }
 
             limited.Position = 0;
@@ -74,7 +88,9 @@ public static class TeamsExtensions
         }
         catch (JsonException e)
         {
-            return Results.Problem(statusCode: 400, title: "The body is not a Bot Framework activity.", detail: e.Message);
+            // Where it went wrong, not what it was being read into.
+            return Results.Problem(statusCode: 400, title: "The body is not a Bot Framework activity.",
+                detail: e.Path is { } path ? $"The JSON is malformed or has a value of the wrong type at {path}." : "The body is not valid JSON.");
         }
 
         if (activity?.Type is not { Length: > 0 })
@@ -82,25 +98,27 @@ public static class TeamsExtensions
             return Results.Problem(statusCode: 400, title: "The activity has no type.");
         }
 
-        var auth = await authenticator.AuthenticateAsync(http.Request.Headers.Authorization.ToString() is { Length: > 0 } header ? header : null,
-            activity.ChannelId, activity.ServiceUrl, cancellationToken);
+        var auth = authenticator.CheckActivity(token, activity.ChannelId, activity.ServiceUrl);
         if (!auth.Succeeded)
         {
-            return Results.Problem(statusCode: auth.Status, title: auth.Status == 403 ? "Forbidden" : "Unauthorized", detail: auth.Failure);
+            return Refused(auth);
         }
 
         policy.Trust(activity.ServiceUrl!);
-        if (activity.ChannelId != TeamsTurns.Channel && !auth.FromEmulator)
+        if (activity.ChannelId != TeamsAdapter.Name && !auth.FromEmulator)
         {
             // Other Bot Framework channels are not served (yet); acknowledge so they do not retry.
             return Results.Ok();
         }
 
-        var turns = http.RequestServices.GetRequiredService<TeamsTurns>();
+        var turns = http.RequestServices.GetRequiredService<TeamsAdapter>();
         var outcome = await turns.HandleAsync(activity, cancellationToken);
         return outcome.Body is null
             ? Results.StatusCode(outcome.Status)
             : Results.Json(outcome.Body, statusCode: (int?)outcome.Body["statusCode"] ?? outcome.Status);
+
+        static IResult Refused(BotAuthenticationResult result) =>
+            Results.Problem(statusCode: result.Status, title: result.Status == 403 ? "Forbidden" : "Unauthorized", detail: result.Failure);
     }
 
     /// <summary>Builds the configured credential on first use, so a host without Teams settings still starts.</summary>

@@ -1,19 +1,21 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Missions.BotFramework;
+using Missions.Host.Cards;
 using Missions.Host.Conversations;
 using Missions.Host.Outbox;
 
 namespace Missions.Host.Teams;
 
 /// <summary>
-/// Delivers outbox messages through the Bot Connector: a reply in the thread it answers, a post into the
-/// conversation (a channel thread's id keeps its ";messageid=" suffix, so it lands in that thread), or an update of
-/// the message a view was sent in. Sends respect Teams' per-conversation limits and retry what may pass.
+/// Delivers views through the Bot Connector, rendered as Adaptive Cards: a reply in the thread it answers, a post into
+/// the conversation (a channel thread's id keeps its ";messageid=" suffix, so it lands in that thread), or an update of
+/// the message a view was shown in. Sends keep within Teams' per-conversation limits; a send that fails is reported
+/// with what the Connector said (and its Retry-After), never tried again here.
 /// </summary>
 public sealed class TeamsOutboxTransport(ThrottledConnector connector, ServiceUrlPolicy policy) : IOutboxTransport
 {
-    public string Channel => TeamsTurns.Channel;
+    public string Channel => TeamsAdapter.Name;
 
     public async Task<string?> DeliverAsync(ConversationReference reference, OutboxPayload payload, string? existingMessageId, CancellationToken cancellationToken)
     {
@@ -39,6 +41,10 @@ public sealed class TeamsOutboxTransport(ThrottledConnector connector, ServiceUr
                 : await connector.SendAsync(reference.ConversationId, (c, ct) => c.SendToConversationAsync(reference.ServiceUrl, reference.ConversationId, activity, ct), cancellationToken);
             return sent?.Id;
         }
+        catch (SendPacedException e)
+        {
+            throw new OutboxDeliveryException(DeliveryFailure.Deferred, e.Message, e.RetryAfter, e);
+        }
         catch (ConnectorException e) when (e.WritesBlocked)
         {
             throw new OutboxDeliveryException(DeliveryFailure.ConversationClosed, e.Message, inner: e);
@@ -50,6 +56,11 @@ public sealed class TeamsOutboxTransport(ThrottledConnector connector, ServiceUr
         catch (ConnectorException e)
         {
             throw new OutboxDeliveryException(DeliveryFailure.Permanent, e.Message, inner: e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The Connector did not answer in time (the HTTP client's timeout): it may or may not have taken the message.
+            throw new OutboxDeliveryException(DeliveryFailure.Transient, "The Connector did not answer in time.", inner: e);
         }
         catch (HttpRequestException e)
         {
@@ -63,8 +74,9 @@ public sealed class TeamsOutboxTransport(ThrottledConnector connector, ServiceUr
 
     private static Activity ActivityOf(ConversationReference reference, OutboxPayload payload)
     {
-        var activity = Activity.Message(payload.Text,
-            payload.Card is null ? null : [new Attachment { ContentType = Attachment.AdaptiveCardContentType, Content = payload.Card.DeepClone() }]);
+        var view = ViewCards.Render(payload.View);
+        var activity = Activity.Message(view.Text,
+            view.Card is null ? null : [new Attachment { ContentType = Attachment.AdaptiveCardContentType, Content = view.Card.ToJsonObject() }]);
         activity.From = reference.BotId is null ? null : new ChannelAccount { Id = reference.BotId };
         activity.Conversation = new ConversationAccount { Id = reference.ConversationId };
         if (reference.TenantId is { } tenant)

@@ -23,9 +23,9 @@ public static class ETags
         header = header.Trim('"');
         return long.TryParse(header, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
             ? version
-            : throw ProblemException.Invalid("If-Match", "If-Match must be the version you read, as the ETag gave it (\"7\").");
+            : throw DomainException.Invalid("If-Match", "If-Match must be the version you read, as the ETag gave it (\"7\").");
     }
 
     public static long RequireIfMatch(HttpContext http) =>
-        ReadIfMatch(http) ?? throw ProblemException.PreconditionRequired("Send If-Match with the version you edited (the ETag of your GET), so no one's change is overwritten.");
+        ReadIfMatch(http) ?? throw DomainException.VersionRequired("Send If-Match with the version you edited (the ETag of your GET), so no one's change is overwritten.");
 }

@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Mvc;
 namespace Missions.Host.Web;
 
 /// <summary>
-/// Every refusal leaves as an RFC 7807 problem that names the field that was wrong: domain problems, malformed or
-/// mistyped JSON, unknown fields, oversized bodies. Anything else is a 500 without internals.
+/// Every refusal leaves as an RFC 7807 problem that names the field that was wrong: domain refusals (mapped from
+/// their kind to a status here, the one place that knows HTTP), malformed or mistyped JSON, unknown fields, oversized
+/// bodies. Anything else is a 500 without internals.
 /// </summary>
 internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -15,7 +16,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     {
         var problem = exception switch
         {
-            ProblemException p => FromDomain(p),
+            DomainException p => FromDomain(p),
             BadHttpRequestException bad => FromBadRequest(bad),
             _ => null,
         };
@@ -40,22 +41,31 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         });
     }
 
-    private static ProblemDetails FromDomain(ProblemException p)
+    public static (int Status, string Title) StatusOf(Refusal kind) => kind switch
     {
-        var details = p.Field is null
-            ? new ProblemDetails()
-            : new ValidationProblemDetails(new Dictionary<string, string[]> { [p.Field] = [p.Message] });
-        details.Status = p.Status;
-        details.Title = p.Title;
-        details.Detail = p.Message;
-        if (p.Type is not null)
-        {
-            details.Type = "https://missions.dev/problems/" + p.Type;
-        }
+        Refusal.NotFound => (StatusCodes.Status404NotFound, "Not found"),
+        Refusal.Invalid => (StatusCodes.Status400BadRequest, "Invalid request"),
+        Refusal.Conflict => (StatusCodes.Status409Conflict, "Conflict"),
+        Refusal.NotPermitted => (StatusCodes.Status403Forbidden, "Forbidden"),
+        Refusal.VersionRequired => (StatusCodes.Status428PreconditionRequired, "Precondition required"),
+        Refusal.TooLarge => (StatusCodes.Status413PayloadTooLarge, "Payload too large"),
+        Refusal.UnsupportedType => (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type"),
+        _ => (StatusCodes.Status400BadRequest, "Invalid request"),
+    };
 
-        if (p.Field is not null)
+    private static ProblemDetails FromDomain(DomainException p)
+    {
+        // Over HTTP the version a change is based on travels in If-Match.
+        var field = p.Field ?? (p.Kind == Refusal.VersionRequired || p.Code == DomainException.StaleVersionCode ? "If-Match" : null);
+        var details = field is null
+            ? new ProblemDetails()
+            : new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [p.Message] });
+        (details.Status, details.Title) = StatusOf(p.Kind);
+        details.Detail = p.Message;
+        details.Type = "https://missions.dev/problems/" + p.Code;
+        if (field is not null)
         {
-            details.Extensions["field"] = p.Field;
+            details.Extensions["field"] = field;
         }
 
         foreach (var (key, value) in p.Extensions)
@@ -70,7 +80,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     {
         if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return FromDomain(ProblemException.PayloadTooLarge("body", "The request body is larger than this endpoint accepts."));
+            return FromDomain(DomainException.TooLarge("body", "The request body is larger than this endpoint accepts."));
         }
 
         var json = FindInner<JsonException>(bad);
@@ -100,17 +110,17 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 message = $"'{field}' has the wrong type or format.";
             }
 
-            return FromDomain(ProblemException.Invalid(field, message));
+            return FromDomain(DomainException.Invalid(field, message));
         }
 
         if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
-            return FromDomain(ProblemException.UnsupportedMedia("Content-Type", "Send the body as application/json."));
+            return FromDomain(DomainException.UnsupportedType("Content-Type", "Send the body as application/json."));
         }
 
         // Route and query binding failures name the parameter in the message: 'Failed to bind parameter "int page" from "x".'
         var parameter = ParameterFromMessage(bad.Message);
-        return FromDomain(ProblemException.Invalid(parameter ?? "body", bad.Message));
+        return FromDomain(DomainException.Invalid(parameter ?? "body", bad.Message));
     }
 
     private static T? FindInner<T>(Exception e) where T : Exception

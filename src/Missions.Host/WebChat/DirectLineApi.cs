@@ -27,8 +27,10 @@ public static class DirectLineApi
             .Validate(o => o.MaxActivitiesPerPoll is > 0 and <= 1000, "Missions:WebChat:MaxActivitiesPerPoll must be 1 to 1000.")
             .ValidateOnStart();
         builder.Services.AddSingleton<DirectLineTokens>();
-        builder.Services.AddScoped<WebChatTurns>();
-        builder.Services.AddSingleton<Outbox.IOutboxTransport, WebChatOutboxTransport>();
+        builder.Services.AddSingleton<WebChatTranscript>();
+        builder.Services.AddSingleton<Outbox.IOutboxTransport>(sp => sp.GetRequiredService<WebChatTranscript>());
+        builder.Services.AddScoped<WebChatChannel>();
+        builder.Services.AddKeyedScoped<IChannelAdapter>(WebChatTranscript.Channel, (sp, _) => sp.GetRequiredService<WebChatChannel>());
         return builder;
     }
 
@@ -45,33 +47,41 @@ public static class DirectLineApi
             .WithMetadata(new RequestSizeLimitAttribute(MaxActivityBytes))
             .UseOneConnectionPerRequest();
 
-        directLine.MapPost("/tokens/generate", async (HttpContext http, DirectLineTokens tokens, WebChatTurns turns, IOptions<WebChatOptions> options, [FromQuery] string? resume, CancellationToken ct) =>
+        directLine.MapPost("/tokens/generate", async (HttpContext http, DirectLineTokens tokens, WebChatChannel turns, IOptions<WebChatOptions> options, [FromQuery] string? resume, CancellationToken ct) =>
         {
             if (!MaySecretCall(http, options.Value))
             {
                 return Error(StatusCodes.Status403Forbidden, "Forbidden", "Send the Direct Line secret as a bearer token (callers on this machine need none when no secret is set).");
             }
 
+            // The caller vouches for the user (it holds the secret, or is on this machine): { "user": { "id", "name" } }.
+            var (user, problem) = await UserOfAsync(http, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
             // The local page keeps its conversation across reloads and restarts by asking to resume it.
             var conversationId = resume is not null && await turns.ConversationExistsAsync(resume, ct)
                 ? resume
                 : await turns.StartConversationAsync(ct);
-            var userId = UserFor(conversationId);
-            return Results.Json(new { conversationId, token = tokens.Issue(conversationId, userId), expires_in = tokens.LifetimeSeconds, userId });
+            var userId = user?.Id ?? UserFor(conversationId);
+            var userName = user?.Name ?? DefaultUserName;
+            return Results.Json(new { conversationId, token = tokens.Issue(conversationId, userId, userName), expires_in = tokens.LifetimeSeconds, userId });
         });
 
         directLine.MapPost("/tokens/refresh", (HttpContext http, DirectLineTokens tokens) =>
         {
             var (claims, failure) = Authenticate(http, tokens);
-            return failure ?? TokenResponse(tokens, claims!.ConversationId, claims.UserId);
+            return failure ?? TokenResponse(tokens, claims!);
         });
 
-        directLine.MapPost("/conversations", async (HttpContext http, DirectLineTokens tokens, WebChatTurns turns, IOptions<WebChatOptions> options, CancellationToken ct) =>
+        directLine.MapPost("/conversations", async (HttpContext http, DirectLineTokens tokens, WebChatChannel turns, IOptions<WebChatOptions> options, CancellationToken ct) =>
         {
             if (IsSecret(http, options.Value))
             {
                 var started = await turns.StartConversationAsync(ct);
-                return TokenResponse(tokens, started, UserFor(started), StatusCodes.Status201Created);
+                return TokenResponse(tokens, new DirectLineClaims(started, UserFor(started), DefaultUserName, default), StatusCodes.Status201Created);
             }
 
             var (claims, failure) = Authenticate(http, tokens);
@@ -86,10 +96,10 @@ public static class DirectLineApi
             }
 
             // streamUrl is left out: this endpoint serves polling clients (Web Chat with webSocket: false).
-            return TokenResponse(tokens, claims.ConversationId, claims.UserId, StatusCodes.Status201Created);
+            return TokenResponse(tokens, claims, StatusCodes.Status201Created);
         });
 
-        directLine.MapGet("/conversations/{conversationId}", async (string conversationId, HttpContext http, DirectLineTokens tokens, WebChatTurns turns, CancellationToken ct) =>
+        directLine.MapGet("/conversations/{conversationId}", async (string conversationId, HttpContext http, DirectLineTokens tokens, WebChatChannel turns, CancellationToken ct) =>
         {
             var (claims, failure) = Authenticate(http, tokens, conversationId);
             if (failure is not null)
@@ -98,11 +108,11 @@ public static class DirectLineApi
             }
 
             return await turns.ConversationExistsAsync(conversationId, ct)
-                ? TokenResponse(tokens, conversationId, claims!.UserId)
+                ? TokenResponse(tokens, claims!)
                 : Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
         });
 
-        directLine.MapGet("/conversations/{conversationId}/activities", async (string conversationId, [FromQuery] string? watermark, HttpContext http, DirectLineTokens tokens, WebChatTurns turns, IOptions<WebChatOptions> options, CancellationToken ct) =>
+        directLine.MapGet("/conversations/{conversationId}/activities", async (string conversationId, [FromQuery] string? watermark, HttpContext http, DirectLineTokens tokens, WebChatChannel turns, IOptions<WebChatOptions> options, CancellationToken ct) =>
         {
             var (_, failure) = Authenticate(http, tokens, conversationId);
             if (failure is not null)
@@ -130,7 +140,7 @@ public static class DirectLineApi
             return Results.Text(body.ToString(), "application/json; charset=utf-8");
         });
 
-        directLine.MapPost("/conversations/{conversationId}/activities", async (string conversationId, HttpContext http, DirectLineTokens tokens, WebChatTurns turns, CancellationToken ct) =>
+        directLine.MapPost("/conversations/{conversationId}/activities", async (string conversationId, HttpContext http, DirectLineTokens tokens, WebChatChannel turns, CancellationToken ct) =>
         {
             var (claims, failure) = Authenticate(http, tokens, conversationId);
             if (failure is not null)
@@ -138,19 +148,10 @@ public static class DirectLineApi
                 return failure;
             }
 
-            JsonObject? activity;
-            try
-            {
-                activity = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: ct) as JsonObject;
-            }
-            catch (JsonException)
-            {
-                activity = null;
-            }
-
+            var (activity, problem) = await JsonInput.ReadObjectAsync(http.Request.Body, ct);
             if (activity is null)
             {
-                return Error(StatusCodes.Status400BadRequest, "Invalid activity", "The body must be one activity as a JSON object.", "body");
+                return Error(StatusCodes.Status400BadRequest, "Invalid activity", problem + " Send one activity as a JSON object.", "body");
             }
 
             if (activity["type"] is not JsonValue type || type.GetValueKind() != JsonValueKind.String)
@@ -163,7 +164,7 @@ public static class DirectLineApi
                 return Error(StatusCodes.Status400BadRequest, "Invalid activity", "\"text\" must be a string.", "text");
             }
 
-            return await turns.PostAsync(conversationId, claims!.UserId, activity, ct) is { } id
+            return await turns.PostAsync(conversationId, claims!, activity, ct) is { } id
                 ? Results.Json(new { id })
                 : Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
         });
@@ -174,9 +175,46 @@ public static class DirectLineApi
         return app;
     }
 
-    /// <summary>Direct Line's conversation answer: the conversation and a fresh token for it.</summary>
-    private static IResult TokenResponse(DirectLineTokens tokens, string conversationId, string userId, int status = StatusCodes.Status200OK) =>
-        Results.Json(new { conversationId, token = tokens.Issue(conversationId, userId), expires_in = tokens.LifetimeSeconds }, statusCode: status);
+    /// <summary>The name a user goes by when whoever asked for the token did not say.</summary>
+    public const string DefaultUserName = "Web chat user";
+
+    /// <summary>Direct Line's conversation answer: the conversation and a fresh token for it, for the same user.</summary>
+    private static IResult TokenResponse(DirectLineTokens tokens, DirectLineClaims claims, int status = StatusCodes.Status200OK) =>
+        Results.Json(new { conversationId = claims.ConversationId, token = tokens.Issue(claims.ConversationId, claims.UserId, claims.UserName), expires_in = tokens.LifetimeSeconds }, statusCode: status);
+
+    private sealed record TokenUser(string? Id, string Name);
+
+    /// <summary>
+    /// The user a token request names, if it names one: Direct Line's <c>{ "user": { "id": "dl_…", "name": "…" } }</c>.
+    /// An id must start with <c>dl_</c>, as Direct Line requires; the name is shown on cards as the person's.
+    /// </summary>
+    private static async Task<(TokenUser? User, IResult? Problem)> UserOfAsync(HttpContext http, CancellationToken ct)
+    {
+        if (http.Request.ContentLength is null or 0 && http.Request.Headers.TransferEncoding.Count == 0)
+        {
+            return (null, null);
+        }
+
+        var (body, problem) = await JsonInput.ReadObjectAsync(http.Request.Body, ct);
+        if (body is null)
+        {
+            return (null, Error(StatusCodes.Status400BadRequest, "Invalid request", problem!, "body"));
+        }
+
+        if (body["user"] is not JsonObject user)
+        {
+            return (null, null);
+        }
+
+        var id = (user["id"] as JsonValue)?.ToString();
+        if (id is not null && (!id.StartsWith("dl_", StringComparison.Ordinal) || id.Length > 128 || CleanText.Line(id) != id))
+        {
+            return (null, Error(StatusCodes.Status400BadRequest, "Invalid request", "user.id must start with \"dl_\" and be at most 128 plain characters.", "user.id"));
+        }
+
+        var name = CleanText.Line((user["name"] as JsonValue)?.ToString() ?? "");
+        return (new TokenUser(id, name.Length is > 0 and <= 100 ? name : DefaultUserName), null);
+    }
 
     /// <summary>The user a conversation's token speaks for: one person per local conversation.</summary>
     private static string UserFor(string conversationId) => "user-" + conversationId[3..Math.Min(conversationId.Length, 15)];

@@ -35,10 +35,6 @@ internal sealed class DirectLineQueries
                 .Select(c => new ReferenceRow(c.Id, c.TimeZone))
                 .FirstOrDefault());
 
-    public readonly Func<MissionsDbContext, string, string, Task<InboundEvent?>> InboundEvent =
-        EF.CompileAsyncQuery((MissionsDbContext db, string channel, string eventId) =>
-            db.InboundEvents.AsNoTracking().FirstOrDefault(e => e.Channel == channel && e.EventId == eventId));
-
     public readonly Func<MissionsDbContext, string, string, Task<string?>> LatestJson =
         EF.CompileAsyncQuery((MissionsDbContext db, string conversationId, string activityId) =>
             db.DirectLineActivities.AsNoTracking()

@@ -5,11 +5,13 @@ using Microsoft.Extensions.Options;
 
 namespace Missions.Host.WebChat;
 
-public sealed record DirectLineClaims(string ConversationId, string UserId, DateTimeOffset ExpiresAt);
+/// <summary>What a conversation token says: the conversation, the user it speaks for and their name, and when it expires.</summary>
+public sealed record DirectLineClaims(string ConversationId, string UserId, string UserName, DateTimeOffset ExpiresAt);
 
 /// <summary>
-/// Conversation tokens: the conversation, the user and the expiry, signed with HMAC-SHA256. Nothing is stored per
-/// token, so any host that shares the key accepts them.
+/// Conversation tokens: the conversation, the user (id and name) and the expiry, signed with HMAC-SHA256. Nothing is
+/// stored per token, so any host that shares the key accepts them. Who a web chat user is comes from here, never from
+/// the <c>from</c> of an activity they post.
 /// </summary>
 public sealed class DirectLineTokens
 {
@@ -32,10 +34,10 @@ public sealed class DirectLineTokens
 
     public int LifetimeSeconds => (int)lifetime.TotalSeconds;
 
-    public string Issue(string conversationId, string userId)
+    public string Issue(string conversationId, string userId, string userName)
     {
         var expires = clock.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
-        var payload = Encoding.UTF8.GetBytes($"{conversationId}\n{userId}\n{expires}");
+        var payload = Encoding.UTF8.GetBytes($"{conversationId}\n{userId}\n{userName}\n{expires}");
         var signature = HMACSHA256.HashData(key, payload);
         return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(signature);
     }
@@ -78,12 +80,13 @@ public sealed class DirectLineTokens
         }
 
         var parts = Encoding.UTF8.GetString(payload).Split('\n');
-        if (parts.Length != 3 || !long.TryParse(parts[2], System.Globalization.CultureInfo.InvariantCulture, out var expires))
+        if (parts.Length != 4 || !long.TryParse(parts[3], System.Globalization.CultureInfo.InvariantCulture, out var expires)
+            || expires < DateTimeOffset.MinValue.ToUnixTimeSeconds() || expires > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
         {
             return Verdict.Invalid;
         }
 
-        claims = new DirectLineClaims(parts[0], parts[1], DateTimeOffset.FromUnixTimeSeconds(expires));
+        claims = new DirectLineClaims(parts[0], parts[1], parts[2], DateTimeOffset.FromUnixTimeSeconds(expires));
         return claims.ExpiresAt <= clock.GetUtcNow() ? Verdict.Expired : Verdict.Valid;
     }
 }

@@ -8,8 +8,9 @@ public sealed class ApproverOptions
     public const string Section = "Missions:Approvers";
 
     /// <summary>
-    /// Who may approve or reject proposals and review results: channel user ids ("29:…", Discord snowflakes,
-    /// "api:ci"), AAD object ids, or display names. Empty means anyone who can reach the bot may decide.
+    /// Who may approve or reject proposals and review results, by verified identity only: channel user ids ("29:…" in
+    /// Teams, web chat's user ids), Entra object ids, API key holders ("api:ci"). Never display names, which a client
+    /// can claim. Empty means anyone who can reach the bot may decide.
     /// </summary>
     public List<string> Allowed { get; set; } = [];
 }
@@ -17,7 +18,7 @@ public sealed class ApproverOptions
 /// <summary>The one place that decides who may approve; the API and every channel ask it.</summary>
 public sealed class ApproverPolicy(IOptionsMonitor<ApproverOptions> options)
 {
-    public bool MayDecide(Actor actor, string? alternateId = null)
+    public bool MayDecide(Actor actor)
     {
         if (actor.Kind != ActorKind.Human)
         {
@@ -28,7 +29,6 @@ public sealed class ApproverPolicy(IOptionsMonitor<ApproverOptions> options)
         var allowed = options.CurrentValue.Allowed;
         return allowed.Count == 0
             || allowed.Contains(actor.Id, StringComparer.OrdinalIgnoreCase)
-            || allowed.Contains(actor.Name, StringComparer.OrdinalIgnoreCase)
-            || (alternateId is not null && allowed.Contains(alternateId, StringComparer.OrdinalIgnoreCase));
+            || (actor.DirectoryId is { } directoryId && allowed.Contains(directoryId, StringComparer.OrdinalIgnoreCase));
     }
 }

@@ -178,7 +178,7 @@ public static class WorkspaceApi
         {
             if (input.DefaultStaffId.Value is { } staffId && !await db.Staff.AnyAsync(s => s.Id == staffId, ct))
             {
-                throw ProblemException.Invalid("defaultStaffId", $"There is no staff member {staffId}.");
+                throw DomainException.Invalid("defaultStaffId", $"There is no staff member {staffId}.");
             }
 
             blueprint.DefaultStaffId = input.DefaultStaffId.Value;
@@ -210,14 +210,14 @@ public static class WorkspaceApi
         var list = (items ?? []).Select(i => i?.Trim() ?? "").ToList();
         if (list.Count > MaxListItems)
         {
-            throw ProblemException.Invalid(field, $"'{field}' has more than {MaxListItems} items.");
+            throw DomainException.Invalid(field, $"'{field}' has more than {MaxListItems} items.");
         }
 
         for (var i = 0; i < list.Count; i++)
         {
             if (list[i].Length == 0 || list[i].Length > MissionsDbContext.NameLength)
             {
-                throw ProblemException.Invalid($"{field}[{i}]", $"Each item of '{field}' must be 1 to {MissionsDbContext.NameLength} characters.");
+                throw DomainException.Invalid($"{field}[{i}]", $"Each item of '{field}' must be 1 to {MissionsDbContext.NameLength} characters.");
             }
         }
 
@@ -226,11 +226,11 @@ public static class WorkspaceApi
 
     private static async Task<T> Find<T>(DbSet<T> set, Guid id, string what, CancellationToken ct) where T : class =>
         await set.AsNoTracking().SingleOrDefaultAsync(e => EF.Property<Guid>(e, "Id") == id, ct)
-        ?? throw ProblemException.NotFound($"There is no {what} {id}.");
+        ?? throw DomainException.NotFound($"There is no {what} {id}.");
 
     private static async Task<T> FindTracked<T>(DbSet<T> set, Guid id, string what, CancellationToken ct) where T : class =>
         await set.SingleOrDefaultAsync(e => EF.Property<Guid>(e, "Id") == id, ct)
-        ?? throw ProblemException.NotFound($"There is no {what} {id}.");
+        ?? throw DomainException.NotFound($"There is no {what} {id}.");
 
     /// <summary>Checks If-Match against the loaded version and bumps it; SaveChanges then updates only that version.</summary>
     private static void PrepareEdit(HttpContext http, long current, Action<long> setVersion)
@@ -238,7 +238,7 @@ public static class WorkspaceApi
         var expected = ETags.RequireIfMatch(http);
         if (expected != current)
         {
-            throw ProblemException.StaleVersion(expected, current);
+            throw DomainException.StaleVersion(expected, current);
         }
 
         setVersion(current + 1);
@@ -253,11 +253,11 @@ public static class WorkspaceApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw ProblemException.Conflict("Someone else changed this while you were editing; reload it.", "stale-version");
+            throw DomainException.Conflict("Someone else changed this while you were editing; reload it.", "stale-version");
         }
         catch (DbUpdateException)
         {
-            throw ProblemException.Conflict($"That {field} is already taken.", "duplicate");
+            throw DomainException.Conflict($"That {field} is already taken.", "duplicate");
         }
     }
 

@@ -18,10 +18,15 @@ public sealed class CardSchemaTests
     private static ProposalView Proposal(ProposalStatus status = ProposalStatus.Pending, IReadOnlyList<string>? questions = null, string? duplicate = null,
         string? reason = null, IReadOnlyList<ChoiceOption>? staff = null, IReadOnlyList<ChoiceOption>? projects = null) => new(
         Guid.NewGuid(), 3, status, "Pull together a competitor pricing summary", "A competitor pricing summary, drafted and ready for review by Friday 27 November.",
-        "can someone pull together…", Guid.Parse(Staff[0].Id), "Writer", Guid.Parse(Projects[0].Id), "Launch", "Competitor summary",
+        Guid.Parse(Staff[0].Id), "Writer", Guid.Parse(Projects[0].Id), "Launch", "Competitor summary",
         new DateOnly(2026, 11, 27), questions ?? ["When do you need it?", "Which project is this for: Launch?"], duplicate, "Alice",
         status == ProposalStatus.Pending ? null : "Bob", status == ProposalStatus.Pending ? null : DateTime.UtcNow, reason,
-        status == ProposalStatus.Approved ? "M-7" : null, staff ?? Staff, projects ?? Projects);
+        status == ProposalStatus.Approved ? "M-7" : null, status == ProposalStatus.Approved ? MissionUrl : null, staff ?? Staff, projects ?? Projects);
+
+    private const string MissionUrl = "https://missions.example.com/missions/M-7";
+
+    /// <summary>Text of the longest kind the product accepts, in a script JSON escapes (six bytes a character), with a quote in it.</summary>
+    private static string Long(int length) => string.Concat(Enumerable.Repeat("Ünïcödé \"text\" 漢字 ", length / 10 + 1))[..length];
 
     public static IEnumerable<(string Name, ChatView View)> EveryView()
     {
@@ -33,8 +38,13 @@ public sealed class CardSchemaTests
         yield return ("proposal-rejected-no-reason", Proposal(ProposalStatus.Rejected) with { AssigneeName = null, ProjectName = null, DueDate = null });
         yield return ("proposal-expired", Proposal(ProposalStatus.Expired) with { DecidedByName = null, DecidedAt = null });
         yield return ("mission", new MissionView("M-7", "Pull together a summary", "A summary.", MissionStatus.Review, "Writer", "Launch", new DateOnly(2026, 12, 1), "Alice", ["22 Nov 10:00 · Alice created it"], 2,
-            "finished 22 Nov 10:05 UTC, waiting for review", [new ArtifactLink("M-7-brief.md", "text/markdown", 2048, "https://missions.example.com/artifacts/abc?exp=1&sig=x")]));
-        yield return ("mission-bare", new MissionView("M-8", "Fix it", "Fixed.", MissionStatus.Backlog, null, null, null, null, [], 0));
+            "finished 22 Nov 10:05 UTC, waiting for review", [new ArtifactLink("M-7-brief.md", "text/markdown", 2048, "https://missions.example.com/artifacts/abc?exp=1&sig=x")], MissionUrl));
+        yield return ("mission-bare", new MissionView("M-8", "Fix it", "Fixed.", MissionStatus.Backlog, null, null, null, null, [], 0, null, [], MissionUrl));
+        yield return ("mission-longest", new MissionView("M-9", Long(200), Long(20_000), MissionStatus.InProgress, "Writer", "Launch", null, Long(200), [Long(300), Long(300), Long(300)], 1,
+            Long(2000), [], MissionUrl));
+        yield return ("proposal-pending-longest", Proposal(questions: Enumerable.Range(0, 8).Select(_ => Long(300)).ToList(), duplicate: Long(500),
+            staff: Enumerable.Range(0, 120).Select(i => new ChoiceOption(Guid.NewGuid().ToString(), Long(100))).ToList()) with { Title = Long(200), Objective = Long(4000) });
+        yield return ("proposal-approved-longest", Proposal(ProposalStatus.Approved) with { Title = Long(200), Objective = Long(20_000) });
         yield return ("list", new MissionListView("Your open missions", [new MissionLine("M-7", "Summary", MissionStatus.InProgress, "Writer", new DateOnly(2026, 12, 1)), new MissionLine("M-9", "Other", MissionStatus.Backlog, null, null)], "None."));
         yield return ("list-empty", new MissionListView("Your open missions", [], "You have no open missions."));
         var runId = Guid.NewGuid();
@@ -44,16 +54,17 @@ public sealed class CardSchemaTests
         yield return ("run-failed", new RunProgressView(runId, "M-7", "Pull together a summary", null, "Analyst", RunStatus.Failed, 3, ["Reading the context"], null, 6, "The model timed out.", null, DateTime.UtcNow, DateTime.UtcNow));
         yield return ("run-cancelled", new RunProgressView(runId, "M-7", "Pull together a summary", null, "Analyst", RunStatus.Cancelled, 1, [], null, 0, null, "Cancelled by Bob.", DateTime.UtcNow, DateTime.UtcNow));
         ArtifactLink[] artifacts = [new("M-7-brief.md", "text/markdown", 2048, "https://missions.example.com/artifacts/abc?exp=1&sig=x"), new("M-7-brief.pdf", "application/pdf", 55_000, "https://missions.example.com/artifacts/def?exp=1&sig=y")];
-        yield return ("review-pending", new ReviewView(runId, "M-7", "Pull together a summary", "Analyst", "Drafted offline: a brief.", artifacts, null, null, null, null));
-        yield return ("review-approved", new ReviewView(runId, "M-7", "Pull together a summary", "Analyst", "Drafted offline: a brief.", artifacts, ReviewOutcome.Approved, "Bob", DateTime.UtcNow, null));
-        yield return ("review-changes", new ReviewView(runId, "M-7", "Pull together a summary", "Analyst", "Drafted offline: a brief.", [], ReviewOutcome.ChangesRequested, "Bob", DateTime.UtcNow, "Add a table."));
+        yield return ("review-pending", new ReviewView(runId, "M-7", "Pull together a summary", "Analyst", "Drafted offline: a brief.", artifacts, null, null, null, null, MissionUrl));
+        yield return ("review-approved", new ReviewView(runId, "M-7", "Pull together a summary", "Analyst", "Drafted offline: a brief.", artifacts, ReviewOutcome.Approved, "Bob", DateTime.UtcNow, null, MissionUrl));
+        yield return ("review-changes", new ReviewView(runId, "M-7", "Pull together a summary", "Analyst", "Drafted offline: a brief.", [], ReviewOutcome.ChangesRequested, "Bob", DateTime.UtcNow, "Add a table.", MissionUrl));
+        yield return ("review-changes-longest", new ReviewView(runId, "M-7", Long(200), "Analyst", Long(4000), artifacts, ReviewOutcome.ChangesRequested, "Bob", DateTime.UtcNow, Long(20_000), MissionUrl));
         yield return ("board", new BoardView(
         [
             new BoardColumnView(MissionStatus.Backlog, "Backlog", [new MissionLine("M-1", "One", MissionStatus.Backlog, null, null)], 12),
             new BoardColumnView(MissionStatus.InProgress, "In progress", [], 0),
             new BoardColumnView(MissionStatus.Review, "Review", [new MissionLine("M-2", "Two", MissionStatus.Review, "Analyst", new DateOnly(2026, 12, 24))], 1),
             new BoardColumnView(MissionStatus.Done, "Done", [], 0),
-        ]));
+        ], "https://missions.example.com/board"));
     }
 
     [ConformanceFact]
@@ -86,6 +97,34 @@ public sealed class CardSchemaTests
         Assert.NotEmpty(results["broken"]);
         Assert.NotEmpty(results["bad-body"]);
         Assert.Empty(results["fine"]);
+    }
+
+    [Fact]
+    public void Every_card_fits_a_Teams_message_and_a_card_whose_text_was_cut_links_to_all_of_it()
+    {
+        foreach (var (name, view) in EveryView())
+        {
+            var json = ViewCards.Render(view).Card!.ToJson();
+            // Teams takes about 28 KB a message, the activity around the card included.
+            Assert.True(System.Text.Encoding.UTF8.GetByteCount(json) <= ViewCards.MaxCardBytes, $"{name}: {System.Text.Encoding.UTF8.GetByteCount(json)} bytes");
+            var cut = json.Contains('…', StringComparison.Ordinal) || json.Contains("\\u2026", StringComparison.Ordinal);
+            if (name.EndsWith("-longest", StringComparison.Ordinal))
+            {
+                Assert.True(cut, $"{name} was not cut");
+            }
+
+            if (cut && view is MissionView or ReviewView or ProposalView { Status: ProposalStatus.Approved })
+            {
+                Assert.Contains(MissionUrl, json, StringComparison.Ordinal);
+            }
+        }
+
+        // A pending proposal keeps every input the person needs, the selected assignee among its choices.
+        var crowded = Proposal(staff: Enumerable.Range(0, 120).Select(i => new ChoiceOption(Guid.NewGuid().ToString(), $"Staff {i}")).ToList());
+        var selected = crowded.StaffOptions[^1];
+        var card = ViewCards.Render(crowded with { AssigneeId = Guid.Parse(selected.Id) }).Card!.ToJsonObject();
+        var assignee = card["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "assigneeId")!;
+        Assert.Contains(selected.Id, assignee["choices"]!.AsArray().Select(c => c!["value"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -25,9 +25,10 @@ public sealed class DirectLineClient : IDisposable
     public string Token { get; private set; }
     public string UserId { get; }
 
-    public static async Task<DirectLineClient> StartAsync(HttpClient http)
+    /// <summary>A conversation for a person the token names (Direct Line takes who is writing from the token, not the activity).</summary>
+    public static async Task<DirectLineClient> StartAsync(HttpClient http, string userName = "Alice")
     {
-        var response = await http.PostAsync("/v3/directline/tokens/generate", null);
+        var response = await http.PostAsJsonAsync("/v3/directline/tokens/generate", new { user = new { name = userName } });
         var body = await MissionsApp.ReadOkAsync(response);
         var client = new DirectLineClient(http, body["conversationId"]!.GetValue<string>(), body["token"]!.GetValue<string>(), body["userId"]!.GetValue<string>());
         var started = await client.SendRawAsync(HttpMethod.Post, "/v3/directline/conversations", null);
@@ -35,8 +36,13 @@ public sealed class DirectLineClient : IDisposable
         return client;
     }
 
-    public Task<string> SendAsync(string text, string? clientActivityId = null, string? timeZone = null) =>
-        PostActivityAsync(new JsonObject
+    /// <summary>
+    /// Sends a message and waits until the bot's reply to it is in the transcript (a message is answered at once and
+    /// handled after the answer), without reading it: the next <see cref="PollAsync"/> returns it with the rest.
+    /// </summary>
+    public async Task<string> SendAsync(string text, string? clientActivityId = null, string? timeZone = null)
+    {
+        var id = await PostActivityAsync(new JsonObject
         {
             ["type"] = "message",
             ["text"] = text,
@@ -44,6 +50,33 @@ public sealed class DirectLineClient : IDisposable
             ["localTimezone"] = timeZone,
             ["channelData"] = new JsonObject { ["clientActivityID"] = clientActivityId ?? Guid.NewGuid().ToString("N") },
         });
+        await WaitForReplyAsync(id);
+        return id;
+    }
+
+    /// <summary>Waits until a bot activity answering <paramref name="activityId"/> is in the transcript, leaving the watermark where it is.</summary>
+    public async Task WaitForReplyAsync(string activityId)
+    {
+        static bool Answers(JsonObject a, string id) => a["from"]!["role"]!.GetValue<string>() == "bot" && a["replyToId"]?.GetValue<string>() == id;
+        if (transcript.Values.Any(a => Answers(a, activityId)))
+        {
+            return; // a retried post: its reply was read before
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var response = await SendRawAsync(HttpMethod.Get, $"/v3/directline/conversations/{ConversationId}/activities?watermark={watermark}", null);
+            var body = await MissionsApp.ReadOkAsync(response);
+            if (body["activities"]!.AsArray().Any(a => Answers(a!.AsObject(), activityId)))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No reply to {activityId} within 20 s.");
+            await Task.Delay(20);
+        }
+    }
 
     /// <summary>What the page's Action.Execute wiring posts for a button press.</summary>
     public Task<string> ClickAsync(JsonObject card, string actionId, IDictionary<string, string?>? inputs = null)

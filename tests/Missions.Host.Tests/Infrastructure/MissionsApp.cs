@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Missions.Host.Data;
 using Missions.Host.Proposals;
@@ -125,6 +126,26 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
     {
         await using var scope = Services.CreateAsyncScope();
         return await work(scope.ServiceProvider.GetRequiredService<MissionsDbContext>());
+    }
+
+    /// <summary>The channel's id of the message a proposal's card was delivered in, once it has been.</summary>
+    public Task<string> CardMessageIdAsync(Guid proposalId) => WaitForAsync(db =>
+        db.OutboxMessages.Where(o => o.ViewKey == Conversations.ProposalView.KeyOf(proposalId) && o.SentMessageId != null)
+            .Select(o => o.SentMessageId).FirstOrDefaultAsync());
+
+    /// <summary>Shows views in a conversation through the outbox, as a change made elsewhere in the product would.</summary>
+    public async Task ShowAsync(Guid conversation, IEnumerable<Conversations.ChatView> views)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
+        var outbox = scope.ServiceProvider.GetRequiredService<Outbox.ConversationOutbox>();
+        await using var write = await db.BeginWriteAsync(CancellationToken.None);
+        foreach (var view in views)
+        {
+            await outbox.PostAsync(conversation, view, null, CancellationToken.None);
+        }
+
+        await write.SaveAndCommitAsync(db, CancellationToken.None);
     }
 
     /// <summary>Reads until the database shows something (a background delivery, a worker's result), or fails after 20 s.</summary>

@@ -3,14 +3,13 @@ using System.Text.Json.Nodes;
 
 namespace Missions.Host.Tests.Infrastructure;
 
-/// <summary>Where things are: the repository root, ../shared beside it, and the Node test tools.</summary>
+/// <summary>Where things are: the repository root, the conformance data kept in it, and the Node test tools.</summary>
 public static class Repository
 {
     public static string Root { get; } = FindRoot();
 
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
-
-    public static string Conformance(params string[] parts) => Path.Combine([Shared, "conformance", .. parts]);
+    /// <summary>Official schemas and documented payloads, copied into tests/conformance with their provenance.</summary>
+    public static string Conformance(params string[] parts) => Path.Combine([Root, "tests", "conformance", .. parts]);
 
     public static string Tools => Path.Combine(Root, "tests", "tools");
 
@@ -20,10 +19,6 @@ public static class Repository
     public static string? NodeToolsMissing =>
         Directory.Exists(Path.Combine(Tools, "node_modules", "ajv")) ? null
         : "tests/tools has no node_modules; run ./test.sh (or npm ci --prefix tests/tools).";
-
-    public static string? SharedMissing =>
-        File.Exists(Conformance("teams", "schemas", "adaptive-card.schema.1.5.0.json")) ? null
-        : $"The shared conformance files are not at {Shared}.";
 
     /// <summary>Validates JSON documents against a JSON Schema with ajv; returns each document's errors.</summary>
     public static async Task<Dictionary<string, List<string>>> ValidateAsync(string schemaPath, IReadOnlyDictionary<string, JsonNode> documents)
@@ -82,12 +77,12 @@ public static class Repository
     }
 }
 
-/// <summary>A fact that needs the Node test tools and the shared conformance files; skipped with the reason where they are missing.</summary>
+/// <summary>A fact that needs the Node test tools; skipped with the reason where they are missing.</summary>
 public sealed class ConformanceFactAttribute : FactAttribute
 {
     public ConformanceFactAttribute()
     {
-        if (!Repository.ToolsRequired && (Repository.NodeToolsMissing ?? Repository.SharedMissing) is { } reason)
+        if (!Repository.ToolsRequired && Repository.NodeToolsMissing is { } reason)
         {
             Skip = reason;
         }

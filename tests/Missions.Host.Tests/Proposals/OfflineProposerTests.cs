@@ -20,7 +20,7 @@ public sealed class OfflineProposerTests
     private static ProposalDraft Draft(string text, Guid? boundProject = null, string? timeZone = null, DateTimeOffset? now = null, IReadOnlyList<ExistingWork>? open = null) =>
         OfflineProposer.Draft(new ProposalRequest(
             text, now ?? Now, timeZone, boundProject,
-            [Researcher, Writer, Analyst, Engineer], [Launch, Support], [CompetitorSummary, Announcement], open ?? []));
+            [Researcher, Writer, Analyst, Engineer], [Launch, Support], [CompetitorSummary, Announcement], KnownOpenWork.None), open ?? []);
 
     private static void TitleOk(ProposalDraft draft)
     {

@@ -60,7 +60,7 @@ public sealed class RunCrashTests
 
         // Two steps in, the process dies without any chance to clean up.
         var run = await WaitAsync(database, async db =>
-            await db.RunLogEntries.CountAsync(l => l.Text == RunOperations.StepStarted) >= 2 ? await db.Runs.AsNoTracking().SingleAsync() : null, "the run to be under way", first);
+            await db.RunLogEntries.CountAsync(l => l.Text == RunViews.StepStarted) >= 2 ? await db.Runs.AsNoTracking().SingleAsync() : null, "the run to be under way", first);
         Assert.Equal(RunStatus.Running, run.Status);
         await first.KillAsync();
         await using (var db = database.CreateContext())

@@ -5,13 +5,13 @@ using Missions.Host.Tests.Infrastructure;
 
 namespace Missions.Host.Tests.Teams;
 
-/// <summary>Every documented example activity in ../shared/conformance/teams/activities is accepted and handled or ignored.</summary>
+/// <summary>Every documented example activity in tests/conformance/teams/activities is accepted and handled or ignored.</summary>
 public sealed class TeamsConformanceTests
 {
     public static TheoryData<string> Activities()
     {
         var data = new TheoryData<string>();
-        var folder = Path.Combine(Repository.Shared, "conformance", "teams", "activities");
+        var folder = Repository.Conformance("teams", "activities");
         foreach (var file in Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileName(file));
@@ -28,7 +28,7 @@ public sealed class TeamsConformanceTests
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         var teams = new TeamsChannel(cloud, http);
 
-        var activity = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Shared, "conformance", "teams", "activities", file)))!.AsObject();
+        var activity = JsonNode.Parse(await File.ReadAllTextAsync(Repository.Conformance("teams", "activities", file)))!.AsObject();
         // The documented samples point at Microsoft's hosts; the service URL is moved to the local Connector (its
         // path kept), and the envelope a doc snippet leaves out is filled in as Teams sends it. Nothing else changes.
         var path = Uri.TryCreate((activity["serviceUrl"] as JsonValue)?.ToString(), UriKind.Absolute, out var original) ? original.AbsolutePath.TrimStart('/') : "amer/";

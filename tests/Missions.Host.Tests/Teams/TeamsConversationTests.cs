@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Missions.Host.Cards;
 using Missions.Host.Conversations;
 using Missions.Host.Data;
 using Missions.Host.Proposals;
@@ -26,8 +27,6 @@ public sealed class TeamsConversationTests
         return (cloud, app, new TeamsChannel(cloud, http), http);
     }
 
-    private static Task<string> CardMessageIdAsync(MissionsApp app, Guid proposalId) => app.WaitForAsync(async db =>
-        await db.OutboxMessages.Where(o => o.ViewKey == $"proposal:{proposalId:N}" && o.SentMessageId != null).Select(o => o.SentMessageId).FirstOrDefaultAsync());
 
     [Theory, Sqlite, Postgres]
     public async Task A_request_in_a_personal_chat_gets_a_proposal_card_as_a_threaded_reply_through_the_Connector(Provider provider)
@@ -107,11 +106,11 @@ public sealed class TeamsConversationTests
         await teams.PostAsync(teams.Message(TeamsChannel.GroupChat, Request, type: "groupChat"));
         await cloud.WaitForCallsAsync(c => c.Card is not null);
         var proposal = await app.WithDbAsync(db => db.Proposals.SingleAsync());
-        var cardId = await CardMessageIdAsync(app, proposal.Id);
+        var cardId = await app.CardMessageIdAsync(proposal.Id);
 
         // Bob clicks Approve after editing the title on the card.
-        var data = new JsonObject { ["verb"] = MissionBot.ApproveVerb, ["proposalId"] = proposal.Id.ToString(), ["title"] = "Competitor pricing one-pager" };
-        var click = teams.Execute(TeamsChannel.GroupChat, cardId, MissionBot.ApproveVerb, data, type: "groupChat", userId: "29:bob", userName: "Bob");
+        var data = new JsonObject { ["verb"] = CardActions.ApproveProposalVerb, ["proposalId"] = proposal.Id.ToString(), ["title"] = "Competitor pricing one-pager" };
+        var click = teams.Execute(TeamsChannel.GroupChat, cardId, CardActions.ApproveProposalVerb, data, type: "groupChat", userId: "29:bob", userName: "Bob");
         var response = await teams.PostAsync(click);
         var body = await MissionsApp.ReadOkAsync(response);
         Assert.Equal(200, body["statusCode"]!.GetValue<int>());
@@ -126,7 +125,7 @@ public sealed class TeamsConversationTests
         Assert.Contains("Approved as M-1", put.Card!.ToJsonString(), StringComparison.Ordinal);
 
         // A double click (a second invoke), and Teams redelivering the first: the same decided card, one mission.
-        var again = await MissionsApp.ReadOkAsync(await teams.PostAsync(teams.Execute(TeamsChannel.GroupChat, cardId, MissionBot.ApproveVerb, data, type: "groupChat", userId: "29:bob", userName: "Bob")));
+        var again = await MissionsApp.ReadOkAsync(await teams.PostAsync(teams.Execute(TeamsChannel.GroupChat, cardId, CardActions.ApproveProposalVerb, data, type: "groupChat", userId: "29:bob", userName: "Bob")));
         Assert.Contains("Approved as M-1", again["value"]!.ToJsonString(), StringComparison.Ordinal);
         var redelivered = await MissionsApp.ReadOkAsync(await teams.PostAsync(click));
         Assert.Equal(body.ToJsonString(), redelivered.ToJsonString());
@@ -149,11 +148,11 @@ public sealed class TeamsConversationTests
         await teams.PostAsync(teams.Message(TeamsChannel.PersonalChat, Request));
         await cloud.WaitForCallsAsync(c => c.Card is not null);
         var first = await app.WithDbAsync(db => db.Proposals.SingleAsync());
-        var cardId = await CardMessageIdAsync(app, first.Id);
+        var cardId = await app.CardMessageIdAsync(first.Id);
 
         // Teams may leave the verb out of the action (seen in a real capture); the data carries it.
-        var reject = teams.Execute(TeamsChannel.PersonalChat, cardId, MissionBot.RejectVerb,
-            new JsonObject { ["verb"] = MissionBot.RejectVerb, ["proposalId"] = first.Id.ToString(), ["rejectReason"] = "Already covered by M-0" }, withVerb: false);
+        var reject = teams.Execute(TeamsChannel.PersonalChat, cardId, CardActions.RejectProposalVerb,
+            new JsonObject { ["verb"] = CardActions.RejectProposalVerb, ["proposalId"] = first.Id.ToString(), ["rejectReason"] = "Already covered by M-0" }, withVerb: false);
         var body = await MissionsApp.ReadOkAsync(await teams.PostAsync(reject));
         Assert.Contains("Already covered by M-0", body["value"]!.ToJsonString(), StringComparison.Ordinal);
         var rejected = await app.WithDbAsync(db => db.Proposals.SingleAsync());
@@ -164,10 +163,10 @@ public sealed class TeamsConversationTests
         await teams.PostAsync(teams.Message(TeamsChannel.PersonalChat, "draft the launch announcement"));
         await cloud.WaitForCallsAsync(c => c.Card is not null && c.Method == "POST", count: 2);
         var second = await app.WithDbAsync(db => db.Proposals.SingleAsync(p => p.Status == ProposalStatus.Pending));
-        var secondCard = await CardMessageIdAsync(app, second.Id);
+        var secondCard = await app.CardMessageIdAsync(second.Id);
         var submit = teams.Envelope("message", TeamsChannel.PersonalChat, "personal", TeamsChannel.NewId());
         submit["replyToId"] = secondCard;
-        submit["value"] = new JsonObject { ["verb"] = MissionBot.ApproveVerb, ["proposalId"] = second.Id.ToString() };
+        submit["value"] = new JsonObject { ["verb"] = CardActions.ApproveProposalVerb, ["proposalId"] = second.Id.ToString() };
         Assert.Equal(HttpStatusCode.OK, (await teams.PostAsync(submit)).StatusCode);
         await cloud.WaitForCallsAsync(c => c.Method == "PUT" && c.Path.EndsWith("/" + secondCard, StringComparison.Ordinal));
         Assert.Equal(ProposalStatus.Approved, (await app.WithDbAsync(db => db.Proposals.SingleAsync(p => p.Id == second.Id))).Status);
@@ -184,8 +183,8 @@ public sealed class TeamsConversationTests
         await teams.PostAsync(teams.Message(thread, Request, type: "channel"));
         await cloud.WaitForCallsAsync(c => c.Card is not null);
         var proposal = await app.WithDbAsync(db => db.Proposals.SingleAsync());
-        var cardId = await CardMessageIdAsync(app, proposal.Id);
-        await teams.PostAsync(teams.Execute(thread, cardId, MissionBot.ApproveVerb, new JsonObject { ["proposalId"] = proposal.Id.ToString() }, type: "channel"));
+        var cardId = await app.CardMessageIdAsync(proposal.Id);
+        await teams.PostAsync(teams.Execute(thread, cardId, CardActions.ApproveProposalVerb, new JsonObject { ["proposalId"] = proposal.Id.ToString() }, type: "channel"));
 
         // The host restarts: nothing in memory survives, only the database.
         app = await app.RestartAsync();

@@ -22,20 +22,8 @@ public sealed class TeamsDeliveryTests
         return (cloud, app, reference);
     }
 
-    private static async Task EnqueueAsync(MissionsApp app, Guid reference, int count, string prefix)
-    {
-        await app.WithDbAsync(async db =>
-        {
-            var now = DateTime.UtcNow;
-            for (var i = 1; i <= count; i++)
-            {
-                OutboxWriter.Post(db, reference, new NoticeView($"{prefix} {i:D3}"), now);
-            }
-
-            return await db.SaveChangesAsync();
-        });
-        app.Services.GetRequiredService<OutboxSignal>().Pulse();
-    }
+    private static Task EnqueueAsync(MissionsApp app, Guid reference, int count, string prefix) =>
+        app.ShowAsync(reference, Enumerable.Range(1, count).Select(i => new NoticeView($"{prefix} {i:D3}")));
 
     [Fact]
     public async Task A_burst_of_200_messages_to_one_conversation_arrives_in_order_within_Teams_limits_with_429s_honoured()

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Missions.Host.Cards;
 using Missions.Host.Runs;
 using Missions.Host.Tests.Infrastructure;
 
@@ -27,7 +28,7 @@ public sealed class TeamsRunTests
         await cloud.WaitForCallsAsync(c => c.Card is not null);
         var proposal = await app.WithDbAsync(db => db.Proposals.SingleAsync());
         var cardId = await app.WaitForAsync(async db => await db.OutboxMessages.Where(o => o.ViewKey == $"proposal:{proposal.Id:N}" && o.SentMessageId != null).Select(o => o.SentMessageId).FirstOrDefaultAsync());
-        await teams.PostAsync(teams.Execute(TeamsChannel.GroupChat, cardId!, Conversations.MissionBot.ApproveVerb, new JsonObject { ["proposalId"] = proposal.Id.ToString() }, type: "groupChat"));
+        await teams.PostAsync(teams.Execute(TeamsChannel.GroupChat, cardId!, CardActions.ApproveProposalVerb, new JsonObject { ["proposalId"] = proposal.Id.ToString() }, type: "groupChat"));
         await teams.PostAsync(teams.Message(TeamsChannel.GroupChat, "run M-1", type: "groupChat"));
 
         var review = (await cloud.WaitForCallsAsync(c => c.Method == "POST" && J(c.Card).Contains("Ready for review", StringComparison.Ordinal))).Single();
@@ -46,7 +47,7 @@ public sealed class TeamsRunTests
 
         // Approve on the review prompt: the invoke answers with the decided card, and the shared message is replaced.
         var reviewId = await app.WaitForAsync(async db => await db.OutboxMessages.Where(o => o.ViewKey == $"review:{runId:N}" && o.SentMessageId != null).Select(o => o.SentMessageId).FirstOrDefaultAsync());
-        var answer = await MissionsApp.ReadOkAsync(await teams.PostAsync(teams.Execute(TeamsChannel.GroupChat, reviewId!, RunOperations.ApproveVerb,
+        var answer = await MissionsApp.ReadOkAsync(await teams.PostAsync(teams.Execute(TeamsChannel.GroupChat, reviewId!, CardActions.ApproveReviewVerb,
             new JsonObject { ["runId"] = runId.ToString() }, type: "groupChat", userId: "29:bob", userName: "Bob")));
         Assert.Contains("Approved: M-1 is done", J(answer["value"]), StringComparison.Ordinal);
         var put = (await cloud.WaitForCallsAsync(c => c.Method == "PUT" && c.Path.EndsWith("/" + reviewId, StringComparison.Ordinal))).Single();

@@ -41,7 +41,8 @@ public sealed class ChatLoopTests
         Assert.Contains(assignee["value"]!.GetValue<string>(), assignee["choices"]!.AsArray().Select(c => c!["value"]!.GetValue<string>()));
 
         var proposal = await app.WithDbAsync(db => db.Proposals.SingleAsync());
-        Assert.Equal(reply["id"]!.GetValue<string>(), proposal.CardMessageId);
+        // The card's delivery is recorded, as on every channel: its view's key with the message it went out in.
+        Assert.Equal(reply["id"]!.GetValue<string>(), await app.CardMessageIdAsync(proposal.Id));
         Assert.NotNull(proposal.DueDate);
         Assert.Equal("Europe/London", await app.WithDbAsync(db => db.ConversationReferences.Select(c => c.TimeZone).SingleAsync()));
 
@@ -114,7 +115,7 @@ public sealed class ChatLoopTests
         var mission = await app.WithDbAsync(db => db.Missions.SingleAsync());
         Assert.Equal("Q4 newsletter", mission.Title);
         // The proposal's own message shows the decision (a newsletter matches an auto-run blueprint, so a run's cards may follow it).
-        var cardMessage = (await app.WithDbAsync(db => db.Proposals.SingleAsync())).CardMessageId!;
+        var cardMessage = await app.CardMessageIdAsync(proposal.Id);
         Assert.Contains("Approved as M-1", DirectLineClient.Texts(DirectLineClient.CardOf(chat.Activity(cardMessage))!));
     }
 

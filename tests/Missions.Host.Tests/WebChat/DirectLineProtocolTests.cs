@@ -37,13 +37,13 @@ public sealed class DirectLineProtocolTests
         var past = new Mock<TimeProvider>();
         past.Setup(t => t.GetUtcNow()).Returns(DateTimeOffset.UtcNow.AddHours(-2));
         var oldTokens = new DirectLineTokens(Options.Create(new WebChatOptions { TokenKey = TokenKey }), past.Object);
-        var expired = oldTokens.Issue(chat.ConversationId, chat.UserId);
+        var expired = oldTokens.Issue(chat.ConversationId, chat.UserId, "Alice");
         var refused = await chat.SendRawAsync(HttpMethod.Get, poll, null, token: expired);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("expired", await refused.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
 
         // A valid token for a conversation that does not exist: 404, "ended".
-        var ghost = app.Services.GetRequiredService<DirectLineTokens>().Issue("dl-00000000000000000000000000000000", "user-0");
+        var ghost = app.Services.GetRequiredService<DirectLineTokens>().Issue("dl-00000000000000000000000000000000", "user-0", "Ghost");
         Assert.Equal(HttpStatusCode.NotFound, (await chat.SendRawAsync(HttpMethod.Get, "/v3/directline/conversations/dl-00000000000000000000000000000000/activities", null, token: ghost)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await chat.SendRawAsync(HttpMethod.Post, "/v3/directline/conversations", null, token: ghost)).StatusCode);
 

@@ -39,7 +39,12 @@
 
   async function start() {
     const resume = localStorage.getItem(storageKey);
-    const response = await fetch('/v3/directline/tokens/generate' + (resume ? '?resume=' + encodeURIComponent(resume) : ''), { method: 'POST' });
+    // The token says who is writing (the host takes no name from the messages themselves).
+    const response = await fetch('/v3/directline/tokens/generate' + (resume ? '?resume=' + encodeURIComponent(resume) : ''), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user: { name: 'Local user' } })
+    });
     if (!response.ok) {
       status.textContent = 'Could not start a conversation (' + response.status + '). Is the host running on this machine?';
       return;

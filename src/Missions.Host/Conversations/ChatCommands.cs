@@ -1,0 +1,130 @@
+using System.Text.RegularExpressions;
+using Missions.Host.Missions;
+
+namespace Missions.Host.Conversations;
+
+/// <summary>What a line of chat asks for: one of the commands in plain words, or a request for new work.</summary>
+public abstract record ChatCommand;
+
+public sealed record HelpCommand : ChatCommand;
+
+public sealed record BoardCommand : ChatCommand;
+
+public sealed record MyMissionsCommand : ChatCommand;
+
+public sealed record ShowCommand(long Number) : ChatCommand;
+
+/// <summary>Move a mission to a column, named in the words people use ("in progress", "review", "done").</summary>
+public sealed record MoveCommand(long Number, string Column) : ChatCommand;
+
+public sealed record CommentCommand(long Number, string Text) : ChatCommand;
+
+public sealed record CancelCommand(long Number) : ChatCommand;
+
+public sealed record RunCommand(long Number) : ChatCommand;
+
+public sealed record StopCommand(long Number) : ChatCommand;
+
+/// <summary>Anything that is not a command: a request, which becomes a proposal.</summary>
+public sealed record RequestCommand(string Text) : ChatCommand;
+
+/// <summary>Reads chat text as a command. Anything else addressed to the bot is a request.</summary>
+public static partial class ChatCommands
+{
+    public static readonly IReadOnlyList<HelpLine> Help =
+    [
+        new("<a request in plain words>", "I draft a mission proposal for you to approve"),
+        new("board", "the board, column by column"),
+        new("my missions", "the open missions you asked for"),
+        new("show M-12", "one mission"),
+        new("move M-12 to review", "move a mission (backlog, in progress, review, done)"),
+        new("comment M-12 <text>", "add a comment to a mission"),
+        new("run M-12", "have the assigned staff agent work on a mission now"),
+        new("stop M-12", "stop a mission's run"),
+        new("cancel M-12", "cancel a mission"),
+        new("help", "this list"),
+    ];
+
+    /// <summary>The command the text asks for; empty text is a request for help.</summary>
+    public static ChatCommand Parse(string? text)
+    {
+        var line = (text ?? "").Trim();
+        if (line.Length == 0 || HelpPattern().IsMatch(line))
+        {
+            return new HelpCommand();
+        }
+
+        if (BoardPattern().IsMatch(line))
+        {
+            return new BoardCommand();
+        }
+
+        if (MyMissionsPattern().IsMatch(line))
+        {
+            return new MyMissionsCommand();
+        }
+
+        if (ShowPattern().Match(line) is { Success: true } show)
+        {
+            return new ShowCommand(Number(show));
+        }
+
+        if (MovePattern().Match(line) is { Success: true } move)
+        {
+            return new MoveCommand(Number(move), move.Groups["to"].Value.Trim());
+        }
+
+        if (CommentPattern().Match(line) is { Success: true } comment)
+        {
+            return new CommentCommand(Number(comment), comment.Groups["text"].Value);
+        }
+
+        if (CancelPattern().Match(line) is { Success: true } cancel)
+        {
+            return new CancelCommand(Number(cancel));
+        }
+
+        if (RunPattern().Match(line) is { Success: true } run)
+        {
+            return new RunCommand(Number(run));
+        }
+
+        if (StopPattern().Match(line) is { Success: true } stop)
+        {
+            return new StopCommand(Number(stop));
+        }
+
+        return new RequestCommand(line);
+    }
+
+    private static long Number(Match match) =>
+        Mission.TryParseNumber(match.Groups["n"].Value, out var n) ? n
+        : throw DomainException.Invalid("number", $"“{match.Groups["n"].Value}” is not a mission number.");
+
+    [GeneratedRegex(@"^\s*(?:help|\?|commands|what can you do\??)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex HelpPattern();
+
+    [GeneratedRegex(@"^\s*(?:show\s+(?:me\s+)?(?:the\s+)?)?board\s*[.!?]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex BoardPattern();
+
+    [GeneratedRegex(@"^\s*(?:show\s+(?:me\s+)?)?(?:my missions|my work|mine)\s*[.!?]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex MyMissionsPattern();
+
+    [GeneratedRegex(@"^\s*(?:(?:show|status(?:\s+of)?|open|details(?:\s+for)?)\s+)?(?<n>m-?\d+)\s*[.!?]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex ShowPattern();
+
+    [GeneratedRegex(@"^\s*move\s+(?<n>m-?\d+)\s+(?:to|into|in)\s+(?<to>[\w\s-]+?)\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex MovePattern();
+
+    [GeneratedRegex(@"^\s*comment\s+(?:on\s+)?(?<n>m-?\d+)\s*[:\-]?\s*(?<text>.+)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex CommentPattern();
+
+    [GeneratedRegex(@"^\s*cancel\s+(?<n>m-?\d+)\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex CancelPattern();
+
+    [GeneratedRegex(@"^\s*(?:run|start|rerun|re-run)\s+(?<n>m-?\d+)\s*(?:now)?\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex RunPattern();
+
+    [GeneratedRegex(@"^\s*(?:stop|halt|cancel\s+(?:the\s+)?run(?:\s+of)?)\s+(?<n>m-?\d+)\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex StopPattern();
+}

@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using Missions.Host.Data;
+using Missions.Host.Missions;
+using Missions.Host.Proposals;
+using Missions.Host.Runs;
+using Missions.Host.Web;
+
+namespace Missions.Host.Conversations;
+
+/// <summary>
+/// Proposals, missions and the board as chat shows them: the views, built from the same reads the REST API and the
+/// board page use (<see cref="MissionQueries"/>).
+/// </summary>
+public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, MissionQueries missions, RunViews runs, PublicAddress address)
+{
+    /// <summary>How many missions of each column the board card shows.</summary>
+    public const int LinesPerColumn = 8;
+
+    public async Task<ProposalView> ProposalAsync(Proposal proposal, long? missionNumber, CancellationToken cancellationToken) =>
+        Proposal(proposal, await workspaces.GetAsync(db, cancellationToken), missionNumber);
+
+    /// <summary>A proposal as its card shows it; names and choices come from the workspace snapshot.</summary>
+    public ProposalView Proposal(Proposal p, WorkspaceSnapshot workspace, long? missionNumber)
+    {
+        // Ids are formatted here: the card's selected value must match its choices exactly.
+        var staff = workspace.Staff.Where(s => s.IsActive || s.Id == p.AssigneeId)
+            .Select(s => new ChoiceOption(s.Id.ToString(), $"{s.Name} ({s.Role})")).ToList();
+        var projects = workspace.Projects.Select(x => new ChoiceOption(x.Id.ToString(), x.Name)).ToList();
+        return new ProposalView(
+            p.Id, p.Version, p.Status, p.Title, p.Objective,
+            p.AssigneeId, workspace.Staff.FirstOrDefault(s => s.Id == p.AssigneeId)?.Name,
+            p.ProjectId, workspace.Projects.FirstOrDefault(x => x.Id == p.ProjectId)?.Name,
+            workspace.Blueprints.FirstOrDefault(b => b.Id == p.BlueprintId)?.Name,
+            p.DueDate, p.Questions, p.DuplicateHint, p.RequestedByName, p.DecidedByName, p.DecidedAt, p.RejectionReason,
+            missionNumber is null ? null : Mission.FormatNumber(missionNumber.Value),
+            missionNumber is null ? null : address.Mission(missionNumber.Value),
+            staff, projects);
+    }
+
+    public async Task<BoardView> BoardAsync(CancellationToken cancellationToken)
+    {
+        var columns = await missions.BoardAsync(null, LinesPerColumn, cancellationToken);
+        return new BoardView(columns.Select(c => new BoardColumnView(c.Status, c.Title, c.Missions.Select(Line).ToList(), c.Total)).ToList(), address.Board);
+    }
+
+    public async Task<MissionListView> MyMissionsAsync(ChatUser user, CancellationToken cancellationToken)
+    {
+        var rows = await missions.OpenForAsync(user.Id, 25, cancellationToken);
+        return new MissionListView("Your open missions", rows.Select(Line).ToList(), "You have no open missions. Ask me for something and approve the proposal.");
+    }
+
+    public async Task<MissionView> MissionAsync(long number, CancellationToken cancellationToken)
+    {
+        var row = await missions.OneAsync(number, cancellationToken) ?? throw DomainException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
+        var m = row.Mission;
+        var activity = await db.ActivityEntries.AsNoTracking().Where(a => a.MissionId == m.Id).OrderByDescending(a => a.Id).Take(3)
+            .Select(a => new { a.At, a.ActorName, a.Action, a.ToStatus }).ToListAsync(cancellationToken);
+        var comments = await db.Comments.CountAsync(c => c.MissionId == m.Id, cancellationToken);
+        var (latestRun, artifacts) = await runs.LatestAsync(m.Id, cancellationToken);
+        return new MissionView(
+            Mission.FormatNumber(m.Number), m.Title, m.Objective, m.Status, row.AssigneeName, row.ProjectName, m.DueDate, m.RequestedByName,
+            activity.Select(a => $"{a.At:d MMM HH:mm} · {a.ActorName} {Describe(a.Action, a.ToStatus)}").ToList(), comments, latestRun, artifacts,
+            address.Mission(m.Number));
+    }
+
+    /// <summary>A run's progress card as it stands: the steps it logged, and why it ended if it did.</summary>
+    public async Task<RunProgressView> RunProgressAsync(Run run, CancellationToken cancellationToken)
+    {
+        var mission = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == run.MissionId, cancellationToken);
+        var note = run.Status == RunStatus.Cancelled ? run.Error : null;
+        return await runs.ProgressViewAsync(run, mission, await runs.StepsOfAsync(run.Id, cancellationToken), note, cancellationToken);
+    }
+
+    private static MissionLine Line(MissionRow row) =>
+        new(Mission.FormatNumber(row.Mission.Number), row.Mission.Title, row.Mission.Status, row.AssigneeName, row.Mission.DueDate);
+
+    private static string Describe(string action, MissionStatus? to) => action switch
+    {
+        "created" => "created it",
+        "transitioned" or "moved" when to is { } s => "moved it " + MissionLifecycle.Describe(s),
+        "edited" => "edited it",
+        "commented" => "commented",
+        "attached" => "attached a file",
+        _ => action,
+    };
+}
