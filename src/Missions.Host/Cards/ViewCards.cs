@@ -8,8 +8,8 @@ using Missions.Host.Runs;
 
 namespace Missions.Host.Cards;
 
-/// <summary>A view as a channel message: Markdown text, an Adaptive Card, or both.</summary>
-public sealed record RenderedView(string? Text, AdaptiveCard? Card);
+/// <summary>A view as a channel message: Markdown text, an Adaptive Card (with its JSON, written once), or both.</summary>
+public sealed record RenderedView(string? Text, AdaptiveCard? Card, string? CardJson = null);
 
 /// <summary>
 /// Renders <see cref="ChatView"/>s as Adaptive Cards 1.5, for Teams and web chat alike. Cards use only what the
@@ -47,9 +47,10 @@ public static class ViewCards
                 ReviewView review => Review(review, budget),
                 _ => throw new ArgumentOutOfRangeException(nameof(view), view.GetType().Name, "No rendering for this view."),
             };
-            if (Encoding.UTF8.GetByteCount(card.ToJson()) <= MaxCardBytes || room < 0.01)
+            var json = card.ToJson();
+            if (Encoding.UTF8.GetByteCount(json) <= MaxCardBytes || room < 0.01)
             {
-                return new RenderedView(null, card);
+                return new RenderedView(null, card, json);
             }
         }
     }

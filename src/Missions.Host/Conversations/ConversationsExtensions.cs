@@ -25,6 +25,8 @@ public static class ConversationsExtensions
             .Validate(o => o.MaxAttempts >= 1, "Missions:Inbox:MaxAttempts must be 1 or more.")
             .ValidateOnStart();
         services.AddSingleton<InboxSignal>();
+        services.AddSingleton<InboxWrites>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxWrites>());
         services.AddSingleton<InboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
         return builder;

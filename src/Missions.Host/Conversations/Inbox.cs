@@ -36,17 +36,29 @@ public sealed class InboxClaimLostException(string eventId)
 
 public static class Inbox
 {
+    /// <summary>
+    /// Stores an inbound event at once, inside the caller's write transaction: one plain statement, as every chat
+    /// message writes one inside the write lock (EF's change tracking costs more than the insert). An event stored
+    /// before under the same key fails with the database's own <see cref="System.Data.Common.DbException"/>.
+    /// </summary>
+    public static async Task InsertAsync(MissionsDbContext db, InboundEvent e, CancellationToken cancellationToken)
+    {
+        var status = e.Status.ToString();
+        await db.Database.ExecuteSqlAsync(
+            $"""INSERT INTO "InboundEvents" ("Channel", "EventId", "Status", "ReceivedAt", "CompletedAt", "ResponseJson", "ConversationReferenceId", "PayloadJson", "Attempts", "NextAttemptAt", "LeaseOwner", "LeaseExpiresAt") VALUES ({e.Channel}, {e.EventId}, {status}, {e.ReceivedAt}, {e.CompletedAt}, {e.ResponseJson}, {e.ConversationReferenceId}, {e.PayloadJson}, {e.Attempts}, {e.NextAttemptAt}, {e.LeaseOwner}, {e.LeaseExpiresAt})""",
+            cancellationToken);
+    }
+
     /// <summary>Marks the claimed event finished, inside the caller's write transaction; throws if the claim was lost.</summary>
     public static async Task CompleteAsync(MissionsDbContext db, InboxClaim claim, InboundEventStatus status, DateTime now, CancellationToken cancellationToken)
     {
-        var finished = await db.InboundEvents
-            .Where(e => e.Channel == claim.Channel && e.EventId == claim.EventId && e.Status == InboundEventStatus.Queued && e.LeaseOwner == claim.Owner)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(e => e.Status, status)
-                .SetProperty(e => e.CompletedAt, now)
-                .SetProperty(e => e.PayloadJson, (string?)null)
-                .SetProperty(e => e.LeaseOwner, (string?)null)
-                .SetProperty(e => e.LeaseExpiresAt, (DateTime?)null), cancellationToken);
+        // One plain statement: every chat message runs it inside the write lock, where a translated ExecuteUpdate costs
+        // several times more than the update itself.
+        var to = status.ToString();
+        var queued = nameof(InboundEventStatus.Queued);
+        var finished = await db.Database.ExecuteSqlAsync(
+            $"""UPDATE "InboundEvents" SET "Status" = {to}, "CompletedAt" = {now}, "PayloadJson" = NULL, "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL WHERE "Channel" = {claim.Channel} AND "EventId" = {claim.EventId} AND "Status" = {queued} AND "LeaseOwner" = {claim.Owner}""",
+            cancellationToken);
         if (finished != 1)
         {
             throw new InboxClaimLostException(claim.EventId);
@@ -95,31 +107,25 @@ public sealed partial class InboxWorker(
     /// <summary>Handles one conversation's queued events in order until none is due or its head must wait.</summary>
     protected override async Task<bool> DrainAsync(Guid lane, CancellationToken cancellationToken)
     {
-        var conversation = lane;
         var progressed = false;
         while (!cancellationToken.IsCancellationRequested)
         {
-            InboundEvent? head;
-            await using (var scope = scopes.CreateAsyncScope())
+            // One scope (and one database connection) for an event: finding it, claiming it, and its turn.
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
+            var now = clock.GetUtcNow().UtcDateTime;
+            cancellationToken.ThrowIfCancellationRequested();
+            var head = await TurnQueries.For(db).InboxHead(db, lane);
+            // Claimed for this host when it was queued here, and not yet taken up (a lane drains one event at a time).
+            var ours = head is not null && head.LeaseOwner == Owner && head.LeaseExpiresAt >= now;
+            if (head is null || head.NextAttemptAt > now || (!ours && (head.LeaseExpiresAt >= now || !await ClaimAsync(db, head, now, cancellationToken))))
             {
-                var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
-                var now = clock.GetUtcNow().UtcDateTime;
-                head = await db.InboundEvents.AsNoTracking()
-                    .Where(e => e.Status == InboundEventStatus.Queued && (e.ConversationReferenceId ?? Guid.Empty) == conversation)
-                    .OrderBy(e => e.ReceivedAt).ThenBy(e => e.EventId).FirstOrDefaultAsync(cancellationToken);
-                // Claimed for this host when it was queued here, and not yet taken up (a lane drains one event at a time).
-                var ours = head is not null && head.LeaseOwner == Owner && head.LeaseExpiresAt >= now;
-                if (head is null || head.NextAttemptAt > now || (!ours && (head.LeaseExpiresAt >= now || !await ClaimAsync(db, head, now, cancellationToken))))
-                {
-                    return progressed; // empty, waiting for a retry, or another host is on it
-                }
-
-                head.Attempts += ours ? 0 : 1;
+                return progressed; // empty, waiting for a retry, or another host is on it
             }
 
             progressed = true;
-            var claim = new InboxClaim(head.Channel, head.EventId, conversation, head.PayloadJson ?? "", Owner, head.Attempts);
-            if (!await HandleAsync(claim, cancellationToken))
+            var claim = new InboxClaim(head.Channel, head.EventId, lane, head.PayloadJson ?? "", Owner, ours ? head.Attempts : head.Attempts + 1);
+            if (!await HandleAsync(scope.ServiceProvider, claim, cancellationToken))
             {
                 return progressed;
             }
@@ -129,14 +135,13 @@ public sealed partial class InboxWorker(
     }
 
     /// <summary>Runs the claimed event's turn; false when the conversation must stop for now (a retry is pending).</summary>
-    private async Task<bool> HandleAsync(InboxClaim claim, CancellationToken cancellationToken)
+    private async Task<bool> HandleAsync(IServiceProvider services, InboxClaim claim, CancellationToken cancellationToken)
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var channel = scope.ServiceProvider.GetKeyedService<IChannelAdapter>(claim.Channel)
+            var channel = services.GetKeyedService<IChannelAdapter>(claim.Channel)
                 ?? throw new InvalidOperationException($"No channel '{claim.Channel}' is switched on to handle this event.");
-            await scope.ServiceProvider.GetRequiredService<TurnPipeline>().HandleQueuedAsync(channel, claim, cancellationToken);
+            await services.GetRequiredService<TurnPipeline>().HandleQueuedAsync(channel, claim, cancellationToken);
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

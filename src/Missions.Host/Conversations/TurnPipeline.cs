@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Missions.Host.Data;
 using Missions.Host.Outbox;
@@ -31,6 +32,7 @@ public sealed partial class TurnPipeline(
     MissionBot bot,
     ConversationOutbox outbox,
     InboxWorker inbox,
+    InboxWrites writes,
     TimeProvider clock,
     ILogger<TurnPipeline> logger)
 {
@@ -46,11 +48,12 @@ public sealed partial class TurnPipeline(
     /// <summary>
     /// Stores a delivery to be handled after its answer, with that answer, and hands it to this host's inbox worker
     /// (claimed for it in the same write, so no second transaction is needed to take it up). <paramref name="record"/>
-    /// adds what the channel keeps of the delivery itself (web chat's echo of the person's message) to the same write.
-    /// A redelivery gets the stored answer and queues nothing.
+    /// adds what the channel keeps of the delivery itself (web chat's echo of the person's message) to the same write,
+    /// which it shares with the other deliveries arriving meanwhile (<see cref="InboxWrites"/>). A redelivery gets the
+    /// stored answer and queues nothing.
     /// </summary>
     public async Task<string> QueueAsync(
-        string channel, string eventKey, Guid conversationId, string payloadJson, string answer, Action<MissionsDbContext>? record, CancellationToken cancellationToken)
+        string channel, string eventKey, Guid conversationId, string payloadJson, string answer, Func<MissionsDbContext, CancellationToken, Task>? record, CancellationToken cancellationToken)
     {
         if (await AnswerGivenAsync(channel, eventKey, cancellationToken) is { } given)
         {
@@ -58,30 +61,22 @@ public sealed partial class TurnPipeline(
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        try
+        var stored = await writes.StoreAsync(new InboundEvent
         {
-            await using var scope = await db.BeginWriteAsync(cancellationToken);
-            db.InboundEvents.Add(new InboundEvent
-            {
-                Channel = channel,
-                EventId = eventKey,
-                Status = InboundEventStatus.Queued,
-                ReceivedAt = now,
-                ConversationReferenceId = conversationId,
-                PayloadJson = payloadJson,
-                ResponseJson = answer,
-                Attempts = 1,
-                LeaseOwner = inbox.Owner,
-                LeaseExpiresAt = now + inbox.Lease,
-            });
-            record?.Invoke(db);
-            await db.SaveChangesAsync(cancellationToken);
-            await scope.CommitAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
+            Channel = channel,
+            EventId = eventKey,
+            Status = InboundEventStatus.Queued,
+            ReceivedAt = now,
+            ConversationReferenceId = conversationId,
+            PayloadJson = payloadJson,
+            ResponseJson = answer,
+            Attempts = 1,
+            LeaseOwner = inbox.Owner,
+            LeaseExpiresAt = now + inbox.Lease,
+        }, record, cancellationToken);
+        if (!stored)
         {
             // The same delivery racing this one, and winning: answer as it did.
-            db.ChangeTracker.Clear();
             return await AnswerGivenAsync(channel, eventKey, cancellationToken) ?? throw new InvalidOperationException($"The {channel} event '{eventKey}' could not be stored.");
         }
 
@@ -97,7 +92,7 @@ public sealed partial class TurnPipeline(
     /// refusal is said there instead of being posted into the conversation.
     /// </summary>
     public async Task<string> HandleNowAsync(
-        IChannelAdapter channel, string? eventKey, ChatTurn turn, Func<BotReply, string> answerFor, bool answerShowsResult, Action<MissionsDbContext>? record,
+        IChannelAdapter channel, string? eventKey, ChatTurn turn, Func<BotReply, string> answerFor, bool answerShowsResult, Func<MissionsDbContext, CancellationToken, Task>? record,
         CancellationToken cancellationToken)
     {
         if (eventKey is not null && await AnswerGivenAsync(channel.Channel, eventKey, cancellationToken) is { } given)
@@ -110,17 +105,17 @@ public sealed partial class TurnPipeline(
             try
             {
                 var prepared = await bot.PrepareAsync(turn, cancellationToken);
+                await outbox.ReadAheadAsync(turn.ConversationReferenceId, ShownKey(turn.Action), cancellationToken);
                 await using var scope = await db.BeginWriteAsync(cancellationToken);
                 var reply = await bot.HandleAsync(turn, prepared, cancellationToken);
                 var answer = answerFor(reply);
-                Record(channel.Channel, eventKey, turn.ConversationReferenceId, InboundEventStatus.Completed, answer);
-                record?.Invoke(db);
+                await RecordAsync(channel.Channel, eventKey, turn.ConversationReferenceId, InboundEventStatus.Completed, answer, record, cancellationToken);
                 await ShowAsync(turn, reply, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 await scope.CommitAsync(cancellationToken);
                 return answer;
             }
-            catch (DbUpdateException) when (eventKey is not null && attempt == 1)
+            catch (DbException) when (eventKey is not null && attempt == 1)
             {
                 // The same delivery racing this one, and winning: answer as it did.
                 db.ChangeTracker.Clear();
@@ -142,14 +137,13 @@ public sealed partial class TurnPipeline(
                 {
                     await using var scope = await db.BeginWriteAsync(cancellationToken);
                     var answer = answerFor(failure);
-                    Record(channel.Channel, eventKey, turn.ConversationReferenceId, InboundEventStatus.Failed, answer);
-                    record?.Invoke(db);
+                    await RecordAsync(channel.Channel, eventKey, turn.ConversationReferenceId, InboundEventStatus.Failed, answer, record, cancellationToken);
                     await ShowAsync(turn, failure, cancellationToken);
                     await db.SaveChangesAsync(cancellationToken);
                     await scope.CommitAsync(cancellationToken);
                     return answer;
                 }
-                catch (DbUpdateException) when (eventKey is not null)
+                catch (DbException) when (eventKey is not null)
                 {
                     // The same delivery racing this one, and winning: answer as it did.
                     db.ChangeTracker.Clear();
@@ -175,6 +169,7 @@ public sealed partial class TurnPipeline(
         {
             turn = channel.ReadQueued(claim);
             var prepared = turn is null ? null : await bot.PrepareAsync(turn, cancellationToken);
+            await outbox.ReadAheadAsync(claim.ConversationReferenceId, null, cancellationToken);
             await using var scope = await db.BeginWriteAsync(cancellationToken);
             if (turn is not null)
             {
@@ -201,6 +196,14 @@ public sealed partial class TurnPipeline(
         }
     }
 
+    /// <summary>The key of the view a button was pressed on, where the answer will show it again.</summary>
+    private static string? ShownKey(ChatAction? action) => action switch
+    {
+        ApproveProposal a => ProposalView.KeyOf(a.ProposalId),
+        RejectProposal r => ProposalView.KeyOf(r.ProposalId),
+        _ => null,
+    };
+
     /// <summary>Puts the reply's views into the conversation (in place where a view's key was shown there before).</summary>
     private async Task ShowAsync(ChatTurn turn, BotReply reply, CancellationToken cancellationToken)
     {
@@ -225,24 +228,33 @@ public sealed partial class TurnPipeline(
         return answerShowsResult ? new BotReply([], notice) : BotReply.Post(notice);
     }
 
-    private void Record(string channel, string? eventKey, Guid conversationId, InboundEventStatus status, string answer)
+    /// <summary>
+    /// The event, recorded as answered with <paramref name="answer"/> (a redelivery gets it again), and what the channel
+    /// keeps of it, at once in the turn's transaction: a delivery already recorded fails here, before anything else.
+    /// </summary>
+    private async Task RecordAsync(
+        string channel, string? eventKey, Guid conversationId, InboundEventStatus status, string answer, Func<MissionsDbContext, CancellationToken, Task>? record,
+        CancellationToken cancellationToken)
     {
-        if (eventKey is null)
+        if (eventKey is not null)
         {
-            return;
+            var now = clock.GetUtcNow().UtcDateTime;
+            await Inbox.InsertAsync(db, new InboundEvent
+            {
+                Channel = channel,
+                EventId = eventKey,
+                Status = status,
+                ReceivedAt = now,
+                CompletedAt = now,
+                ConversationReferenceId = conversationId,
+                ResponseJson = answer,
+            }, cancellationToken);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        db.InboundEvents.Add(new InboundEvent
+        if (record is not null)
         {
-            Channel = channel,
-            EventId = eventKey,
-            Status = status,
-            ReceivedAt = now,
-            CompletedAt = now,
-            ConversationReferenceId = conversationId,
-            ResponseJson = answer,
-        });
+            await record(db, cancellationToken);
+        }
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "A {Channel} turn failed in conversation {ConversationId}")]

@@ -26,6 +26,14 @@ internal sealed class TurnQueries
         EF.CompileAsyncQuery((MissionsDbContext db, string channel, string eventId) =>
             db.InboundEvents.AsNoTracking().Where(e => e.Channel == channel && e.EventId == eventId).Select(e => e.ResponseJson).FirstOrDefault());
 
+    /// <summary>The first queued event of a conversation (the inbox handles them in the order received).</summary>
+    public readonly Func<MissionsDbContext, Guid, Task<InboundEvent?>> InboxHead =
+        EF.CompileAsyncQuery((MissionsDbContext db, Guid conversationId) =>
+            db.InboundEvents.AsNoTracking()
+                .Where(e => e.Status == InboundEventStatus.Queued && (e.ConversationReferenceId ?? Guid.Empty) == conversationId)
+                .OrderBy(e => e.ReceivedAt).ThenBy(e => e.EventId)
+                .FirstOrDefault());
+
     public readonly Func<MissionsDbContext, Guid, Task<Proposal?>> Proposal =
         EF.CompileAsyncQuery((MissionsDbContext db, Guid id) => db.Proposals.AsNoTracking().FirstOrDefault(p => p.Id == id));
 

@@ -14,6 +14,9 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
     private CancellationToken stopping = CancellationToken.None;
     private volatile bool started;
 
+    /// <summary>A lane was turned away because every lane was taken: look for due lanes again when one ends.</summary>
+    private volatile bool turnedAway;
+
     protected abstract TimeSpan PollInterval { get; }
 
     protected abstract int MaxLanes { get; }
@@ -99,6 +102,7 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
 
             if (draining.Count >= MaxLanes || stopping.IsCancellationRequested)
             {
+                turnedAway = true;
                 return false;
             }
 
@@ -112,12 +116,11 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
 
     private async Task RunLaneAsync(Guid lane, Lane state)
     {
-        var progressed = false;
         try
         {
             while (true)
             {
-                progressed |= await DrainAsync(lane, stopping);
+                await DrainAsync(lane, stopping);
                 lock (gate)
                 {
                     if (!state.Again || stopping.IsCancellationRequested)
@@ -145,9 +148,10 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
         finally
         {
             state.Done.TrySetResult();
-            if (progressed)
+            if (turnedAway)
             {
-                // Work done may have made more work due; a lane that only found its head waiting looks again at the next poll.
+                // A lane is free now for work that found none; other work is found when it is signalled or at the next poll.
+                turnedAway = false;
                 signal.Pulse();
             }
         }

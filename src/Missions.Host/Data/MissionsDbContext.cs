@@ -273,8 +273,11 @@ public sealed class MissionsDbContext : DbContext
             b.Property(o => o.LastError).HasMaxLength(2000);
             b.Property(o => o.Version).IsConcurrencyToken();
             b.HasIndex(o => new { o.Status, o.NextAttemptAt });
-            b.HasIndex(o => new { o.ConversationReferenceId, o.Id });
-            b.HasIndex(o => o.ViewKey);
+            // A conversation's waiting messages in order (the dispatcher's head, "is anything waiting?"), without
+            // walking past the messages already sent.
+            b.HasIndex(o => new { o.ConversationReferenceId, o.Status, o.Id });
+            // Where a view was delivered in a conversation (and its unsent progress message): every column it asks by.
+            b.HasIndex(o => new { o.ConversationReferenceId, o.ViewKey, o.Status, o.Id });
             // Named here: the default name is longer than PostgreSQL's 63-character identifiers.
             b.HasOne<ConversationReference>().WithMany().HasForeignKey(o => o.ConversationReferenceId).OnDelete(DeleteBehavior.Restrict)
                 .HasConstraintName("FK_OutboxMessages_ConversationReferences");

@@ -9,7 +9,7 @@ namespace Missions.Host.Data;
 /// </summary>
 internal sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
 {
-    private readonly string pragma = $"PRAGMA synchronous={synchronous}; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;";
+    private readonly string pragma = $"PRAGMA synchronous={synchronous}; PRAGMA temp_store=MEMORY;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 

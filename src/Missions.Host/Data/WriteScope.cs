@@ -8,42 +8,127 @@ namespace Missions.Host.Data;
 /// retries on SQLITE_BUSY, and throughput collapses while p99 reaches a second (see PERFORMANCE.md). Queueing
 /// writers in-process instead gives 2–3× the throughput. PostgreSQL needs no gate. With a <see cref="WalFlusher"/>
 /// the log is synced after the gate is left, once for all the commits made meanwhile (group commit).
+/// Writers are let in in the order they came, except that work already promised (a queued message whose sender has
+/// had the answer, <see cref="WriteOrder.Promised"/>) goes before new work: it finishes what people are waiting for
+/// instead of queueing behind newer arrivals. Promised work is bounded (one turn per conversation being handled), so
+/// new work is never starved.
 /// </summary>
 public sealed class WriteGate(bool serialize, WalFlusher? flusher = null)
 {
-    private readonly SemaphoreSlim? gate = serialize ? new SemaphoreSlim(1, 1) : null;
+    private readonly object sync = new();
+    private readonly Queue<TaskCompletionSource<bool>> promised = new();
+    private readonly Queue<TaskCompletionSource<bool>> arriving = new();
+    private bool held;
+    private int waiting;
 
     public static WriteGate None { get; } = new(false);
 
     /// <summary>Syncs SQLite's log after commits made with synchronous=NORMAL; null when each commit syncs itself.</summary>
     public WalFlusher? Flusher { get; } = serialize ? flusher : null;
 
-    internal async ValueTask<bool> EnterAsync(CancellationToken cancellationToken)
+    /// <summary>Writers queued for the gate right now.</summary>
+    internal int Waiting => Volatile.Read(ref waiting);
+
+    /// <summary>Enters the gate; false when writes are not serialized (nothing to leave).</summary>
+    internal async ValueTask<bool> EnterAsync(WriteOrder order, CancellationToken cancellationToken)
     {
-        if (gate is null)
+        if (!serialize)
         {
             return false;
         }
 
-        Interlocked.Increment(ref waiting);
-        try
+        TaskCompletionSource<bool> turn;
+        lock (sync)
         {
-            await gate.WaitAsync(cancellationToken);
+            if (!held)
+            {
+                held = true;
+                return true;
+            }
+
+            turn = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            (order == WriteOrder.Promised ? promised : arriving).Enqueue(turn);
+            waiting++;
         }
-        finally
+
+        await using (cancellationToken.Register(() => Abandon(turn)))
         {
-            Interlocked.Decrement(ref waiting);
+            // Granted (true), or given up while waiting: then it was taken out of its queue and holds nothing.
+            if (!await turn.Task)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
         }
 
         return true;
     }
 
-    private int waiting;
+    internal void Exit()
+    {
+        TaskCompletionSource<bool>? next;
+        lock (sync)
+        {
+            if (!promised.TryDequeue(out next) && !arriving.TryDequeue(out next))
+            {
+                held = false;
+                return;
+            }
 
-    /// <summary>Writers queued for the gate right now.</summary>
-    internal int Waiting => Volatile.Read(ref waiting);
+            waiting--;
+        }
 
-    internal void Exit() => gate!.Release();
+        // The gate passes straight to the next writer (it stays held).
+        next.TrySetResult(true);
+    }
+
+    private void Abandon(TaskCompletionSource<bool> turn)
+    {
+        lock (sync)
+        {
+            if (turn.Task.IsCompleted)
+            {
+                return; // granted just before: the writer holds the gate and leaves it as usual
+            }
+
+            var removed = Remove(promised, turn) || Remove(arriving, turn);
+            if (removed)
+            {
+                waiting--;
+            }
+        }
+
+        turn.TrySetResult(false);
+    }
+
+    private static bool Remove(Queue<TaskCompletionSource<bool>> queue, TaskCompletionSource<bool> turn)
+    {
+        var count = queue.Count;
+        var found = false;
+        for (var i = 0; i < count; i++)
+        {
+            var item = queue.Dequeue();
+            if (item == turn)
+            {
+                found = true;
+            }
+            else
+            {
+                queue.Enqueue(item);
+            }
+        }
+
+        return found;
+    }
+}
+
+/// <summary>Which writers go first at the <see cref="WriteGate"/>.</summary>
+public enum WriteOrder
+{
+    /// <summary>In the order they came.</summary>
+    Arriving,
+
+    /// <summary>Work whose requester has already been answered: before anything newer.</summary>
+    Promised,
 }
 
 /// <summary>
@@ -68,7 +153,7 @@ public sealed class WriteScope : IAsyncDisposable
     /// <summary>True when this scope opened the transaction (and so commits it).</summary>
     public bool Owns => transaction is not null;
 
-    public static async Task<WriteScope> BeginAsync(MissionsDbContext db, CancellationToken cancellationToken)
+    public static async Task<WriteScope> BeginAsync(MissionsDbContext db, CancellationToken cancellationToken, WriteOrder order = WriteOrder.Arriving)
     {
         if (db.Database.CurrentTransaction is not null)
         {
@@ -76,7 +161,7 @@ public sealed class WriteScope : IAsyncDisposable
         }
 
         var gate = db.WriteGate;
-        var held = await gate.EnterAsync(cancellationToken);
+        var held = await gate.EnterAsync(order, cancellationToken);
         var relaxed = false;
         try
         {
@@ -202,6 +287,7 @@ public sealed class WriteScope : IAsyncDisposable
 
 public static class WriteScopeExtensions
 {
-    public static Task<WriteScope> BeginWriteAsync(this MissionsDbContext db, CancellationToken cancellationToken) =>
-        WriteScope.BeginAsync(db, cancellationToken);
+    /// <summary>Opens a write transaction, or joins the one open on the context; <paramref name="order"/> says when it goes at the gate.</summary>
+    public static Task<WriteScope> BeginWriteAsync(this MissionsDbContext db, CancellationToken cancellationToken, WriteOrder order = WriteOrder.Arriving) =>
+        WriteScope.BeginAsync(db, cancellationToken, order);
 }

@@ -94,45 +94,62 @@ public sealed class OutboxDeliveryException(DeliveryFailure failure, string mess
 /// </summary>
 public sealed class ConversationOutbox(MissionsDbContext db, IEnumerable<IOutboxTransport> transports, OutboxSignal signal, TimeProvider clock)
 {
-    private readonly Dictionary<Guid, ConversationReference?> references = [];
     private readonly HashSet<Guid> queuedHere = [];
     private readonly Dictionary<(Guid, string), string> deliveredHere = [];
+    private readonly Dictionary<Guid, (Queries.DestinationRow Row, string Key)> readAhead = [];
+
+    /// <summary>
+    /// Reads where views for the conversation will go before the caller's write transaction begins, so the writer (one
+    /// at a time on SQLite) does not wait for it: the conversation, whether anything of it is waiting, and where
+    /// <paramref name="key"/> was shown. What the write transaction itself adds is taken into account when it posts.
+    /// </summary>
+    public async Task ReadAheadAsync(Guid conversationId, string? key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (await Queries.For(db).Destination(db, conversationId, key ?? "") is { } found)
+        {
+            readAhead[conversationId] = (found, key ?? "");
+        }
+    }
 
     /// <summary>Shows the view in the conversation, as a reply to <paramref name="replyToId"/> when given.</summary>
     public async Task PostAsync(Guid conversationId, ChatView view, string? replyToId, CancellationToken cancellationToken)
     {
-        if (await OpenReferenceAsync(conversationId, cancellationToken) is not { } reference)
+        var key = view.Key;
+        cancellationToken.ThrowIfCancellationRequested();
+        Queries.DestinationRow? found;
+        if (readAhead.TryGetValue(conversationId, out var ahead))
+        {
+            found = key is null || key == ahead.Key ? ahead.Row
+                : ahead.Row with { DeliveredMessageId = await Queries.For(db).DeliveredMessageId(db, conversationId, key) };
+        }
+        else
+        {
+            // One read for all it needs to know: where the conversation is, whether anything of it is still waiting to
+            // be sent, and where the view's key was shown before.
+            found = await Queries.For(db).Destination(db, conversationId, key ?? "");
+        }
+        if (found is null || found.Reference.ClosedAt is not null)
         {
             return;
         }
 
         var payload = new OutboxPayload(view, replyToId);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (transports.FirstOrDefault(t => t.Channel == reference.Channel) is ITransactionalTransport local
-            && !queuedHere.Contains(conversationId) && !await Queries.For(db).AnyWaiting(db, conversationId))
+        if (transports.FirstOrDefault(t => t.Channel == found.Reference.Channel) is ITransactionalTransport local
+            && !queuedHere.Contains(conversationId) && !found.Waiting)
         {
-            var key = view.Key;
-            var existing = key is null ? null
-                : deliveredHere.TryGetValue((conversationId, key), out var here) ? here
-                : await Queries.For(db).DeliveredMessageId(db, conversationId, key);
-            var sentId = await local.DeliverInAsync(db, reference, payload, existing, cancellationToken);
+            var existing = key is null ? null : deliveredHere.TryGetValue((conversationId, key), out var here) ? here : found.DeliveredMessageId;
+            var sentId = await local.DeliverInAsync(db, found.Reference, payload, existing, cancellationToken);
             if (key is not null && existing is null)
             {
-                // The delivery record: where later views with this key go (and which conversation the card is in).
+                // The delivery record: where later views with this key go (and which conversation the card is in). One
+                // plain statement, as the delivery itself: a web chat turn writes it inside the write lock.
                 deliveredHere[(conversationId, key)] = sentId;
-                db.OutboxMessages.Add(new OutboxMessage
-                {
-                    ConversationReferenceId = conversationId,
-                    Kind = OutboxKinds.Post,
-                    ViewKey = key,
-                    PayloadJson = payload.ToJson(),
-                    Status = OutboxStatus.Sent,
-                    Attempts = 1,
-                    SentMessageId = sentId,
-                    CreatedAt = now,
-                    NextAttemptAt = now,
-                    SentAt = now,
-                });
+                var (kind, sent, json) = (OutboxKinds.Post, nameof(OutboxStatus.Sent), payload.ToJson());
+                await db.Database.ExecuteSqlAsync(
+                    $"""INSERT INTO "OutboxMessages" ("ConversationReferenceId", "Kind", "ViewKey", "PayloadJson", "Status", "Attempts", "NextAttemptAt", "SentMessageId", "CreatedAt", "SentAt", "Version") VALUES ({conversationId}, {kind}, {key}, {json}, {sent}, 1, {now}, {sentId}, {now}, {now}, 1)""",
+                    cancellationToken);
             }
 
             return;
@@ -150,7 +167,8 @@ public sealed class ConversationOutbox(MissionsDbContext db, IEnumerable<IOutbox
     public async Task ProgressAsync(Guid conversationId, ChatView view, CancellationToken cancellationToken)
     {
         var key = view.Key ?? throw new ArgumentException("A progress view needs a key.", nameof(view));
-        if (await OpenReferenceAsync(conversationId, cancellationToken) is null)
+        cancellationToken.ThrowIfCancellationRequested();
+        if (await Queries.For(db).Destination(db, conversationId, key) is not { Reference.ClosedAt: null })
         {
             return;
         }
@@ -190,25 +208,27 @@ public sealed class ConversationOutbox(MissionsDbContext db, IEnumerable<IOutbox
         db.AfterCommit(signal.Pulse);
     }
 
-    private async Task<ConversationReference?> OpenReferenceAsync(Guid conversationId, CancellationToken cancellationToken)
-    {
-        if (!references.TryGetValue(conversationId, out var reference))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            reference = await Queries.For(db).Reference(db, conversationId);
-            references[conversationId] = reference;
-        }
-
-        return reference is { ClosedAt: null } ? reference : null;
-    }
-
     /// <summary>The outbox's reads, compiled once per provider.</summary>
     internal sealed class Queries
     {
         public static Queries For(MissionsDbContext db) => PerProvider<Queries>.For(db);
 
-        public readonly Func<MissionsDbContext, Guid, Task<ConversationReference?>> Reference =
-            EF.CompileAsyncQuery((MissionsDbContext db, Guid id) => db.ConversationReferences.AsNoTracking().FirstOrDefault(c => c.Id == id));
+        /// <summary>Where a view goes: the conversation, whether messages of it are waiting, and where the key was delivered.</summary>
+        public sealed record DestinationRow(ConversationReference Reference, bool Waiting, string? DeliveredMessageId);
+
+        public readonly Func<MissionsDbContext, Guid, string, Task<DestinationRow?>> Destination =
+            EF.CompileAsyncQuery((MissionsDbContext db, Guid conversationId, string key) =>
+                db.ConversationReferences.AsNoTracking()
+                    .Where(c => c.Id == conversationId)
+                    .Select(c => new DestinationRow(
+                        c,
+                        db.OutboxMessages.Any(o => o.Status == OutboxStatus.Pending && o.ConversationReferenceId == conversationId),
+                        db.OutboxMessages
+                            .Where(o => o.ViewKey == key && o.ConversationReferenceId == conversationId && o.Status == OutboxStatus.Sent && o.SentMessageId != null)
+                            .OrderByDescending(o => o.Id)
+                            .Select(o => o.SentMessageId)
+                            .FirstOrDefault()))
+                    .FirstOrDefault());
 
         public readonly Func<MissionsDbContext, Guid, Task<bool>> AnyWaiting =
             EF.CompileAsyncQuery((MissionsDbContext db, Guid conversationId) =>

@@ -116,24 +116,12 @@ public sealed class ProposalOperations(
         var missionId = Guid.CreateVersion7();
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var version = proposal.Version + 1;
-        var won = await db.Proposals
-            .Where(p => p.Id == id && p.Status == ProposalStatus.Pending && p.Version == proposal.Version)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.MissionId, missionId)
-                .SetProperty(p => p.Status, ProposalStatus.Approved)
-                .SetProperty(p => p.Title, title)
-                .SetProperty(p => p.Objective, objective)
-                .SetProperty(p => p.DecidedById, actor.Id)
-                .SetProperty(p => p.DecidedByName, actor.Name)
-                .SetProperty(p => p.DecidedAt, now)
-                .SetProperty(p => p.UpdatedAt, now)
-                .SetProperty(p => p.Version, version), cancellationToken);
+        var won = await DecideAsync(proposal, ProposalStatus.Approved, missionId, title, objective, null, actor, now, cancellationToken);
         if (won == 0)
         {
             await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
             throw DomainException.Conflict("The proposal changed while you were deciding; reload it.", ConcurrentChange);
         }
-
         // The mission joins this transaction: both commit, or neither does.
         var mission = await missions.CreateInTransactionAsync(new NewMission(
             title,
@@ -196,16 +184,7 @@ public sealed class ProposalOperations(
         var version = proposal.Version + 1;
 
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        var won = await db.Proposals
-            .Where(p => p.Id == id && p.Status == ProposalStatus.Pending && p.Version == proposal.Version)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.Status, ProposalStatus.Rejected)
-                .SetProperty(p => p.RejectionReason, reason)
-                .SetProperty(p => p.DecidedById, actor.Id)
-                .SetProperty(p => p.DecidedByName, actor.Name)
-                .SetProperty(p => p.DecidedAt, now)
-                .SetProperty(p => p.UpdatedAt, now)
-                .SetProperty(p => p.Version, version), cancellationToken);
+        var won = await DecideAsync(proposal, ProposalStatus.Rejected, null, proposal.Title, proposal.Objective, reason, actor, now, cancellationToken);
         if (won == 0)
         {
             await CheckOpenAsync(await GetAsync(id, cancellationToken), expectedVersion, actor, cancellationToken);
@@ -232,6 +211,20 @@ public sealed class ProposalOperations(
         await ShowDecisionAsync(proposal, null, cancellationToken);
         await transaction.SaveAndCommitAsync(db, cancellationToken);
         return proposal;
+    }
+
+    /// <summary>
+    /// The decision, as a conditional update guarded by the status and version the caller read: whoever decides first
+    /// wins, everyone else updates nothing (0). One plain statement rather than a translated ExecuteUpdate: every
+    /// approval from chat runs it inside the write lock, where the translation cost more than the update.
+    /// </summary>
+    private Task<int> DecideAsync(
+        Proposal proposal, ProposalStatus to, Guid? missionId, string title, string objective, string? reason, Actor actor, DateTime now, CancellationToken cancellationToken)
+    {
+        var (status, pending, version) = (to.ToString(), nameof(ProposalStatus.Pending), proposal.Version + 1);
+        return db.Database.ExecuteSqlAsync(
+            $"""UPDATE "Proposals" SET "Status" = {status}, "MissionId" = {missionId}, "Title" = {title}, "Objective" = {objective}, "RejectionReason" = {reason}, "DecidedById" = {actor.Id}, "DecidedByName" = {actor.Name}, "DecidedAt" = {now}, "UpdatedAt" = {now}, "Version" = {version} WHERE "Id" = {proposal.Id} AND "Status" = {pending} AND "Version" = {proposal.Version}""",
+            cancellationToken);
     }
 
     /// <summary>The decided card in place of the proposal's card, in the conversation it was posted to.</summary>

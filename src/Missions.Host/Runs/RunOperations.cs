@@ -145,9 +145,9 @@ public sealed class RunOperations(
 
         // The review prompt shows the decision; no separate notice of the move.
         mission = await missions.TransitionAsync(mission.Number, MissionStatus.Done, null, actor, "Approved in review.", cancellationToken, announce: false);
-        var view = await views.ShowReviewAsync(run, mission, cancellationToken);
+        var shown = await views.ShowReviewAsync(run, mission, cancellationToken);
         await scope.SaveAndCommitAsync(db, cancellationToken);
-        return new Review(view, true);
+        return new Review(shown ?? await views.ReviewViewAsync(run, mission, cancellationToken), true);
     }
 
     /// <summary>
@@ -170,10 +170,10 @@ public sealed class RunOperations(
         }
 
         await missions.AddCommentAsync(mission.Number, "Changes requested: " + text, actor, cancellationToken);
-        var view = await views.ShowReviewAsync(run, mission, cancellationToken);
+        var shown = await views.ShowReviewAsync(run, mission, cancellationToken);
         await QueueAsync(mission, RunTriggers.ChangesRequested, actor, 1, cancellationToken);
         await scope.SaveAndCommitAsync(db, cancellationToken);
-        return new Review(view, true);
+        return new Review(shown ?? await views.ReviewViewAsync(run, mission, cancellationToken), true);
     }
 
     private async Task<(Run Run, Mission Mission)> ReviewableAsync(Guid runId, Actor actor, CancellationToken cancellationToken)

@@ -49,15 +49,19 @@ public sealed class RunViews(MissionsDbContext db, ArtifactLinks links, PublicAd
             run.Summary ?? "", await LinksOfAsync(run.Id, cancellationToken), run.ReviewOutcome, run.ReviewedByName, run.ReviewedAt, run.ReviewComment,
             address.Mission(mission.Number));
 
-    /// <summary>Shows the review prompt (or its decision, in place of the prompt) in the mission's conversation.</summary>
-    public async Task<ReviewView> ShowReviewAsync(Run run, Mission mission, CancellationToken cancellationToken)
+    /// <summary>
+    /// Shows the review prompt (or its decision, in place of the prompt) in the mission's conversation, if it has one;
+    /// the view shown, or null when there is no conversation to show it in (nothing is built then).
+    /// </summary>
+    public async Task<ReviewView?> ShowReviewAsync(Run run, Mission mission, CancellationToken cancellationToken)
     {
-        var view = await ReviewViewAsync(run, mission, cancellationToken);
-        if (mission.ConversationReferenceId is { } conversation)
+        if (mission.ConversationReferenceId is not { } conversation)
         {
-            await outbox.PostAsync(conversation, view, null, cancellationToken);
+            return null;
         }
 
+        var view = await ReviewViewAsync(run, mission, cancellationToken);
+        await outbox.PostAsync(conversation, view, null, cancellationToken);
         return view;
     }
 

@@ -25,9 +25,11 @@ public static class DirectLineApi
         builder.Services.AddOptions<WebChatOptions>().BindConfiguration(WebChatOptions.Section)
             .Validate(o => o.TokenLifetimeMinutes is > 0 and <= 24 * 60, "Missions:WebChat:TokenLifetimeMinutes must be 1 to 1440.")
             .Validate(o => o.MaxActivitiesPerPoll is > 0 and <= 1000, "Missions:WebChat:MaxActivitiesPerPoll must be 1 to 1000.")
+            .Validate(o => o.PollWait >= TimeSpan.Zero && o.PollWait <= TimeSpan.FromSeconds(20), "Missions:WebChat:PollWait must be 0 to 20 seconds.")
             .ValidateOnStart();
         builder.Services.AddSingleton<DirectLineTokens>();
         builder.Services.AddSingleton<WebChatTranscript>();
+        builder.Services.AddSingleton<TranscriptSignals>();
         builder.Services.AddSingleton<Outbox.IOutboxTransport>(sp => sp.GetRequiredService<WebChatTranscript>());
         builder.Services.AddScoped<WebChatChannel>();
         builder.Services.AddKeyedScoped<IChannelAdapter>(WebChatTranscript.Channel, (sp, _) => sp.GetRequiredService<WebChatChannel>());
@@ -112,7 +114,7 @@ public static class DirectLineApi
                 : Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
         });
 
-        directLine.MapGet("/conversations/{conversationId}/activities", async (string conversationId, [FromQuery] string? watermark, HttpContext http, DirectLineTokens tokens, WebChatChannel turns, IOptions<WebChatOptions> options, CancellationToken ct) =>
+        directLine.MapGet("/conversations/{conversationId}/activities", async (string conversationId, [FromQuery] string? watermark, HttpContext http, DirectLineTokens tokens, WebChatChannel turns, TranscriptSignals signals, IOptions<WebChatOptions> options, CancellationToken ct) =>
         {
             var (_, failure) = Authenticate(http, tokens, conversationId);
             if (failure is not null)
@@ -122,7 +124,17 @@ public static class DirectLineApi
 
             // A watermark we did not issue is read as "from the start", as Direct Line does; never a 5xx.
             var after = long.TryParse(watermark, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : 0;
-            var rows = await turns.TranscriptAsync(conversationId, after, options.Value.MaxActivitiesPerPoll, ct);
+            List<DirectLineQueries.TranscriptRow> rows;
+            using (var written = signals.Watch(conversationId))
+            {
+                rows = await turns.TranscriptAsync(conversationId, after, options.Value.MaxActivitiesPerPoll, ct);
+                if (rows.Count == 0 && after > 0 && options.Value.PollWait > TimeSpan.Zero && await written.WaitAsync(options.Value.PollWait, ct))
+                {
+                    // The bot's answer was just written: return it now rather than at the next poll.
+                    rows = await turns.TranscriptAsync(conversationId, after, options.Value.MaxActivitiesPerPoll, ct);
+                }
+            }
+
             if (rows.Count == 0 && after == 0 && !await turns.ConversationExistsAsync(conversationId, ct))
             {
                 return Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");

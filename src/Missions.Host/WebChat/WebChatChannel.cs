@@ -65,8 +65,8 @@ public sealed class WebChatChannel(MissionsDbContext db, TurnPipeline pipeline, 
         {
             // The person's own message comes back in the activity list with its id and clientActivityID, or Web Chat
             // shows "Send failed"; it is written with the delivery, so nothing they wrote is lost.
-            var echo = UserActivity(activity, conversationId, activityId, from, transcript.Now());
-            void Echo(MissionsDbContext context) => transcript.Append(context, conversationId, echo);
+            var echo = UserActivity(activity, conversationId, activityId, from, transcript.Now()).ToJsonString();
+            Task Echo(MissionsDbContext context, CancellationToken ct) => transcript.AppendAsync(context, conversationId, activityId, echo, ct);
             var text = (activity["text"] as JsonValue)?.ToString();
             if (activity["value"] is JsonObject value && string.IsNullOrWhiteSpace(text))
             {

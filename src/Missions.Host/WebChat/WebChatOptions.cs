@@ -23,4 +23,11 @@ public sealed class WebChatOptions
 
     /// <summary>The most activities one poll returns; Web Chat asks again from the new watermark.</summary>
     public int MaxActivitiesPerPoll { get; set; } = 200;
+
+    /// <summary>
+    /// How long a poll that finds nothing new waits for the bot's answer before returning empty (a long poll): the
+    /// answer reaches the page the moment it is written, and a polling client does not ask again and again meanwhile.
+    /// Zero answers every poll at once.
+    /// </summary>
+    public TimeSpan PollWait { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text;
 using Missions.Host.Cards;
 using Missions.Host.Conversations;
+using Microsoft.EntityFrameworkCore;
 using Missions.Host.Data;
 using Missions.Host.Outbox;
 
@@ -14,7 +15,7 @@ namespace Missions.Host.WebChat;
 /// again under the message's id with its original timestamp and reply, and Web Chat replaces it where it stands. Being
 /// in the database, a delivery can join the transaction that wrote it (<see cref="DeliverInAsync"/>).
 /// </summary>
-public sealed class WebChatTranscript(IServiceScopeFactory scopes, TimeProvider clock) : ITransactionalTransport
+public sealed class WebChatTranscript(IServiceScopeFactory scopes, TranscriptSignals signals, TimeProvider clock) : ITransactionalTransport
 {
     public const string Channel = "webchat";
     public const string BotId = "missions-bot";
@@ -41,22 +42,36 @@ public sealed class WebChatTranscript(IServiceScopeFactory scopes, TimeProvider 
         var rendered = ViewCards.Render(payload.View);
         cancellationToken.ThrowIfCancellationRequested();
         var original = existingMessageId is null ? null : await DirectLineQueries.For(db).LatestJson(db, conversationId, existingMessageId);
-        var activity = original is not null
-            ? Replacement(conversationId, original, existingMessageId!, rendered)
-            : BotActivity(conversationId, payload.ReplyToId, Now(), rendered);
-        Append(db, conversationId, activity);
-        return activity["id"]!.GetValue<string>();
+        string id, json;
+        if (original is not null)
+        {
+            // Shown again with new content: the same id and the original timestamp and reply, so Web Chat replaces it where it stands.
+            var (at, replyToId) = Placement(original);
+            (id, json) = (existingMessageId!, BotActivity(conversationId, existingMessageId!, replyToId, at, rendered));
+        }
+        else
+        {
+            id = NewActivityId(conversationId);
+            json = BotActivity(conversationId, id, payload.ReplyToId, Now(), rendered);
+        }
+
+        await AppendAsync(db, conversationId, id, json, cancellationToken);
+        return id;
     }
 
-    /// <summary>Adds an activity to the conversation's transcript, in the caller's unit of work.</summary>
-    public void Append(MissionsDbContext db, string conversationId, JsonObject activity) =>
-        db.DirectLineActivities.Add(new DirectLineActivity
-        {
-            ConversationId = conversationId,
-            ActivityId = activity["id"]!.GetValue<string>(),
-            Json = activity.ToJsonString(),
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-        });
+    /// <summary>
+    /// Adds an activity to the conversation's transcript at once, inside the caller's write transaction (in the order
+    /// written: the row id is the watermark), and wakes a waiting poll when it commits. One plain statement: every turn
+    /// writes here inside the write lock.
+    /// </summary>
+    public async Task AppendAsync(MissionsDbContext db, string conversationId, string activityId, string json, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.Database.ExecuteSqlAsync(
+            $"""INSERT INTO "DirectLineActivities" ("ConversationId", "ActivityId", "Json", "CreatedAt") VALUES ({conversationId}, {activityId}, {json}, {now})""",
+            cancellationToken);
+        db.AfterCommit(() => signals.Notify(conversationId));
+    }
 
     /// <summary>
     /// The time for a new activity: now, and always later than the last one this host wrote, so Web Chat (which orders
@@ -76,52 +91,61 @@ public sealed class WebChatTranscript(IServiceScopeFactory scopes, TimeProvider 
         }
     }
 
-    /// <summary>
-    /// A message shown again with new content: the same id and the original timestamp and reply, so Web Chat
-    /// replaces it where it stands.
-    /// </summary>
-    internal static JsonObject Replacement(string conversationId, string originalJson, string messageId, RenderedView view)
+    /// <summary>Where a message stands: its timestamp and the message it answers (read without building a node tree of the card).</summary>
+    private static (DateTime At, string? ReplyToId) Placement(string originalJson)
     {
-        // Only two fields are needed: read them without building a node tree of the whole card.
         using var original = JsonDocument.Parse(originalJson);
         var root = original.RootElement;
         var at = DateTime.Parse(root.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
         var replyToId = root.TryGetProperty("replyToId", out var reply) && reply.ValueKind == JsonValueKind.String ? reply.GetString() : null;
-        return BotActivity(conversationId, replyToId, at, view, messageId);
+        return (at, replyToId);
     }
 
-    internal static JsonObject BotActivity(string conversationId, string? replyToId, DateTime at, RenderedView view, string? id = null)
+    /// <summary>A bot message as Direct Line carries it, written straight to JSON (the card's JSON is already written).</summary>
+    internal static string BotActivity(string conversationId, string id, string? replyToId, DateTime at, RenderedView view)
     {
-        var activity = new JsonObject
+        using var buffer = new MemoryStream(512 + (view.CardJson?.Length ?? 0) + (view.Text?.Length ?? 0));
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            ["type"] = "message",
-            ["id"] = id ?? NewActivityId(conversationId),
-            ["timestamp"] = Timestamp(at),
-            ["channelId"] = Channel,
-            ["conversation"] = new JsonObject { ["id"] = conversationId },
-            ["from"] = new JsonObject { ["id"] = BotId, ["name"] = BotName, ["role"] = "bot" },
-            ["textFormat"] = "markdown",
-        };
-        if (replyToId is not null)
-        {
-            activity["replyToId"] = replyToId;
-        }
-
-        if (view.Text is not null)
-        {
-            activity["text"] = view.Text;
-        }
-
-        if (view.Card is not null)
-        {
-            activity["attachments"] = new JsonArray(new JsonObject
+            json.WriteStartObject();
+            json.WriteString("type", "message");
+            json.WriteString("id", id);
+            json.WriteString("timestamp", Timestamp(at));
+            json.WriteString("channelId", Channel);
+            json.WriteStartObject("conversation");
+            json.WriteString("id", conversationId);
+            json.WriteEndObject();
+            json.WriteStartObject("from");
+            json.WriteString("id", BotId);
+            json.WriteString("name", BotName);
+            json.WriteString("role", "bot");
+            json.WriteEndObject();
+            json.WriteString("textFormat", "markdown");
+            if (replyToId is not null)
             {
-                ["contentType"] = global::Missions.AdaptiveCards.AdaptiveCard.ContentType,
-                ["content"] = view.Card.ToJsonObject(),
-            });
+                json.WriteString("replyToId", replyToId);
+            }
+
+            if (view.Text is not null)
+            {
+                json.WriteString("text", view.Text);
+            }
+
+            if (view.CardJson is not null)
+            {
+                json.WriteStartArray("attachments");
+                json.WriteStartObject();
+                json.WriteString("contentType", global::Missions.AdaptiveCards.AdaptiveCard.ContentType);
+                json.WritePropertyName("content");
+                json.WriteRawValue(view.CardJson, skipInputValidation: true);
+                json.WriteEndObject();
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
         }
 
-        return activity;
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     public static string NewActivityId(string conversationId) => conversationId + "|" + Guid.CreateVersion7().ToString("N");
