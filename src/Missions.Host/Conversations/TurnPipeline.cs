@@ -107,7 +107,7 @@ public sealed partial class TurnPipeline(
                 var prepared = await bot.PrepareAsync(turn, cancellationToken);
                 await outbox.ReadAheadAsync(turn.ConversationReferenceId, ShownKey(turn.Action), cancellationToken);
                 await using var scope = await db.BeginWriteAsync(cancellationToken);
-                var reply = await bot.HandleAsync(turn, prepared, cancellationToken);
+                var reply = AnsweredInline(await bot.HandleAsync(turn, prepared, cancellationToken), answerShowsResult);
                 var answer = answerFor(reply);
                 await RecordAsync(channel.Channel, eventKey, turn.ConversationReferenceId, InboundEventStatus.Completed, answer, record, cancellationToken);
                 await ShowAsync(turn, reply, cancellationToken);
@@ -195,6 +195,16 @@ public sealed partial class TurnPipeline(
             await scope.CommitAsync(cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Where the channel's answer to a button shows a result, a reply that is only a few words (a notice) is said
+    /// there rather than posted into the conversation for everyone (a Teams card refreshing itself would otherwise
+    /// post into the chat each time).
+    /// </summary>
+    private static BotReply AnsweredInline(BotReply reply, bool answerShowsResult) =>
+        answerShowsResult && reply.ActionResult is null && reply.Posts.Count > 0 && reply.Posts[0] is NoticeView notice
+            ? new BotReply(reply.Posts.Skip(1).ToList(), notice)
+            : reply;
 
     /// <summary>The key of the view a button was pressed on, where the answer will show it again.</summary>
     private static string? ShownKey(ChatAction? action) => action switch

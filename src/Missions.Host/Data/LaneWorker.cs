@@ -17,6 +17,18 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
     /// <summary>A lane was turned away because every lane was taken: look for due lanes again when one ends.</summary>
     private volatile bool turnedAway;
 
+    /// <summary>Lanes being drained on this host right now (a run executing, a conversation being delivered to).</summary>
+    public int Busy
+    {
+        get
+        {
+            lock (gate)
+            {
+                return draining.Count;
+            }
+        }
+    }
+
     protected abstract TimeSpan PollInterval { get; }
 
     protected abstract int MaxLanes { get; }

@@ -91,4 +91,39 @@ public sealed class BadInputTests
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         return client.PostAsync(path, content);
     }
+
+    [Fact]
+    public async Task A_page_past_what_an_offset_can_hold_is_refused_not_answered_with_page_one()
+    {
+        await using var app = await MissionsApp.StartAsync(Provider.Sqlite);
+        using var client = app.CreateClient();
+        await app.CreateMissionAsync();
+
+        var far = await MissionsApp.ReadProblemAsync(await client.GetAsync("/api/missions?page=2147483647&pageSize=200"), HttpStatusCode.BadRequest);
+        Assert.Equal("page", far["field"]!.GetValue<string>());
+        // The last page an offset can reach still answers (empty, as any page past the end).
+        var last = await MissionsApp.ReadOkAsync(await client.GetAsync($"/api/missions?page={int.MaxValue / 200 + 1}&pageSize=200"));
+        Assert.Empty(last["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Control_and_direction_characters_are_taken_out_of_titles_names_and_file_names()
+    {
+        await using var app = await MissionsApp.StartAsync(Provider.Sqlite);
+        using var client = app.CreateClient();
+
+        var created = await app.CreateMissionAsync("Pay \u202Eecivni\u202C the \u0007 vendor\u200B\u001B[31m", "Line one\nline two\u202E\u0000 kept apart");
+        Assert.Equal("Pay ecivni the vendor[31m", created["title"]!.GetValue<string>());
+        Assert.Equal("Line one\nline two kept apart", created["objective"]!.GetValue<string>());
+
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent("notes"u8.ToArray());
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain");
+        form.Add(file, "file", "evil\u202Etxt.exe");
+        var attached = await MissionsApp.ReadOkAsync(await client.PostAsync("/api/missions/M-1/attachments", form), HttpStatusCode.Created);
+        Assert.Equal("eviltxt.exe", attached["fileName"]!.GetValue<string>());
+
+        var staff = await MissionsApp.ReadOkAsync(await client.PostAsJsonAsync("/api/staff", new { name = "Re\u200Dsearcher\u202E 2", role = "Research" }), HttpStatusCode.Created);
+        Assert.Equal("Researcher 2", staff["name"]!.GetValue<string>());
+    }
 }

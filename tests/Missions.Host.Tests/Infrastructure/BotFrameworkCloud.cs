@@ -62,6 +62,9 @@ public sealed class BotFrameworkCloud : IAsyncDisposable
 
     public sealed record Failure(int Status, string Body, TimeSpan? RetryAfter = null);
 
+    /// <summary>How long the Connector takes to answer a call (a slow or stalled Connector); null answers at once.</summary>
+    public Func<ConnectorCall, TimeSpan?>? Latency { get; set; }
+
     public sealed record ConnectorCall(string Method, string Path, string? Authorization, JsonObject? Body, DateTimeOffset At, int Status)
     {
         public string? Text => (Body?["text"] as JsonValue)?.ToString();
@@ -242,6 +245,11 @@ public sealed class BotFrameworkCloud : IAsyncDisposable
             // The path as sent, escapes and all.
             var path = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget;
             var probe = new ConnectorCall(http.Request.Method, path, http.Request.Headers.Authorization.ToString(), body, DateTimeOffset.UtcNow, 200);
+            if (Latency?.Invoke(probe) is { } latency)
+            {
+                await Task.Delay(latency);
+            }
+
             var failure = Behaviour?.Invoke(probe, calls.Count);
             var call = probe with { Status = failure?.Status ?? 200 };
             calls.Enqueue(call);

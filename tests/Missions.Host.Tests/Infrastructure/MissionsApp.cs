@@ -130,15 +130,15 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
 
     /// <summary>The channel's id of the message a proposal's card was delivered in, once it has been.</summary>
     public Task<string> CardMessageIdAsync(Guid proposalId) => WaitForAsync(db =>
-        db.OutboxMessages.Where(o => o.ViewKey == Conversations.ProposalView.KeyOf(proposalId) && o.SentMessageId != null)
+        db.OutboxMessages.Where(o => o.ViewKey == Host.Conversations.ProposalView.KeyOf(proposalId) && o.SentMessageId != null)
             .Select(o => o.SentMessageId).FirstOrDefaultAsync());
 
     /// <summary>Shows views in a conversation through the outbox, as a change made elsewhere in the product would.</summary>
-    public async Task ShowAsync(Guid conversation, IEnumerable<Conversations.ChatView> views)
+    public async Task ShowAsync(Guid conversation, IEnumerable<Host.Conversations.ChatView> views)
     {
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
-        var outbox = scope.ServiceProvider.GetRequiredService<Outbox.ConversationOutbox>();
+        var outbox = scope.ServiceProvider.GetRequiredService<Host.Outbox.ConversationOutbox>();
         await using var write = await db.BeginWriteAsync(CancellationToken.None);
         foreach (var view in views)
         {

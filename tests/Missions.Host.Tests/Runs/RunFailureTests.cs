@@ -130,8 +130,9 @@ public sealed class RunFailureTests
         await app.WaitForAsync(_ => Task.FromResult(agent.Cancelled ? (bool?)true : null)); // the agent was told to stop at once (this host was running it)
         Assert.Null(run.LeaseOwner);
 
-        agent.Hold.SetResult();
-        await Task.Delay(500);
+        // The stopped run's work has ended on this host (nothing is executing any more), and it wrote nothing after the cancel.
+        var worker = app.Services.GetRequiredService<RunWorker>();
+        await app.WaitForAsync(_ => Task.FromResult(worker.Busy == 0 ? (bool?)true : null));
         Assert.Equal(0, await app.WithDbAsync(db => db.Artifacts.CountAsync()));
         Assert.DoesNotContain(chat.Transcript, a => DirectLineClient.CardOf(a) is { } c && RunLifecycleTests.Says(c, "Ready for review"));
         Assert.Equal(RunStatus.Cancelled, (await app.WithDbAsync(db => db.Runs.AsNoTracking().SingleAsync())).Status);

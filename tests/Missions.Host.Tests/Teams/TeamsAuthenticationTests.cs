@@ -109,7 +109,7 @@ public sealed class TeamsAuthenticationTests : IAsyncLifetime
         }
 
         Assert.Equal(expected, response.StatusCode);
-        await Task.Delay(300);
+        // Refused before anything is stored or queued: the state is final the moment the answer is given.
         Assert.Equal(0, await app.WithDbAsync(db => db.InboundEvents.CountAsync()));
         Assert.Equal(0, await app.WithDbAsync(db => db.ConversationReferences.CountAsync(c => c.Channel == "msteams")));
         Assert.Equal(0, await app.WithDbAsync(db => db.Proposals.CountAsync()));
@@ -123,17 +123,45 @@ public sealed class TeamsAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_malformed_body_is_a_400_and_an_unknown_activity_type_is_acknowledged_and_ignored()
+    public async Task A_malformed_body_is_a_400_naming_no_internal_type_and_an_unknown_activity_type_is_acknowledged_and_ignored()
     {
         using var bad = new StringContent("{\"type\": \"message\", ", System.Text.Encoding.UTF8, "application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = bad };
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + cloud.Token(cloud.ServiceUrl));
-        Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(request)).StatusCode);
+        var answer = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.DoesNotContain("Missions.", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var wrongType = new StringContent("{\"type\": \"message\", \"from\": 42}", System.Text.Encoding.UTF8, "application/json");
+        using var typed = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = wrongType };
+        typed.Headers.TryAddWithoutValidation("Authorization", "Bearer " + cloud.Token(cloud.ServiceUrl));
+        var typedAnswer = await http.SendAsync(typed);
+        Assert.Equal(HttpStatusCode.BadRequest, typedAnswer.StatusCode);
+        var detail = await typedAnswer.Content.ReadAsStringAsync();
+        Assert.Contains("$.from", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Missions.", detail, StringComparison.Ordinal);
 
         var unknown = teams.Envelope("somethingNew", TeamsChannel.PersonalChat, "personal", "f:1");
         unknown["extraField"] = new JsonObject { ["nested"] = true };
         Assert.Equal(HttpStatusCode.OK, (await teams.PostAsync(unknown)).StatusCode);
         Assert.Equal(0, await app.WithDbAsync(db => db.Proposals.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Without_a_valid_token_a_malformed_or_oversized_body_is_refused_as_unauthorized_unread()
+    {
+        foreach (var body in new[] { "{\"type\": \"message\", ", new string('x', 600 * 1024), "" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            var answer = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+            Assert.DoesNotContain("Missions.", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var forged = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StringContent(new string('x', 600 * 1024), System.Text.Encoding.UTF8, "application/json") };
+        forged.Headers.TryAddWithoutValidation("Authorization", "Bearer " + HmacToken(cloud.ServiceUrl));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(forged)).StatusCode);
+        Assert.Equal(0, await app.WithDbAsync(db => db.InboundEvents.CountAsync()));
     }
 
     private string HmacToken(string serviceUrl)

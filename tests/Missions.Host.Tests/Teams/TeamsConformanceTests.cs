@@ -21,7 +21,7 @@ public sealed class TeamsConformanceTests
     }
 
     [Theory, MemberData(nameof(Activities))]
-    public async Task A_documented_activity_is_accepted_without_an_error(string file)
+    public async Task A_documented_activity_is_accepted_and_answered_as_Teams_expects(string file)
     {
         await using var cloud = await BotFrameworkCloud.StartAsync();
         await using var app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite, cloud.HostSettings(), cloud.Configure);
@@ -44,6 +44,7 @@ public sealed class TeamsConformanceTests
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{file}: {(int)response.StatusCode} {body}");
 
         var type = activity["type"]!.GetValue<string>();
+        var conversation = activity["conversation"]!["id"]!.GetValue<string>();
         var botAdded = type == "installationUpdate" && (activity["action"] as JsonValue)?.ToString() == "add"
             || type == "conversationUpdate" && activity["membersAdded"] is JsonArray added
                 && added.Any(m => m?["id"]?.GetValue<string>() == activity["recipient"]!["id"]!.GetValue<string>());
@@ -51,20 +52,34 @@ public sealed class TeamsConformanceTests
         {
             // The conversation is remembered and welcomed, through the Connector, in that conversation.
             var welcome = (await cloud.WaitForCallsAsync(c => c.Text?.Contains("I'm Missions", StringComparison.Ordinal) == true)).Single();
-            Assert.Contains(Uri.EscapeDataString(activity["conversation"]!["id"]!.GetValue<string>()), welcome.Path, StringComparison.Ordinal);
+            Assert.Equal("POST", welcome.Method);
+            Assert.EndsWith($"/v3/conversations/{Uri.EscapeDataString(conversation)}/activities", welcome.Path, StringComparison.Ordinal);
             Assert.Equal(1, await app.WithDbAsync(db => db.ConversationReferences.CountAsync(c => c.Channel == "msteams")));
         }
-
-        if (type == "invoke")
+        else if (type == "invoke")
         {
-            // A refresh for a card that is not ours: answered with a message, not an error.
+            // A refresh for a card that is not ours: answered with a message saying so, not an error, and nothing sent.
             var answer = JsonNode.Parse(body)!;
             Assert.Equal(200, answer["statusCode"]!.GetValue<int>());
+            Assert.Equal("application/vnd.microsoft.activity.message", answer["type"]!.GetValue<string>());
+            Assert.Contains("older card", answer["value"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal(0, await app.WithDbAsync(db => db.OutboxMessages.CountAsync()));
         }
-
-        if (type == "message")
+        else if (type == "message")
         {
-            await cloud.WaitForCallsAsync(_ => true);
+            // A request: the proposal card comes back as a reply to that very message, in its conversation (and thread).
+            var reply = (await cloud.WaitForCallsAsync(c => c.Card is not null)).Single();
+            Assert.Equal("POST", reply.Method);
+            Assert.EndsWith($"/v3/conversations/{Uri.EscapeDataString(conversation)}/activities/{Uri.EscapeDataString(activity["id"]!.GetValue<string>())}", reply.Path, StringComparison.Ordinal);
+            Assert.Contains("Mission proposal", reply.Card!.ToJsonString(), StringComparison.Ordinal);
+            Assert.Equal(1, await app.WithDbAsync(db => db.Proposals.CountAsync()));
+        }
+        else
+        {
+            // Everything else is acknowledged and changes nothing the bot would say: nothing is waiting to be sent.
+            Assert.Equal(0, await app.WithDbAsync(db => db.OutboxMessages.CountAsync()));
+            Assert.Equal(0, await app.WithDbAsync(db => db.Proposals.CountAsync()));
+            Assert.Empty(cloud.Calls);
         }
     }
 }

@@ -60,9 +60,11 @@ public sealed class TeamsConversationTests
         Assert.Equal(BotFrameworkCloud.TenantId, reference.TenantId);
         Assert.Equal(teams.BotId, reference.BotId);
 
-        // A redelivery of the same activity is not handled twice.
+        // A redelivery of the same activity is answered from what was stored and queues nothing, so it cannot be
+        // handled twice: one event, completed; one proposal; one card.
         Assert.Equal(HttpStatusCode.OK, (await teams.PostAsync(message)).StatusCode);
-        await Task.Delay(500);
+        var events = await app.WithDbAsync(db => db.InboundEvents.AsNoTracking().ToListAsync());
+        Assert.Equal(InboundEventStatus.Completed, Assert.Single(events).Status);
         Assert.Equal(1, await app.WithDbAsync(db => db.Proposals.CountAsync()));
         Assert.Single(cloud.Calls, c => c.Card is not null);
     }

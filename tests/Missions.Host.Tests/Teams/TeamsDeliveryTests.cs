@@ -91,14 +91,56 @@ public sealed class TeamsDeliveryTests
 
         var closed = await app.WaitForAsync(db => db.ConversationReferences.Where(c => c.Id == reference).Select(c => c.ClosedAt).SingleAsync());
         Assert.NotNull(closed);
+        // Every Blocked message ends abandoned: a final state, so nothing of them can be tried again.
         await app.WaitForAsync(async db => await db.OutboxMessages.CountAsync(o => o.Status == OutboxStatus.Abandoned) == 5 ? (bool?)true : null);
-        await Task.Delay(1500);
+        Assert.Equal(0, await app.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.Status == OutboxStatus.Pending)));
         // One attempt, then nothing more: no retry storm into a conversation that is closed to us.
         Assert.Equal(1, cloud.Calls.Count(c => c.Text?.StartsWith("Blocked", StringComparison.Ordinal) == true));
 
-        // Later messages for it are not sent either.
+        // Later messages for it are not even written: nothing is waiting to be sent there.
         await EnqueueAsync(app, reference, 1, "After");
-        await Task.Delay(1000);
+        Assert.Equal(0, await app.WithDbAsync(db => db.OutboxMessages.CountAsync(o => o.PayloadJson.Contains("After"))));
         Assert.DoesNotContain(cloud.Calls, c => c.Text?.StartsWith("After", StringComparison.Ordinal) == true);
+    }
+
+    [Theory, Postgres]
+    public async Task Two_dispatchers_deliver_each_message_once_in_order_when_the_Connector_asks_to_wait_longer_than_a_claim_lasts(Provider provider)
+    {
+        await using var cloud = await BotFrameworkCloud.StartAsync();
+        // A claim lasts one second; the Connector asks for two seconds' patience and sometimes takes over two to answer.
+        var settings = cloud.HostSettings(new Dictionary<string, string?>
+        {
+            ["Missions:Outbox:Lease"] = "00:00:01",
+            ["Missions:Outbox:PollInterval"] = "00:00:00.100",
+        });
+        await using var first = await MissionsApp.StartOnLoopbackAsync(provider, settings, cloud.Configure);
+        await using var second = first.WithServices(cloud.Configure);
+        using var http = new HttpClient { BaseAddress = first.BaseAddress };
+        var teams = new TeamsChannel(cloud, http);
+        await teams.PostAsync(teams.Message(TeamsChannel.PersonalChat, "help"));
+        await cloud.WaitForCallsAsync(_ => true);
+        var reference = await first.WithDbAsync(db => db.ConversationReferences.Where(c => c.Channel == "msteams").Select(c => c.Id).SingleAsync());
+
+        string[] paced = ["Paced 02", "Paced 05", "Paced 10"];
+        var refused = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        cloud.Behaviour = (call, _) => call.Text is { } text && paced.Contains(text) && refused.TryAdd(text, true)
+            ? new BotFrameworkCloud.Failure(429, """{"error":{"code":"TooManyRequests","message":"Too many requests"}}""", TimeSpan.FromSeconds(2))
+            : null;
+        cloud.Latency = call => call.Text is "Paced 03" or "Paced 07" ? TimeSpan.FromSeconds(2.5) : null;
+
+        await first.ShowAsync(reference, Enumerable.Range(1, 12).Select(i => new NoticeView($"Paced {i:D2}")));
+
+        // Every message ends sent (a final state: no host delivers a sent message again), each delivered once, in order.
+        await first.WaitForAsync(async db => await db.OutboxMessages.CountAsync(o => o.PayloadJson.Contains("Paced") && o.Status == OutboxStatus.Sent) == 12 ? (bool?)true : null);
+        var delivered = cloud.Calls.Where(c => c.Status < 300 && c.Text?.StartsWith("Paced", StringComparison.Ordinal) == true).Select(c => c.Text).ToList();
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => $"Paced {i:D2}"), delivered);
+        // The refused ones were tried again no sooner than asked.
+        var refusals = cloud.Calls.Where(c => c.Status == 429).ToList();
+        Assert.Equal(paced, refusals.Select(c => c.Text));
+        foreach (var refusal in refusals)
+        {
+            var retry = cloud.Calls.First(c => c.Status < 300 && c.Text == refusal.Text);
+            Assert.True(retry.At - refusal.At >= TimeSpan.FromSeconds(1.9), $"{refusal.Text} was tried again {(retry.At - refusal.At).TotalMilliseconds} ms after a 429 asking for 2 s");
+        }
     }
 }

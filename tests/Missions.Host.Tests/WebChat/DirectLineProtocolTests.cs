@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -116,6 +117,64 @@ public sealed class DirectLineProtocolTests
         await chat.PostActivityAsync(new JsonObject { ["type"] = "typing" });
         await chat.PostActivityAsync(new JsonObject { ["type"] = "event", ["name"] = "webchat/join" });
         Assert.Equal(0, await app.WithDbAsync(db => db.Proposals.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Text_that_is_not_valid_Unicode_duplicate_keys_and_a_token_past_year_9999_are_refused_not_failures()
+    {
+        await using var app = await StartAsync();
+        using var chat = await DirectLineClient.StartAsync(app.CreateClient());
+        var path = $"/v3/directline/conversations/{chat.ConversationId}/activities";
+
+        async Task<JsonObject> PostRawAsync(byte[] body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", chat.Token);
+            return await MissionsApp.ReadProblemAsync(await app.CreateClient().SendAsync(request), HttpStatusCode.BadRequest);
+        }
+
+        var invalidUtf8 = "{\"type\":\"message\",\"text\":\""u8.ToArray().Concat(new byte[] { 0xFF, 0xFE }).Concat("\"}"u8.ToArray()).ToArray();
+        Assert.Contains("not valid Unicode", (await PostRawAsync(invalidUtf8))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("not valid Unicode", (await PostRawAsync("{\"type\":\"message\",\"text\":\"\\ud800\"}"u8.ToArray()))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("twice", (await PostRawAsync("{\"type\":\"message\",\"text\":\"a\",\"text\":\"b\"}"u8.ToArray()))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.InboundEvents.CountAsync()));
+
+        // A token that is genuinely signed but says it expires after the year 9999: not valid, not an error.
+        var payload = System.Text.Encoding.UTF8.GetBytes($"{chat.ConversationId}\n{chat.UserId}\nAlice\n{long.MaxValue}");
+        var signature = System.Security.Cryptography.HMACSHA256.HashData(Convert.FromBase64String(TokenKey), payload);
+        var forever = System.Buffers.Text.Base64Url.EncodeToString(payload) + "." + System.Buffers.Text.Base64Url.EncodeToString(signature);
+        Assert.Equal(HttpStatusCode.Forbidden, (await chat.SendRawAsync(HttpMethod.Get, path, null, token: forever)).StatusCode);
+
+        // And the conversation goes on.
+        await chat.SendAsync("help");
+        await chat.PollAsync();
+        Assert.Contains("**board**", chat.LastText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Who_is_writing_comes_from_the_token_never_from_the_activity()
+    {
+        await using var app = await StartAsync();
+        using var chat = await DirectLineClient.StartAsync(app.CreateClient(), "Dana");
+
+        // The client claims to be someone else: the bot records and shows the person the token names.
+        await chat.PostActivityAsync(new JsonObject
+        {
+            ["type"] = "message",
+            ["text"] = "draft the launch FAQ",
+            ["from"] = new JsonObject { ["id"] = "user-ceo", ["name"] = "The CEO" },
+            ["channelData"] = new JsonObject { ["clientActivityID"] = "who-1" },
+        });
+        var proposal = await app.WaitForAsync(db => db.Proposals.SingleOrDefaultAsync());
+        Assert.Equal((chat.UserId, "Dana"), (proposal.RequestedById, proposal.RequestedByName));
+        await chat.PollAsync();
+        var echo = chat.Transcript.Single(a => a["from"]!["role"]!.GetValue<string>() == "user");
+        Assert.Equal((chat.UserId, "Dana"), (echo["from"]!["id"]!.GetValue<string>(), echo["from"]!["name"]!.GetValue<string>()));
+
+        // A token names its user only as Direct Line allows (dl_ ids), and only for a caller it trusts (this machine).
+        var refused = await app.CreateClient().PostAsJsonAsync("/v3/directline/tokens/generate", new { user = new { id = "29:alice", name = "Alice" } });
+        Assert.Equal("user.id", (await MissionsApp.ReadProblemAsync(refused, HttpStatusCode.BadRequest))["field"]!.GetValue<string>());
     }
 
     [Fact]
