@@ -119,7 +119,7 @@ public sealed class MissionBot(
         var (run, created) = await runs.QueueAsync(number, RunTriggers.Requested, actor, cancellationToken);
         var label = Mission.FormatNumber(number);
         return created
-            ? new NoticeView($"Queued a run of {label}; its progress card follows.", NoticeTone.Success)
+            ? new NoticeView($"Queued a run of {label}.", NoticeTone.Success)
             : new NoticeView($"{label} already has a run {(run.Status == RunStatus.Running ? "under way" : "queued")}.", NoticeTone.Info);
     }
 

@@ -230,10 +230,6 @@ public sealed class ConversationOutbox(MissionsDbContext db, IEnumerable<IOutbox
                             .FirstOrDefault()))
                     .FirstOrDefault());
 
-        public readonly Func<MissionsDbContext, Guid, Task<bool>> AnyWaiting =
-            EF.CompileAsyncQuery((MissionsDbContext db, Guid conversationId) =>
-                db.OutboxMessages.Any(o => o.Status == OutboxStatus.Pending && o.ConversationReferenceId == conversationId));
-
         public readonly Func<MissionsDbContext, Guid, string, Task<string?>> DeliveredMessageId =
             EF.CompileAsyncQuery((MissionsDbContext db, Guid conversationId, string key) =>
                 db.OutboxMessages.AsNoTracking()
