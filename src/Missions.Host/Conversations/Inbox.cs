@@ -18,7 +18,7 @@ public sealed class InboxOptions
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Conversations handled at the same time (events within one are always one at a time, in order).</summary>
-    public int MaxConversations { get; set; } = 16;
+    public int MaxConversations { get; set; } = 64;
 
     /// <summary>Times an event is taken up before it is given up as failed.</summary>
     public int MaxAttempts { get; set; } = 5;

@@ -143,10 +143,11 @@ public sealed class ConversationOutbox(MissionsDbContext db, IEnumerable<IOutbox
             var sentId = await local.DeliverInAsync(db, found.Reference, payload, existing, cancellationToken);
             if (key is not null && existing is null)
             {
-                // The delivery record: where later views with this key go (and which conversation the card is in). One
-                // plain statement, as the delivery itself: a web chat turn writes it inside the write lock.
+                // The delivery record: where later views with this key go (and which conversation the card is in). The view
+                // itself is in the channel's message already and a sent row's payload is never read again, so the record
+                // keeps none. One plain statement, as the delivery itself: a web chat turn writes it inside the write lock.
                 deliveredHere[(conversationId, key)] = sentId;
-                var (kind, sent, json) = (OutboxKinds.Post, nameof(OutboxStatus.Sent), payload.ToJson());
+                var (kind, sent, json) = (OutboxKinds.Post, nameof(OutboxStatus.Sent), "{}");
                 await db.Database.ExecuteSqlAsync(
                     $"""INSERT INTO "OutboxMessages" ("ConversationReferenceId", "Kind", "ViewKey", "PayloadJson", "Status", "Attempts", "NextAttemptAt", "SentMessageId", "CreatedAt", "SentAt", "Version") VALUES ({conversationId}, {kind}, {key}, {json}, {sent}, 1, {now}, {sentId}, {now}, {now}, 1)""",
                     cancellationToken);
