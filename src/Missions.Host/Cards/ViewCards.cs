@@ -86,24 +86,8 @@ public static class ViewCards
         card.Add(
             new TextInput { Id = CardActions.TitleInput, Label = "Title", Value = budget.Cut(p.Title, 200), MaxLength = 200, IsRequired = true, ErrorMessage = "A title is required." },
             new TextInput { Id = CardActions.ObjectiveInput, Label = "Objective (the outcome)", Value = budget.Cut(p.Objective, 4000), IsMultiline = true, MaxLength = 4000, IsRequired = true, ErrorMessage = "An objective is required." },
-            new ChoiceSetInput
-            {
-                Id = CardActions.AssigneeInput,
-                Label = "Assignee",
-                Style = ChoiceInputStyle.Compact,
-                Placeholder = "Choose a staff member",
-                Value = p.AssigneeId?.ToString(),
-                Choices = budget.Choices(p.StaffOptions, p.AssigneeId),
-            },
-            new ChoiceSetInput
-            {
-                Id = CardActions.ProjectInput,
-                Label = "Project",
-                Style = ChoiceInputStyle.Compact,
-                Placeholder = "Choose a project",
-                Value = p.ProjectId?.ToString(),
-                Choices = budget.Choices(p.ProjectOptions, p.ProjectId),
-            },
+            budget.Choice(CardActions.AssigneeInput, "Assignee", "Choose a staff member", p.StaffOptions, p.AssigneeId),
+            budget.Choice(CardActions.ProjectInput, "Project", "Choose a project", p.ProjectOptions, p.ProjectId),
             new DateInput { Id = CardActions.DueDateInput, Label = "Due date", Value = p.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
 
         if (p.Questions.Count > 0)
@@ -452,12 +436,20 @@ public static class ViewCards
             return text[..end].TrimEnd() + "…";
         }
 
-        /// <summary>The choices within the room, always keeping the one selected.</summary>
-        public List<Choice> Choices(IReadOnlyList<ChoiceOption> options, Guid? selected)
+        /// <summary>A compact choice input with the options within the room, always keeping the one selected.</summary>
+        public ChoiceSetInput Choice(string id, string label, string placeholder, IReadOnlyList<ChoiceOption> options, Guid? selected)
         {
             var keep = Math.Max(10, (int)(60 * room));
             var chosen = selected?.ToString();
-            return options.Where((o, i) => i < keep || o.Id == chosen).Select(o => new Choice(Cut(o.Title, 100), o.Id)).ToList();
+            return new ChoiceSetInput
+            {
+                Id = id,
+                Label = label,
+                Style = ChoiceInputStyle.Compact,
+                Placeholder = placeholder,
+                Value = chosen,
+                Choices = options.Where((o, i) => i < keep || o.Id == chosen).Select(o => new AdaptiveCards.Choice(Cut(o.Title, 100), o.Id)).ToList(),
+            };
         }
 
         /// <summary>A card whose text was cut links to the whole of it.</summary>

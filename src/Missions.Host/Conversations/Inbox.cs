@@ -105,9 +105,8 @@ public sealed partial class InboxWorker(
     }
 
     /// <summary>Handles one conversation's queued events in order until none is due or its head must wait.</summary>
-    protected override async Task<bool> DrainAsync(Guid lane, CancellationToken cancellationToken)
+    protected override async Task DrainAsync(Guid lane, CancellationToken cancellationToken)
     {
-        var progressed = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             // One scope (and one database connection) for an event: finding it, claiming it, and its turn.
@@ -120,18 +119,15 @@ public sealed partial class InboxWorker(
             var ours = head is not null && head.LeaseOwner == Owner && head.LeaseExpiresAt >= now;
             if (head is null || head.NextAttemptAt > now || (!ours && (head.LeaseExpiresAt >= now || !await ClaimAsync(db, head, now, cancellationToken))))
             {
-                return progressed; // empty, waiting for a retry, or another host is on it
+                return; // empty, waiting for a retry, or another host is on it
             }
 
-            progressed = true;
             var claim = new InboxClaim(head.Channel, head.EventId, lane, head.PayloadJson ?? "", Owner, ours ? head.Attempts : head.Attempts + 1);
             if (!await HandleAsync(scope.ServiceProvider, claim, cancellationToken))
             {
-                return progressed;
+                return;
             }
         }
-
-        return progressed;
     }
 
     /// <summary>Runs the claimed event's turn; false when the conversation must stop for now (a retry is pending).</summary>

@@ -108,17 +108,14 @@ public sealed partial class TurnPipeline(
                 await outbox.ReadAheadAsync(turn.ConversationReferenceId, ShownKey(turn.Action), cancellationToken);
                 await using var scope = await db.BeginWriteAsync(cancellationToken);
                 var reply = AnsweredInline(await bot.HandleAsync(turn, prepared, cancellationToken), answerShowsResult);
-                var answer = answerFor(reply);
-                await RecordAsync(channel.Channel, eventKey, turn.ConversationReferenceId, InboundEventStatus.Completed, answer, record, cancellationToken);
-                await ShowAsync(turn, reply, cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
+                var answer = await WriteAsync(channel, eventKey, turn, reply, InboundEventStatus.Completed, answerFor, record, cancellationToken);
                 await scope.CommitAsync(cancellationToken);
                 return answer;
             }
             catch (DbException) when (eventKey is not null && attempt == 1)
             {
                 // The same delivery racing this one, and winning: answer as it did.
-                db.ChangeTracker.Clear();
+                Forget();
                 if (await AnswerGivenAsync(channel.Channel, eventKey, cancellationToken) is { } raced)
                 {
                     return raced;
@@ -127,26 +124,23 @@ public sealed partial class TurnPipeline(
             catch (DomainException refused) when (refused.Kind == Refusal.Conflict && attempt == 1)
             {
                 // Someone changed it between our read and our write: look again, and answer with what it is now.
-                db.ChangeTracker.Clear();
+                Forget();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                db.ChangeTracker.Clear();
+                Forget();
                 var failure = Failure(channel, turn, e, answerShowsResult);
                 try
                 {
                     await using var scope = await db.BeginWriteAsync(cancellationToken);
-                    var answer = answerFor(failure);
-                    await RecordAsync(channel.Channel, eventKey, turn.ConversationReferenceId, InboundEventStatus.Failed, answer, record, cancellationToken);
-                    await ShowAsync(turn, failure, cancellationToken);
-                    await db.SaveChangesAsync(cancellationToken);
+                    var answer = await WriteAsync(channel, eventKey, turn, failure, InboundEventStatus.Failed, answerFor, record, cancellationToken);
                     await scope.CommitAsync(cancellationToken);
                     return answer;
                 }
                 catch (DbException) when (eventKey is not null)
                 {
                     // The same delivery racing this one, and winning: answer as it did.
-                    db.ChangeTracker.Clear();
+                    Forget();
                     if (await AnswerGivenAsync(channel.Channel, eventKey, cancellationToken) is { } raced)
                     {
                         return raced;
@@ -182,7 +176,7 @@ public sealed partial class TurnPipeline(
         }
         catch (Exception e) when (e is not OperationCanceledException and not InboxClaimLostException)
         {
-            db.ChangeTracker.Clear();
+            Forget();
             var failure = Failure(channel, turn, e, answerShowsResult: false);
             await using var scope = await db.BeginWriteAsync(cancellationToken);
             foreach (var view in failure.Posts)
@@ -214,6 +208,13 @@ public sealed partial class TurnPipeline(
         _ => null,
     };
 
+    /// <summary>After a turn's transaction rolled back: nothing it added, read ahead or delivered is known any more.</summary>
+    private void Forget()
+    {
+        db.ChangeTracker.Clear();
+        outbox.Forget();
+    }
+
     /// <summary>Puts the reply's views into the conversation (in place where a view's key was shown there before).</summary>
     private async Task ShowAsync(ChatTurn turn, BotReply reply, CancellationToken cancellationToken)
     {
@@ -239,24 +240,25 @@ public sealed partial class TurnPipeline(
     }
 
     /// <summary>
-    /// The event, recorded as answered with <paramref name="answer"/> (a redelivery gets it again), and what the channel
-    /// keeps of it, at once in the turn's transaction: a delivery already recorded fails here, before anything else.
+    /// A button's turn, written into the open transaction: the event recorded as answered (a redelivery gets the same
+    /// answer; a delivery recorded before fails here), what the channel keeps of it, and the reply in the conversation.
     /// </summary>
-    private async Task RecordAsync(
-        string channel, string? eventKey, Guid conversationId, InboundEventStatus status, string answer, Func<MissionsDbContext, CancellationToken, Task>? record,
-        CancellationToken cancellationToken)
+    private async Task<string> WriteAsync(
+        IChannelAdapter channel, string? eventKey, ChatTurn turn, BotReply reply, InboundEventStatus status, Func<BotReply, string> answerFor,
+        Func<MissionsDbContext, CancellationToken, Task>? record, CancellationToken cancellationToken)
     {
+        var answer = answerFor(reply);
         if (eventKey is not null)
         {
             var now = clock.GetUtcNow().UtcDateTime;
             await Inbox.InsertAsync(db, new InboundEvent
             {
-                Channel = channel,
+                Channel = channel.Channel,
                 EventId = eventKey,
                 Status = status,
                 ReceivedAt = now,
                 CompletedAt = now,
-                ConversationReferenceId = conversationId,
+                ConversationReferenceId = turn.ConversationReferenceId,
                 ResponseJson = answer,
             }, cancellationToken);
         }
@@ -265,6 +267,10 @@ public sealed partial class TurnPipeline(
         {
             await record(db, cancellationToken);
         }
+
+        await ShowAsync(turn, reply, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return answer;
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "A {Channel} turn failed in conversation {ConversationId}")]

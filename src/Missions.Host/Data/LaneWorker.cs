@@ -36,8 +36,8 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
     /// <summary>Lanes with work that is due, oldest first.</summary>
     protected abstract Task<IReadOnlyList<Guid>> DueLanesAsync(CancellationToken cancellationToken);
 
-    /// <summary>Works through one lane (a conversation, a run) until it is empty or its head must wait; true when it handled anything.</summary>
-    protected abstract Task<bool> DrainAsync(Guid lane, CancellationToken cancellationToken);
+    /// <summary>Works through one lane (a conversation, a run) until it is empty or its head must wait.</summary>
+    protected abstract Task DrainAsync(Guid lane, CancellationToken cancellationToken);
 
     /// <summary>
     /// Drains the lane now: this host has just written work for it. A lane being drained is drained once more when

@@ -58,7 +58,7 @@ public interface IOutboxTransport
 /// </summary>
 public interface ITransactionalTransport : IOutboxTransport
 {
-    /// <summary>Adds the delivery to the context's unit of work (the caller saves and commits); returns the message id.</summary>
+    /// <summary>Delivers inside the caller's open write transaction (it commits, or nothing was delivered); returns the message id.</summary>
     Task<string> DeliverInAsync(MissionsDbContext db, ConversationReference reference, OutboxPayload payload, string? existingMessageId, CancellationToken cancellationToken);
 }
 
@@ -129,6 +129,7 @@ public sealed class ConversationOutbox(MissionsDbContext db, IEnumerable<IOutbox
             // be sent, and where the view's key was shown before.
             found = await Queries.For(db).Destination(db, conversationId, key ?? "");
         }
+
         if (found is null || found.Reference.ClosedAt is not null)
         {
             return;
@@ -186,12 +187,12 @@ public sealed class ConversationOutbox(MissionsDbContext db, IEnumerable<IOutbox
         }
     }
 
-    /// <summary>The channel's id of the message the view key was delivered in, in this conversation; null when never delivered there.</summary>
-    public Task<string?> DeliveredMessageIdAsync(Guid conversationId, string key, CancellationToken cancellationToken)
+    /// <summary>Forgets what this scope queued, delivered and read ahead: its transaction rolled back.</summary>
+    public void Forget()
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return deliveredHere.TryGetValue((conversationId, key), out var here) ? Task.FromResult<string?>(here)
-            : Queries.For(db).DeliveredMessageId(db, conversationId, key);
+        queuedHere.Clear();
+        deliveredHere.Clear();
+        readAhead.Clear();
     }
 
     private void Queue(Guid conversationId, string kind, OutboxPayload payload, DateTime now)

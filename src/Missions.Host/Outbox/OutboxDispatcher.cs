@@ -74,10 +74,9 @@ public sealed partial class OutboxDispatcher(
     }
 
     /// <summary>Delivers one conversation's messages in order until it is empty or its head must wait.</summary>
-    protected override async Task<bool> DrainAsync(Guid lane, CancellationToken cancellationToken)
+    protected override async Task DrainAsync(Guid lane, CancellationToken cancellationToken)
     {
         var conversation = lane;
-        var progressed = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -88,7 +87,7 @@ public sealed partial class OutboxDispatcher(
                 .OrderBy(o => o.Id).FirstOrDefaultAsync(cancellationToken);
             if (head is null || head.NextAttemptAt > now || (head.LeaseExpiresAt is { } held && held >= now && head.LeaseOwner != owner))
             {
-                return progressed; // empty, waiting for a retry, or another host is on it
+                return; // empty, waiting for a retry, or another host is on it
             }
 
             if (head.Kind == OutboxKinds.Progress && await ProgressDueAsync(db, head, conversation, now) is { } due)
@@ -96,41 +95,41 @@ public sealed partial class OutboxDispatcher(
                 // The last progress message went out less than the interval ago: this one waits its turn.
                 await db.OutboxMessages.Where(o => o.Id == head.Id && o.Version == head.Version && o.Status == OutboxStatus.Pending)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.NextAttemptAt, due).SetProperty(o => o.Version, o => o.Version + 1), CancellationToken.None);
-                return progressed;
+                return;
             }
 
             if (!await ClaimAsync(db, head, now, CancellationToken.None))
             {
-                return progressed;
+                return;
             }
-
-            progressed = true;
 
             // Claimed: from here the steps run to the end (a stopping host gets a moment, then gives the message back).
             try
             {
                 if (!await DeliverHeadAsync(db, head, conversation, grace.Token))
                 {
-                    return progressed;
+                    return;
                 }
             }
             catch (OperationCanceledException) when (grace.IsCancellationRequested)
             {
                 // Stopping: give the message back at once instead of holding it until the lease runs out.
                 await ReleaseAsync(db, head, CancellationToken.None);
-                return progressed;
+                return;
             }
         }
-
-        return progressed;
     }
 
     /// <summary>When a progress message may go out, if not now: the interval after the conversation's last one.</summary>
     private async Task<DateTime?> ProgressDueAsync(MissionsDbContext db, OutboxMessage head, Guid conversation, DateTime now)
     {
+        // The newest sent progress message: read backwards from the newest sent message of the conversation (an index
+        // walk that stops at the first one found), not across all it was ever sent.
         var last = await db.OutboxMessages.AsNoTracking()
-            .Where(o => o.ConversationReferenceId == conversation && o.Kind == OutboxKinds.Progress && o.SentAt != null && o.Id != head.Id)
-            .MaxAsync(o => o.SentAt);
+            .Where(o => o.ConversationReferenceId == conversation && o.Status == OutboxStatus.Sent && o.Kind == OutboxKinds.Progress && o.Id != head.Id)
+            .OrderByDescending(o => o.Id)
+            .Select(o => o.SentAt)
+            .FirstOrDefaultAsync();
         return last is { } sent && sent + settings.ProgressInterval > now ? sent + settings.ProgressInterval : null;
     }
 

@@ -73,16 +73,7 @@ public sealed class ProposalOperations(
             ExpiresAt = now + Lifetime,
         };
         db.Proposals.Add(proposal);
-        db.ActivityEntries.Add(new ActivityEntry
-        {
-            ProposalId = proposal.Id,
-            At = now,
-            ActorId = requester.Id,
-            ActorName = requester.Name,
-            ActorKind = requester.Kind,
-            Action = "proposal-created",
-            Detail = proposal.Title,
-        });
+        db.ActivityEntries.Add(Activity(proposal.Id, null, requester, "proposal-created", now, proposal.Title));
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         await transaction.SaveAndCommitAsync(db, cancellationToken);
         return proposal;
@@ -136,17 +127,7 @@ public sealed class ProposalOperations(
             proposal.ConversationReferenceId,
             proposal.RequestedById is null ? null : Actor.Human(proposal.RequestedById, proposal.RequestedByName ?? proposal.RequestedById),
             missionId), actor, cancellationToken, save: false);
-        db.ActivityEntries.Add(new ActivityEntry
-        {
-            ProposalId = id,
-            MissionId = mission.Id,
-            At = now,
-            ActorId = actor.Id,
-            ActorName = actor.Name,
-            ActorKind = actor.Kind,
-            Action = "proposal-approved",
-            Detail = $"Approved as {Mission.FormatNumber(mission.Number)}.",
-        });
+        db.ActivityEntries.Add(Activity(id, mission.Id, actor, "proposal-approved", now, $"Approved as {Mission.FormatNumber(mission.Number)}."));
         proposal.Status = ProposalStatus.Approved;
         proposal.Title = title;
         proposal.Objective = objective;
@@ -191,16 +172,7 @@ public sealed class ProposalOperations(
             throw DomainException.Conflict("The proposal changed while you were deciding; reload it.", ConcurrentChange);
         }
 
-        db.ActivityEntries.Add(new ActivityEntry
-        {
-            ProposalId = id,
-            At = now,
-            ActorId = actor.Id,
-            ActorName = actor.Name,
-            ActorKind = actor.Kind,
-            Action = "proposal-rejected",
-            Detail = reason,
-        });
+        db.ActivityEntries.Add(Activity(id, null, actor, "proposal-rejected", now, reason));
         proposal.Status = ProposalStatus.Rejected;
         proposal.RejectionReason = reason;
         proposal.DecidedById = actor.Id;
@@ -226,6 +198,19 @@ public sealed class ProposalOperations(
             $"""UPDATE "Proposals" SET "Status" = {status}, "MissionId" = {missionId}, "Title" = {title}, "Objective" = {objective}, "RejectionReason" = {reason}, "DecidedById" = {actor.Id}, "DecidedByName" = {actor.Name}, "DecidedAt" = {now}, "UpdatedAt" = {now}, "Version" = {version} WHERE "Id" = {proposal.Id} AND "Status" = {pending} AND "Version" = {proposal.Version}""",
             cancellationToken);
     }
+
+    /// <summary>An entry of the trail about a proposal (and the mission it became).</summary>
+    private static ActivityEntry Activity(Guid proposalId, Guid? missionId, Actor actor, string action, DateTime at, string? detail) => new()
+    {
+        ProposalId = proposalId,
+        MissionId = missionId,
+        At = at,
+        ActorId = actor.Id,
+        ActorName = actor.Name,
+        ActorKind = actor.Kind,
+        Action = action,
+        Detail = detail,
+    };
 
     /// <summary>The decided card in place of the proposal's card, in the conversation it was posted to.</summary>
     private async Task ShowDecisionAsync(Proposal proposal, long? missionNumber, CancellationToken cancellationToken)

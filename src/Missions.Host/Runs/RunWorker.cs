@@ -56,12 +56,12 @@ public sealed class RunWorker(
         return await Due(db, now).OrderBy(r => r.QueuedAt).Select(r => r.Id).Take(64).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Claims the run and executes it; false when another host was quicker (or it is no longer due).</summary>
-    protected override async Task<bool> DrainAsync(Guid lane, CancellationToken cancellationToken)
+    /// <summary>Claims the run and executes it; nothing when another host was quicker (or it is no longer due).</summary>
+    protected override async Task DrainAsync(Guid lane, CancellationToken cancellationToken)
     {
         if (await ClaimAsync(lane, cancellationToken) is not { } run)
         {
-            return false;
+            return;
         }
 
         using var stop = new CancellationTokenSource();
@@ -75,8 +75,6 @@ public sealed class RunWorker(
         {
             stops.TryRemove(run.Id, out _);
         }
-
-        return true;
     }
 
     private async Task<Run?> ClaimAsync(Guid runId, CancellationToken cancellationToken)

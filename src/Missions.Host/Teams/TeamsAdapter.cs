@@ -148,11 +148,6 @@ public sealed partial class TeamsAdapter(
     private async Task<Outcome> QueueAsync(Activity activity, Outcome answer, CancellationToken cancellationToken)
     {
         var eventKey = EventKey(activity) ?? "noid:" + Guid.NewGuid().ToString("N");
-        if (await pipeline.AnswerGivenAsync(Name, eventKey, cancellationToken) is { } given)
-        {
-            return Outcome.FromJson(given);
-        }
-
         var reference = await ReferenceAsync(activity, cancellationToken);
         var stored = await pipeline.QueueAsync(Name, eventKey, reference.Id, JsonSerializer.Serialize(activity, BotJson.Options), answer.ToJson(), null, cancellationToken);
         return Outcome.FromJson(stored);
