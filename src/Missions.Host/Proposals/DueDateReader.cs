@@ -97,7 +97,7 @@ public static partial class DueDateReader
 
             DateOnly? date = word switch
             {
-                "today" or "tonight" or "eod" or "end of day" or "end of the day" or "end of today" or "cob" or "close of business" => today,
+                "asap" or "as soon as possible" or "a.s.a.p" or "a.s.a.p." or "urgently" or "today" or "tonight" or "eod" or "end of day" or "end of the day" or "end of today" or "cob" or "close of business" => today,
                 "tomorrow" or "tmrw" or "tmr" or "tomorow" or "tommorow" or "tommorrow" => today.AddDays(1),
                 "day after tomorrow" or "the day after tomorrow" => today.AddDays(2),
                 "end of week" or "end of the week" or "eow" or "this week" => UpcomingOrToday(today, DayOfWeek.Friday),
@@ -111,6 +111,11 @@ public static partial class DueDateReader
             {
                 yield return new Match(d, m.Index, m.Length);
             }
+        }
+
+        foreach (System.Text.RegularExpressions.Match m in DayOfMonth().Matches(text))
+        {
+            yield return new Match(NextDayOfMonth(today, int.Parse(m.Groups["day"].Value, CultureInfo.InvariantCulture)), m.Index, m.Length);
         }
 
         foreach (System.Text.RegularExpressions.Match m in Weekday().Matches(text))
@@ -152,6 +157,18 @@ public static partial class DueDateReader
         return !m.Groups["year"].Success && date < today ? date.AddYears(1) : date;
     }
 
+    /// <summary>"By the 15th": the first such day from today on, in a month that has it.</summary>
+    private static DateOnly NextDayOfMonth(DateOnly today, int day)
+    {
+        var month = new DateOnly(today.Year, today.Month, 1);
+        while (day > DateTime.DaysInMonth(month.Year, month.Month) || new DateOnly(month.Year, month.Month, day) < today)
+        {
+            month = month.AddMonths(1);
+        }
+
+        return new DateOnly(month.Year, month.Month, day);
+    }
+
     private static DateOnly UpcomingOrToday(DateOnly today, DayOfWeek day) =>
         today.AddDays(((int)day - (int)today.DayOfWeek + 7) % 7);
 
@@ -179,10 +196,15 @@ public static partial class DueDateReader
     [GeneratedRegex(Lead + @"\b(?<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?<year>\d{4}))?", RegexOptions.IgnoreCase)]
     private static partial Regex MonthDay();
 
-    [GeneratedRegex(Lead + @"\b(?<w>(?:the\s+)?day after tomorrow|(?:the\s+)?end of (?:the\s+)?(?:day|today|week|month)|(?:the\s+)?end of next (?:week|month)|close of business|next (?:week|month)|this (?:week|month)|today|tonight|tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|eod|eow|eom|cob)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(Lead + @"\b(?<w>(?:the\s+)?day after tomorrow|(?:the\s+)?end of (?:the\s+)?(?:day|today|week|month)(?!\s+(?:on\s+)?(?:next\s+|this\s+)?(?:mon|tue|wed|thu|fri|sat|sun|\d))|(?:the\s+)?end of next (?:week|month)|close of business|next (?:week|month)|this (?:week|month)|as soon as possible|asap|a\.s\.a\.p\.?|urgently|today|tonight|tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|eow|eom|(?:eod|cob)(?!\s+(?:on\s+)?(?:next\s+|this\s+)?(?:mon|tue|wed|thu|fri|sat|sun|\d)))\b", RegexOptions.IgnoreCase)]
     private static partial Regex Relative();
 
-    [GeneratedRegex(Lead + @"\b(?:(?<next>next)\s+|this\s+|coming\s+)?(?<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b", RegexOptions.IgnoreCase)]
+    /// <summary>"By the 15th", "before the 3rd", "due the 30": a day of the month after a word that sets a deadline.</summary>
+    [GeneratedRegex(@"\b(?:by|before|on|due|until|till|no later than)\s+(?:the\s+)?(?<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b|\b(?:by|before|on|due|until|till|no later than)\s+the\s+(?<day>[1-9]|[12]\d|3[01])\b(?![ \t]*[\p{L}\d%$€£])", RegexOptions.IgnoreCase)]
+    private static partial Regex DayOfMonth();
+
+    /// <summary>A weekday ahead: not one that is past ("since Tuesday", "last Monday") or owns something ("Sunday's outage").</summary>
+    [GeneratedRegex(Lead + @"(?<!\b(?:since|last|from|past|previous)\s+)\b(?:(?<next>next)\s+|this\s+|coming\s+)?(?<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b(?!['’]s\b)", RegexOptions.IgnoreCase)]
     private static partial Regex Weekday();
 
     [GeneratedRegex(@"\b(?:with)?in\s+(?<n>\d{1,3}|a couple of|a few|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?<u>days?|weeks?)\b", RegexOptions.IgnoreCase)]

@@ -38,14 +38,16 @@ public sealed partial class OfflineProposer : IProposer
         text = withoutAssignee;
         var (project, withoutProject) = FindNamedProject(text, request.Projects);
         text = withoutProject;
-        project ??= request.Projects.FirstOrDefault(p => p.Id == request.BoundProjectId);
+        // The conversation's project, else the workspace's only one: a question with one answer is not asked.
+        project ??= request.Projects.FirstOrDefault(p => p.Id == request.BoundProjectId)
+            ?? (request.Projects.Count == 1 ? request.Projects[0] : null);
 
         var core = CoreRequest(text);
         var title = Title(core);
         var blueprint = MatchBlueprint(original, request.Blueprints);
         if (assignee is null)
         {
-            assignee = BestFit(original, request.Staff)
+            assignee = BestFit(original, LeadVerb(core), request.Staff)
                 ?? request.Staff.FirstOrDefault(s => s.Id == blueprint?.DefaultStaffId);
         }
 
@@ -103,6 +105,7 @@ public sealed partial class OfflineProposer : IProposer
         s = Bullet().Replace(s, "; ");
         s = s.Replace('\n', ' ').Replace('\r', ' ').Replace('\t', ' ');
         s = Emphasis().Replace(s, "$1");
+        s = Symbols().Replace(s, " ");
         var words = s.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(FixTypo);
         return string.Join(' ', words);
     }
@@ -125,25 +128,36 @@ public sealed partial class OfflineProposer : IProposer
     /// <summary>The request itself: the first sentence that asks for something, without greetings and filler.</summary>
     internal static string CoreRequest(string text)
     {
-        var s = text;
+        var s = StripOpening(text);
+
+        // The first clause that is a request: not thanks or a sign-off after it, nor an exclamation or a label before
+        // it ("help!", "quick q —").
+        var sentences = SentenceBreak().Split(s).Select(x => x.Trim()).Where(x => x.Length > 0 && !Thanks().IsMatch(x) && Words(x).Any()).ToList();
+        var first = StripOpening(sentences.FirstOrDefault(x => Words(x).Count() >= 3) ?? sentences.FirstOrDefault() ?? s);
+        first = Politeness().Replace(first, " ");
+        first = TrailingPoliteness().Replace(first, "");
+        first = TrailingRemark().Replace(first, "");
+        return Collapse(first.Trim().TrimEnd('?', '.', '!', ',', ';', ':', '-').Trim());
+    }
+
+    /// <summary>Greetings, thanks, filler ("could someone", "i'd love"), politeness and adverbs before the request's verb.</summary>
+    private static string StripOpening(string s)
+    {
         for (var changed = true; changed;)
         {
             var before = s;
-            s = Greeting().Replace(s, "").TrimStart(',', ' ', '-', ':', '!');
-            s = Filler().Replace(s, "").TrimStart(',', ' ', '-', ':');
-            s = Politeness().Replace(s, "").TrimStart(',', ' ');
+            s = Greeting().Replace(s, "").TrimStart(LeadingPunctuation);
+            s = Thanks().Replace(s, "").TrimStart(LeadingPunctuation);
+            s = Filler().Replace(s, "").TrimStart(LeadingPunctuation);
+            s = Politeness().Replace(s, "").TrimStart(LeadingPunctuation);
+            s = LeadingAdverb().Replace(s, "");
             changed = s != before;
         }
 
-        // The first clause that is a request; thanks and sign-offs after it are not.
-        var sentences = SentenceBreak().Split(s).Select(x => x.Trim()).Where(x => x.Length > 0).ToList();
-        var first = sentences.FirstOrDefault(x => !Thanks().IsMatch(x) && Words(x).Any()) ?? s;
-        first = Thanks().Replace(first, "");
-        first = Filler().Replace(first, "");
-        first = Politeness().Replace(first, " ");
-        first = TrailingPoliteness().Replace(first, "");
-        return Collapse(first.Trim().TrimEnd('?', '.', '!', ',', ';', ':', '-').Trim());
+        return s;
     }
+
+    private static readonly char[] LeadingPunctuation = [',', ' ', '-', '–', '—', ':', '!', ';'];
 
     // ---- title and objective --------------------------------------------------------------------------------------
 
@@ -154,9 +168,16 @@ public sealed partial class OfflineProposer : IProposer
             return "New request";
         }
 
+        var nounOf = NounOf().Match(core);
+        if (nounOf.Success && NounVerbs.TryGetValue(nounOf.Groups["noun"].Value.ToLowerInvariant(), out var nounVerb))
+        {
+            // "a comparison of the big 3 vendors" asks to compare them.
+            core = nounVerb + " " + core[(nounOf.Index + nounOf.Length)..];
+        }
+
         var words = core.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         var verb = LeadingVerb(words);
-        if (verb == 0)
+        if (verb == 0 && !IsUnknownVerb(words))
         {
             // A noun phrase ("competitor pricing summary for the deck") gets the verb its deliverable implies.
             var deliverable = Deliverable(core);
@@ -177,6 +198,34 @@ public sealed partial class OfflineProposer : IProposer
         var title = string.Join(' ', words);
         title = TrailingJoiner().Replace(title, "");
         return Shorten(title, MaxTitleLength);
+    }
+
+    /// <summary>The requester's own verb at the front of the request ("set up", "fix"), lower-cased; null when it opens with a noun.</summary>
+    private static string? LeadVerb(string core)
+    {
+        var words = core.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var verb = words.Count == 0 ? 0 : LeadingVerb(words);
+        return verb > 0 ? string.Join(' ', words.Take(verb)).ToLowerInvariant()
+            : words.Count > 0 && IsUnknownVerb(words) ? words[0].ToLowerInvariant() : null;
+    }
+
+    /// <summary>
+    /// A verb the vocabulary lacks ("reconcile the payouts", "shortlist three venues", "tidy up the drive"): an
+    /// ordinary lower-case word followed by what only follows a verb — an article, a possessive, a number, a particle
+    /// or a question word.
+    /// </summary>
+    private static bool IsUnknownVerb(List<string> words)
+    {
+        if (words.Count < 2)
+        {
+            return false;
+        }
+
+        var first = words[0].ToLowerInvariant();
+        return first.All(c => char.IsAsciiLetterLower(c) || c == '-') && words[0].Any(char.IsAsciiLetterLower)
+            && !StopWords.Contains(first) && !first.EndsWith("ing", StringComparison.Ordinal)
+            && (!Deliverables.Contains(first) && !Deliverables.Contains(first.TrimEnd('s')) || Determiners.Contains(words[1].ToLowerInvariant()))
+            && (ObjectStarters.Contains(words[1].ToLowerInvariant()) || Numbers.Contains(words[1].ToLowerInvariant()) || words[1].All(char.IsAsciiDigit));
     }
 
     /// <summary>How many leading words form a verb ("pull together" is two), or 0 when the text does not start with one.</summary>
@@ -292,11 +341,13 @@ public sealed partial class OfflineProposer : IProposer
     /// <summary>A staff member named or addressed: "@Writer", "for the Writer", "Researcher:", "ask the Analyst".</summary>
     internal static (StaffInfo? Staff, string Text) FindNamedStaff(string text, IReadOnlyList<StaffInfo> staff)
     {
-        foreach (var member in staff.OrderByDescending(s => s.Name.Length))
+        // The strongest form wins whoever it names: "@Writer" over "for the Writer" over "can the Analyst".
+        var byLength = staff.OrderByDescending(s => s.Name.Length).ToList();
+        for (var form = 0; form < StaffForms; form++)
         {
-            foreach (var pattern in StaffPatterns.GetOrAdd(member.Name, BuildStaffPatterns))
+            foreach (var member in byLength)
             {
-                var m = pattern.Match(text);
+                var m = StaffPatterns.GetOrAdd(member.Name, BuildStaffPatterns)[form].Match(text);
                 if (m.Success)
                 {
                     return (member, Remove(text, m.Index, m.Length));
@@ -337,6 +388,8 @@ public sealed partial class OfflineProposer : IProposer
     private const RegexOptions NameOptions = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
     private static readonly TimeSpan NameTimeout = TimeSpan.FromMilliseconds(100);
 
+    private const int StaffForms = 4;
+
     private static Regex[] BuildStaffPatterns(string staffName)
     {
         var name = Regex.Escape(staffName);
@@ -345,6 +398,8 @@ public sealed partial class OfflineProposer : IProposer
             new Regex($@"@{name}\b", NameOptions, NameTimeout),
             new Regex($@"\b(?:for|to|with|by|ask|assign(?:ed)?(?:\s+(?:it|this))?\s+to|hey|dear|cc)\s+(?:the\s+|our\s+)?{name}\b", NameOptions, NameTimeout),
             new Regex($@"^\s*{name}\s*[:,]", NameOptions, NameTimeout),
+            // A question to the role: "can the engineer profile…", "would our researcher be able to find…".
+            new Regex($@"\b(?:can|could|would|will)\s+(?:the\s+|our\s+)?{name}(?:\s+(?:please|pls|kindly))?(?:\s+(?:be able to|have time to|help(?:\s+us)?(?:\s+to)?))?\b", NameOptions, NameTimeout),
         ];
     }
 
@@ -355,15 +410,22 @@ public sealed partial class OfflineProposer : IProposer
         return (
         [
             new Regex($@"\b(?:for|in|on|under)\s+(?:the\s+)?{name}\s+project\b", NameOptions, NameTimeout),
-            new Regex($@"\bproject\s*[:\-]?\s*{name}\b", NameOptions, NameTimeout),
+            new Regex($@"\b(?:for|in|on|under|the)\s+project\s*[:\-]?\s*{name}\b|\bproject\s*[:\-]\s*{name}\b", NameOptions, NameTimeout),
             new Regex($@"#{name}\b", NameOptions, NameTimeout),
-            new Regex($@"\b(?:for|in|on|under)\s+(?:the\s+)?{name}\b", NameOptions, NameTimeout),
+            // "for Launch" at the end of a clause; "for the launch branch" is about something else.
+            new Regex($@"\b(?:for|in|on|under)\s+(?:the\s+)?(?-i:{name})(?=\s*(?:[,.;:!?)]|$))", NameOptions, NameTimeout),
         ], new Regex($@"\b{name}\b", NameOptions, NameTimeout));
     }
 
     /// <summary>The staff member whose role fits the verbs and nouns of the request best; null when none fits.</summary>
-    internal static StaffInfo? BestFit(string text, IReadOnlyList<StaffInfo> staff)
+    internal static StaffInfo? BestFit(string text, string? leadVerb, IReadOnlyList<StaffInfo> staff)
     {
+        if (leadVerb is not null && Errands.Contains(leadVerb))
+        {
+            // Booking, ordering and paying are for a person, whatever they are about.
+            return null;
+        }
+
         var words = Words(text).ToList();
         var lower = " " + string.Join(' ', words) + " ";
         StaffInfo? best = null;
@@ -376,8 +438,8 @@ public sealed partial class OfflineProposer : IProposer
             {
                 if (lower.Contains(" " + keyword + " ", StringComparison.Ordinal))
                 {
-                    // A match on the first word (the verb) says most about the kind of work.
-                    score += words.Count > 0 && keyword.StartsWith(words[0], StringComparison.Ordinal) ? 2.5 : 1;
+                    // The requester's own verb says most about the kind of work, unless it is one every role uses.
+                    score += keyword != leadVerb ? 1 : GenericVerbs.Contains(keyword) ? 0.5 : 2.5;
                 }
             }
 
@@ -389,6 +451,10 @@ public sealed partial class OfflineProposer : IProposer
 
         return best;
     }
+
+    private static readonly HashSet<string> GenericVerbs = new(StringComparer.Ordinal) { "write", "draft", "make", "create", "build", "prepare", "compile", "put together", "pull together" };
+
+    private static readonly HashSet<string> Errands = new(StringComparer.Ordinal) { "book", "order", "arrange", "reimburse", "buy", "purchase", "pay", "renew" };
 
     private static HashSet<string> RoleKeywords(StaffInfo member)
     {
@@ -500,6 +566,38 @@ public sealed partial class OfflineProposer : IProposer
         ["refactor"] = VerbKind.Update, ["improve"] = VerbKind.Update, ["upgrade"] = VerbKind.Update,
         ["send"] = VerbKind.Send, ["email"] = VerbKind.Send, ["share"] = VerbKind.Send, ["publish"] = VerbKind.Send,
         ["announce"] = VerbKind.Send, ["deploy"] = VerbKind.Send, ["ship"] = VerbKind.Send,
+        // Imperatives people use in chat beyond the common ones: "reconcile", "tabulate", "vet", "spin up".
+        ["compose"] = VerbKind.Make, ["sketch"] = VerbKind.Make, ["craft"] = VerbKind.Make, ["assemble"] = VerbKind.Make,
+        ["collate"] = VerbKind.Make, ["record"] = VerbKind.Make, ["film"] = VerbKind.Make, ["spin"] = VerbKind.Make,
+        ["stand"] = VerbKind.Make, ["containerise"] = VerbKind.Make, ["containerize"] = VerbKind.Make, ["backfill"] = VerbKind.Make,
+        ["automate"] = VerbKind.Make, ["implement"] = VerbKind.Make, ["integrate"] = VerbKind.Make, ["install"] = VerbKind.Make,
+        ["configure"] = VerbKind.Make, ["provision"] = VerbKind.Make, ["instrument"] = VerbKind.Make, ["wire"] = VerbKind.Make,
+        ["hook"] = VerbKind.Make, ["port"] = VerbKind.Make, ["localise"] = VerbKind.Make, ["localize"] = VerbKind.Make,
+        ["redesign"] = VerbKind.Make, ["explain"] = VerbKind.Make, ["mock"] = VerbKind.Make, ["run"] = VerbKind.Make,
+        ["generate"] = VerbKind.Make, ["export"] = VerbKind.Make, ["import"] = VerbKind.Make, ["scrape"] = VerbKind.Make,
+        ["reconcile"] = VerbKind.Analyse, ["tabulate"] = VerbKind.Analyse, ["tally"] = VerbKind.Analyse, ["rank"] = VerbKind.Analyse,
+        ["segment"] = VerbKind.Analyse, ["quantify"] = VerbKind.Analyse, ["measure"] = VerbKind.Analyse, ["price"] = VerbKind.Analyse,
+        ["size"] = VerbKind.Analyse, ["score"] = VerbKind.Analyse, ["break"] = VerbKind.Analyse, ["count"] = VerbKind.Analyse,
+        ["shortlist"] = VerbKind.Research, ["interview"] = VerbKind.Research, ["scout"] = VerbKind.Research,
+        ["map"] = VerbKind.Research, ["recommend"] = VerbKind.Research, ["gauge"] = VerbKind.Research, ["survey"] = VerbKind.Research,
+        ["vet"] = VerbKind.Compare, ["assess"] = VerbKind.Compare, ["weigh"] = VerbKind.Compare, ["rate"] = VerbKind.Compare,
+        ["sanity-check"] = VerbKind.Review, ["double-check"] = VerbKind.Review, ["proof"] = VerbKind.Review, ["inspect"] = VerbKind.Review,
+        ["validate"] = VerbKind.Review, ["profile"] = VerbKind.Review, ["qa"] = VerbKind.Review, ["critique"] = VerbKind.Review,
+        ["troubleshoot"] = VerbKind.Fix, ["diagnose"] = VerbKind.Fix, ["untangle"] = VerbKind.Fix, ["unblock"] = VerbKind.Fix,
+        ["revert"] = VerbKind.Fix, ["roll"] = VerbKind.Fix, ["triage"] = VerbKind.Fix, ["unbreak"] = VerbKind.Fix,
+        ["polish"] = VerbKind.Update, ["punch"] = VerbKind.Update, ["tidy"] = VerbKind.Update, ["rotate"] = VerbKind.Update,
+        ["deprecate"] = VerbKind.Update, ["optimise"] = VerbKind.Update, ["optimize"] = VerbKind.Update, ["speed"] = VerbKind.Update,
+        ["move"] = VerbKind.Update, ["rename"] = VerbKind.Update, ["archive"] = VerbKind.Update, ["consolidate"] = VerbKind.Update,
+        ["merge"] = VerbKind.Update, ["dedupe"] = VerbKind.Update, ["remove"] = VerbKind.Update, ["delete"] = VerbKind.Update,
+        ["disable"] = VerbKind.Update, ["enable"] = VerbKind.Update, ["harden"] = VerbKind.Update, ["secure"] = VerbKind.Update,
+        ["restructure"] = VerbKind.Update, ["reorganise"] = VerbKind.Update, ["reorganize"] = VerbKind.Update,
+        ["simplify"] = VerbKind.Update, ["shorten"] = VerbKind.Update, ["tighten"] = VerbKind.Update, ["edit"] = VerbKind.Update,
+        ["renew"] = VerbKind.Update, ["cancel"] = VerbKind.Update, ["replace"] = VerbKind.Update, ["convert"] = VerbKind.Update,
+        ["define"] = VerbKind.Plan, ["propose"] = VerbKind.Plan, ["prioritise"] = VerbKind.Plan, ["prioritize"] = VerbKind.Plan,
+        ["scope"] = VerbKind.Plan, ["book"] = VerbKind.Plan, ["arrange"] = VerbKind.Plan, ["host"] = VerbKind.Plan,
+        ["order"] = VerbKind.Send, ["invite"] = VerbKind.Send, ["reimburse"] = VerbKind.Send, ["pay"] = VerbKind.Send,
+        ["buy"] = VerbKind.Send, ["purchase"] = VerbKind.Send, ["notify"] = VerbKind.Send, ["remind"] = VerbKind.Send,
+        ["contact"] = VerbKind.Send, ["chase"] = VerbKind.Send, ["escalate"] = VerbKind.Send, ["submit"] = VerbKind.Send,
     };
 
     // Declared after Verbs: static fields initialise in textual order.
@@ -509,6 +607,9 @@ public sealed partial class OfflineProposer : IProposer
     {
         "pull together", "put together", "look into", "look at", "figure out", "dig into", "set up", "clean up", "write up",
         "follow up", "sort out", "write down", "round up", "draw up", "map out", "find out", "check on", "work out",
+        "spin up", "stand up", "break down", "punch up", "tidy up", "reach out", "mock up", "wire up", "hook up", "speed up",
+        "roll back", "back up", "narrow down", "lay out", "jot down", "scope out", "sum up", "type up", "think through",
+        "walk through", "track down", "dig up", "flesh out",
     };
 
     private static readonly HashSet<string> Deliverables = new(StringComparer.Ordinal)
@@ -522,6 +623,34 @@ public sealed partial class OfflineProposer : IProposer
         "release", "readme", "diagram", "mockup", "wireframe", "prototype",
     };
 
+    /// <summary>Words that open a verb's object: after an unknown word, they say the word was a verb.</summary>
+    private static readonly HashSet<string> ObjectStarters = new(StringComparer.Ordinal)
+    {
+        "the", "a", "an", "our", "my", "your", "their", "his", "her", "its", "this", "that", "these", "those", "all", "every",
+        "each", "any", "some", "what", "why", "how", "whether", "if", "which", "who", "where", "when", "up", "out", "down", "off",
+        "through", "together", "back", "me", "us", "them", "it", "both", "last", "next", "q1", "q2", "q3", "q4",
+    };
+
+    /// <summary>Words that open a noun phrase: after a deliverable's name ("script the export"), the name was a verb.</summary>
+    private static readonly HashSet<string> Determiners = new(StringComparer.Ordinal)
+    {
+        "the", "a", "an", "our", "my", "your", "their", "his", "her", "its", "this", "that", "these", "those",
+    };
+
+    private static readonly HashSet<string> Numbers = new(StringComparer.Ordinal)
+    {
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "few", "couple",
+    };
+
+    /// <summary>A deliverable named by the act that makes it: "a comparison of…" is "compare…".</summary>
+    private static readonly Dictionary<string, string> NounVerbs = new(StringComparer.Ordinal)
+    {
+        ["comparison"] = "compare", ["summary"] = "summarise", ["forecast"] = "forecast", ["breakdown"] = "break down",
+        ["review"] = "review", ["audit"] = "audit", ["estimate"] = "estimate", ["shortlist"] = "shortlist",
+        ["recap"] = "recap", ["translation"] = "translate", ["investigation"] = "investigate", ["evaluation"] = "evaluate",
+        ["assessment"] = "assess", ["draft"] = "draft", ["benchmark"] = "benchmark",
+    };
+
     private static readonly string[] DeliverablePhrases = ["release notes", "one pager", "write up", "press release", "blog post"];
 
     private static readonly Dictionary<string, string> VerbFor = new(StringComparer.Ordinal)
@@ -531,21 +660,43 @@ public sealed partial class OfflineProposer : IProposer
         ["blog"] = "Write", ["copy"] = "Write", ["guide"] = "Write", ["doc"] = "Write", ["document"] = "Write",
         ["analysis"] = "Run", ["comparison"] = "Prepare", ["deck"] = "Build", ["presentation"] = "Build",
         ["dashboard"] = "Build", ["spreadsheet"] = "Build", ["model"] = "Build", ["plan"] = "Draft", ["roadmap"] = "Draft",
-        ["list"] = "Compile", ["checklist"] = "Compile", ["fix"] = "Ship",
+        ["list"] = "Compile", ["checklist"] = "Compile", ["fix"] = "Ship", ["one-pager"] = "Write", ["one pager"] = "Write",
+        ["write-up"] = "Write", ["writeup"] = "Write", ["write up"] = "Write", ["overview"] = "Write", ["script"] = "Write",
+        ["proposal"] = "Write", ["spec"] = "Write", ["playbook"] = "Write", ["policy"] = "Write", ["readme"] = "Write",
+        ["forecast"] = "Build", ["budget"] = "Build", ["timeline"] = "Draft", ["agenda"] = "Draft", ["outline"] = "Draft",
+        ["release notes"] = "Write", ["blog post"] = "Write", ["press release"] = "Write", ["breakdown"] = "Prepare",
     };
 
     private static readonly (string Stem, string[] Words)[] RoleVocabulary =
     [
         ("research", ["research", "find", "investigate", "sources", "source", "market", "competitor", "competitors", "competition",
-            "look", "study", "survey", "explore", "evidence", "trends", "landscape", "vendors", "options", "references", "papers"]),
+            "look", "study", "survey", "explore", "evidence", "trends", "landscape", "vendors", "options", "references", "papers",
+            "compile", "charge", "charges", "others", "alternatives", "case", "studies", "interviews", "quotes", "examples", "find out",
+            "interview", "vet", "shortlist", "collate", "public", "reddit", "reviews", "firms", "providers", "law", "laws",
+            "regulation", "regulations", "recommend", "scout", "people", "suppliers", "agencies", "tools"]),
         ("writ", ["write", "draft", "blog", "post", "announcement", "announce", "email", "copy", "newsletter", "article", "press",
-            "release", "notes", "edit", "proofread", "rewrite", "faq", "tagline", "headline", "wording", "tone", "translate", "memo", "words"]),
+            "release", "notes", "edit", "proofread", "rewrite", "faq", "tagline", "headline", "wording", "tone", "translate", "memo", "words",
+            "document", "outline", "one-pager", "docs", "documentation", "wiki", "handbook", "guide", "localise", "localize", "write-up",
+            "writeup", "talk", "speech", "bio", "letter", "policy", "playbook", "compose", "note", "calendar", "content", "polish",
+            "video", "explainer", "customer-facing", "thank-you", "linkedin", "tweet", "caption", "punch", "homepage",
+            "story", "messaging", "pitch", "invitation", "invite"]),
         ("analy", ["analyze", "analyse", "analysis", "numbers", "spreadsheet", "pricing", "price", "prices", "metrics", "kpi", "kpis",
             "forecast", "data", "dashboard", "model", "revenue", "cost", "costs", "budget", "churn", "calculate", "estimate",
-            "sql", "chart", "figures", "conversion", "funnel", "roi", "margin", "growth"]),
+            "sql", "chart", "figures", "conversion", "funnel", "roi", "margin", "growth", "reconcile", "payouts", "ledger", "invoices",
+            "spend", "cohort", "cohorts", "retention", "signups", "mrr", "arr", "variance", "quota", "payroll", "rank", "accounts",
+            "segment", "tabulate", "tally", "economics", "deal", "cycle", "break-even", "responses", "cac", "payback", "ltv", "nrr",
+            "discount", "cash", "flow", "quarter", "quarters", "correlate", "usage", "average", "projection", "project",
+            "numbers", "invoiced", "invoice", "amounts", "pipeline", "volume", "unit"]),
         ("engineer", ["bug", "fix", "code", "deploy", "api", "crash", "crashes", "error", "errors", "pr", "refactor", "script",
             "test", "tests", "debug", "migrate", "database", "endpoint", "performance", "outage", "logs", "server",
-            "login", "latency", "exception", "repo", "ci", "pipeline", "release"]),
+            "login", "latency", "exception", "repo", "ci", "pipeline", "release", "set up", "setup", "profile", "alerts", "alerting",
+            "monitoring", "triage", "install", "configure", "automate", "cron", "staging", "service", "bugs", "flaky", "infra",
+            "kubernetes", "docker", "backup", "backups", "webhook", "webhooks", "sso", "dns", "ssl", "certificate", "upgrade",
+            "spin up", "sandbox", "containerise", "containerize", "k8s", "backfill", "patch", "vuln", "vulnerability", "subdomain",
+            "iam", "aws", "permissions", "502s", "500", "500s", "gateway", "python", "technical", "sdk", "env", "keys", "cdn",
+            "optimise", "optimize", "app", "mobile", "android", "ios", "safari", "browser", "job", "rows", "events", "schema",
+            "query", "queries", "dependency", "github", "utm", "deprecate", "scrape", "csv", "integration", "heroku", "hosting",
+            "migration", "nginx", "config", "load", "uptime", "timeout", "timeouts", "cache", "frontend", "backend", "worker"]),
         ("design", ["design", "mockup", "wireframe", "logo", "visual", "layout", "icon", "ui", "ux", "figma"]),
     ];
 
@@ -586,22 +737,37 @@ public sealed partial class OfflineProposer : IProposer
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
 
-    [GeneratedRegex(@"^(?:(?:hey|hi|hello|yo|morning|good morning|good afternoon|hiya|howdy|ok|okay|so|folks|team|all|everyone|guys|y'all|@\S+)[\s,!.:-]*)+", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:a|an|the|some)\s+)?(?:(?:quick|short|rough|brief|detailed|full|proper|simple|high-level)\s+)?(?<noun>\w+)\s+(?:of|on)\s+(?=\S)", RegexOptions.IgnoreCase)]
+    private static partial Regex NounOf();
+
+    /// <summary>Emoji and pictographs: "hi all 👋 could someone…".</summary>
+    [GeneratedRegex(@"[\p{So}\p{Cs}\p{Sk}\u200d\ufe0f]+")]
+    private static partial Regex Symbols();
+
+    [GeneratedRegex(@"^(?:(?:hey|hi|hello|yo|morning|good morning|good afternoon|hiya|howdy|ok|okay|so|folks|team|all|everyone|guys|y'all|@\S+)(?![\w'’])[\s,!.:-]*)+", RegexOptions.IgnoreCase)]
     private static partial Regex Greeting();
 
-    [GeneratedRegex(@"^(?:(?:could|can|would|will)\s+(?:someone|somebody|anyone|anybody|you|u|ya|we|one of you|the team)(?:\s+(?:please|pls|plz|kindly))?(?:\s+(?:help(?:\s+me)?|be able to|get|go ahead and))?(?:\s+to)?|(?:is\s+)?(?:anyone|anybody|someone)\s+(?:able|free|around)\s+to|(?:i|we)\s+(?:really\s+)?(?:need|want|would like|'d like|d like)(?:\s+(?:someone|somebody|you|us))?(?:\s+to)?|(?:i|we)'?d\s+like(?:\s+(?:someone|you))?(?:\s+to)?|(?:it\s+)?would\s+be\s+(?:great|nice|awesome|good)\s+(?:if\s+(?:someone|somebody|you|we)\s+(?:could|can)|to\s+have)|(?:do\s+you\s+)?mind|(?:let'?s|lets)|(?:we|someone|somebody)\s+(?:should|must|has to|needs to)|need\s+(?:someone\s+)?to|need(?=\s+(?:a|an|the|some|our)\b)|(?:is\s+it\s+)?possible\s+to|(?:can|could)\s+(?:i|we)\s+(?:get|have)|quick\s+(?:ask|request|one)[:,]?|request[:,]|todo[:,]|task[:,]|ask[:,])\s*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:someone|somebody)\s+to\b|any\s*way\s+(?:we|you|someone|somebody)\s+(?:can|could)(?:\s+(?:get|have))?|(?:we|i)(?:'ll|’ll|\s+will)\s+need(?:\s+(?:someone\s+)?to)?|(?:i|we)(?:'d|’d|\s+would)\s+(?:really\s+)?like(?:\s+(?:someone|somebody|you))?(?:\s+to)?|(?:who|anyone|anybody|someone)\s+(?:can|could|wants?\s+to|is\s+able\s+to|is\s+free\s+to|up\s+for)|(?:is\s+)?there\s+(?:someone|anyone|anybody|somebody)\s+(?:who|that)\s+(?:can|could)|(?:does|do)\s+(?:anyone|anybody|someone|one of you|you)\s+have\s+(?:the\s+)?(?:time|a minute|a sec|a moment|bandwidth|capacity|cycles)\s+to|any\s+chance\s+(?:someone|somebody|anyone|you|we)\s+(?:can|could)(?:\s+(?:get|have))?|(?:i|we)\s+(?:was|were|am|are)\s+hoping\s+(?:someone|somebody|you)\s+(?:can|could)|(?:i|we)(?:'d|’d|\s+would)\s+love(?:\s+(?:someone|somebody|you))?(?:\s+to(?:\s+(?:get|have|see))?)?|would\s+love(?:\s+(?:someone|somebody|you))?(?:\s+to(?:\s+(?:get|have|see))?)?|(?:i|we)\s+could\s+(?:really\s+)?(?:use|do with)|(?:it'?d|it’d|itd)\s+be\s+(?:great|nice|awesome|good|helpful|useful)\s+to\s+(?:have|get|see)|(?:it\s+)?would\s+be\s+(?:great|nice|awesome|good|helpful|useful)\s+to\s+(?:get|see)|(?:could|can|would|will)\s+(?:someone|somebody|anyone|anybody|you|u|ya|we|one of you|the team)(?:\s+(?:please|pls|plz|kindly))?(?:\s+(?:help(?:\s+me)?|be able to|get|have|go ahead and))?(?:\s+to)?|(?:is\s+)?(?:anyone|anybody|someone)\s+(?:able|free|around)\s+to|(?:i|we)\s+(?:really\s+)?(?:need|want|would like|'d like|d like)(?:\s+(?:someone|somebody|you|us))?(?:\s+to)?|(?:i|we)'?d\s+like(?:\s+(?:someone|you))?(?:\s+to)?|(?:it\s+)?would\s+be\s+(?:great|nice|awesome|good)\s+(?:if\s+(?:someone|somebody|you|we)\s+(?:could|can)|to\s+have)|(?:do\s+you\s+)?mind|(?:let'?s|lets)|(?:we|someone|somebody)\s+(?:should|must|has to|needs to)|need\s+(?:someone\s+)?to|need(?=\s+(?:a|an|the|some|our)\b)|(?:is\s+it\s+)?possible\s+to|(?:can|could)\s+(?:i|we)\s+(?:get|have)|quick\s+(?:ask|request|one)[:,]?|request[:,]|todo[:,]|task[:,]|ask[:,])\s*", RegexOptions.IgnoreCase)]
     private static partial Regex Filler();
 
-    [GeneratedRegex(@"\b(?:please|pls|plz|kindly|asap|if possible|if you can|when you get a chance|when you have a moment)\b[,]?", RegexOptions.IgnoreCase)]
+    /// <summary>"…to migrate", "quickly proofread…": what stands between the filler and the verb.</summary>
+    [GeneratedRegex(@"^(?:to|quickly|just|also|maybe|briefly|properly|finally|actually|simply|possibly|really|urgently|go ahead and)\s+(?=\w)", RegexOptions.IgnoreCase)]
+    private static partial Regex LeadingAdverb();
+
+    [GeneratedRegex(@"\b(?:please|pls|plz|kindly|asap|eod|cob|ideally|if possible|if you can|when you get a chance|when you have a moment)\b[,]?", RegexOptions.IgnoreCase)]
     private static partial Regex Politeness();
 
-    [GeneratedRegex(@"[\s,]*(?:for me|for us|thanks?(?: you)?!*|thx|ty|cheers|🙏)\s*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"[\s,]*\b(?:for me|for us|thanks?(?: you)?!*|thx|ty|cheers)\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex TrailingPoliteness();
 
     [GeneratedRegex(@"^(?:thanks?(?: you| so much| a lot| in advance)?|thx|ty|cheers|much appreciated|appreciate it)[!.]*\s*$|^(?:thanks?(?: you)?|thx|ty)[!,.]*\s+", RegexOptions.IgnoreCase)]
     private static partial Regex Thanks();
 
-    [GeneratedRegex(@"(?<=[.!?;])\s+|\s+-\s+")]
+    /// <summary>A remark after the request: "…, end of month is fine", "…, no rush", "…and tell us if we should ship".</summary>
+    [GeneratedRegex(@"(?:\s+and\s+(?:then\s+)?(?:tell|let|ping|update|notify|loop\s+in|get\s+back\s+to|report\s+back|circle\s+back|give)\b.*|[,;]\s*(?:[\w'’-]+\s+){0,5}(?:is|are|would\s+be|works|should\s+be)\s+(?:fine|ok|okay|good|great|enough|plenty)\b.*|[,;]?\s+(?:no\s+rush|no\s+hurry|no\s+pressure|low\s+priority|not\s+urgent|whenever(?:\s+you\s+can)?|when\s+you\s+can|if\s+you\s+have\s+(?:time|a\s+moment)|thoughts|ideas|any\s+takers)\W*|[,;]\s+(?:it|it's|it’s|its|this|that|that's|they|they're|we|we're|he|she|there|there's|as|because|since|cause|cuz|bc)\b.*|[,;]\s+(?:the|our|my|their)\s+(?:[\w'’.-]+\s+){0,3}(?:is|are|was|were|keeps?|kept|has|have|takes?|looks?|seems?|needs?|gets?|feels?)\b.*|\s+would\s+be\s+(?:(?:super|really|very|so|most)\s+)?(?:helpful|great|nice|ideal|amazing|useful|awesome|perfect|appreciated)\b.*|\s+(?:before|once)\s+(?:we|it|i|they|you|she|he)\b.*)$", RegexOptions.IgnoreCase)]
+    private static partial Regex TrailingRemark();
+
+    [GeneratedRegex(@"(?<=[.!?;])\s+|\s+[-–—]\s+")]
     private static partial Regex SentenceBreak();
 
     [GeneratedRegex(@"(?:\s+(?:and|or|for|to|the|a|an|of|with|by|on|in|so|that|but))+$", RegexOptions.IgnoreCase)]

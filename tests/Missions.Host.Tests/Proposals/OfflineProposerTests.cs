@@ -255,4 +255,65 @@ public sealed class OfflineProposerTests
         const string text = "  hey @Writer could you draft the Q3 newsletter?\nInclude the pricing change.  ";
         Assert.Equal(text.Trim(), Draft(text).Description);
     }
+    // ---- the classes of misses found on loose chat requests (each class has cases of its own) --------------------
+
+    [Theory]
+    // A question to a role or a person: the role is the assignee, the question words leave the title.
+    [InlineData("can the engineer profile the checkout page? it feels slow", "Profile the checkout page", "Engineer", null)]
+    [InlineData("could the analyst look at why trial conversions dropped in october", "Look at why trial conversions dropped in october", "Analyst", null)]
+    [InlineData("would the researcher be able to find three case studies on churn by friday", "Find three case studies on churn", "Researcher", "2026-11-27")]
+    [InlineData("Writer, can you outline the onboarding guide?", "Outline the onboarding guide", "Writer", null)]
+    [InlineData("who can check what other tools charge for SSO?", "Check what other tools charge for SSO", "Researcher", null)]
+    [InlineData("is there someone who can fix the broken invoice emails tomorrow", "Fix the broken invoice emails", "Engineer", "2026-11-26")]
+    [InlineData("does anyone have time to document the release process", "Document the release process", "Writer", null)]
+    // A wish: the wish words leave the title, which gets the verb its deliverable implies.
+    [InlineData("i'd love a one-pager on our refund policy", "Write a one-pager on our refund policy", "Writer", null)]
+    [InlineData("need a script that rotates the staging keys asap", "Write a script that rotates the staging keys", "Engineer", "2026-11-25")]
+    [InlineData("would love a short faq for the new billing page by monday", "Write a short faq for the new billing page", "Writer", "2026-11-30")]
+    [InlineData("it'd be great to have a forecast of Q1 signups", "Forecast Q1 signups", "Analyst", null)]
+    [InlineData("we could really use a checklist for onboarding new hires", "Compile a checklist for onboarding new hires", null, null)]
+    // An imperative verb outside the vocabulary keeps its place at the front, with no "Prepare" before it.
+    [InlineData("reconcile the stripe payouts with the ledger for october", "Reconcile the stripe payouts with the ledger for october", "Analyst", null)]
+    [InlineData("shortlist three venues for the offsite by the 15th", "Shortlist three venues for the offsite", "Researcher", "2026-12-15")]
+    [InlineData("localise the pricing page into french", "Localise the pricing page into french", "Writer", null)]
+    [InlineData("pls triage the open support tickets", "Triage the open support tickets", "Engineer", null)]
+    [InlineData("tidy up the shared drive folders before dec 3", "Tidy up the shared drive folders", null, "2026-12-03")]
+    // Trailing remarks leave the title.
+    [InlineData("forecast december revenue, end of month is fine", "Forecast december revenue", "Analyst", "2026-11-30")]
+    [InlineData("research usage-based pricing models and tell us if we should switch", "Research usage-based pricing models", "Researcher", null)]
+    [InlineData("set up error alerts for the payments service, no rush", "Set up error alerts for the payments service", "Engineer", null)]
+    [InlineData("draft the partner newsletter - thoughts?", "Draft the partner newsletter", "Writer", null)]
+    [InlineData("compile the customer quotes from the interviews and let me know when it's done", "Compile the customer quotes from the interviews", "Researcher", null)]
+    // The common verbs of each role.
+    [InlineData("compile a list of conferences worth sponsoring next year", "Compile a list of conferences worth sponsoring next year", "Researcher", null)]
+    [InlineData("find out what competitors charge for extra seats", "Find out what competitors charge for extra seats", "Researcher", null)]
+    [InlineData("document the on-call rotation", "Document the on-call rotation", "Writer", null)]
+    [InlineData("outline the talk for the meetup", "Outline the talk for the meetup", "Writer", null)]
+    [InlineData("script the weekly usage export", "Script the weekly usage export", "Engineer", null)]
+    [InlineData("profile the search endpoint under load", "Profile the search endpoint under load", "Engineer", null)]
+    [InlineData("analyse the survey responses from the beta", "Analyse the survey responses from the beta", "Analyst", null)]
+    // Due dates: a day of the month, and "asap".
+    [InlineData("write the board update by the 30th", "Write the board update", "Writer", "2026-11-30")]
+    [InlineData("write the board update by the 2nd", "Write the board update", "Writer", "2026-12-02")]
+    [InlineData("write the board update as soon as possible", "Write the board update", "Writer", "2026-11-25")]
+    public void Loose_requests_are_read_as_people_mean_them(string text, string title, string? assignee, string? due)
+    {
+        var d = Draft(text);
+        Assert.Equal(title, d.Title);
+        Assert.Equal(assignee is null ? null : new[] { Researcher, Writer, Analyst, Engineer }.Single(s => s.Name == assignee).Id, d.AssigneeId);
+        Assert.Equal(due is null ? null : DateOnly.Parse(due, System.Globalization.CultureInfo.InvariantCulture), d.DueDate);
+        TitleOk(d);
+    }
+
+    [Fact]
+    public void With_one_project_it_is_chosen_not_asked()
+    {
+        var d = OfflineProposer.Draft(new ProposalRequest("write the teaser email", Now, null, null, [Writer], [Launch], [], KnownOpenWork.None), []);
+        Assert.Equal(Launch.Id, d.ProjectId);
+        Assert.DoesNotContain(d.Questions, q => q.StartsWith("Which project", StringComparison.Ordinal));
+
+        var two = Draft("write the teaser email");
+        Assert.Null(two.ProjectId);
+        Assert.Contains("Which project is this for: Launch, Support?", two.Questions);
+    }
 }
