@@ -1,3 +1,4 @@
+using Missions.Host.Ai;
 using Missions.Host.Board;
 using Missions.Host.Conversations;
 using Missions.Host.Data;
@@ -26,6 +27,7 @@ builder.AddWebChat();
 builder.AddTeams();
 builder.AddOutbox();
 builder.AddRuns();
+builder.AddAi();
 builder.AddMissionsApi();
 
 var app = builder.Build();

@@ -145,6 +145,16 @@ public sealed class ChatLoopInTheBrowserTests : IAsyncLifetime
         var mission = (await api.GetFromJsonAsync<JsonObject>("/api/missions/M-1"))!;
         Assert.Equal("Done", mission["status"]!.GetValue<string>());
 
+        // Replay the result against the objective from the approved prompt: a gap report with a verdict follows.
+        var approved = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Approved: M-1 is done" });
+        await approved.GetByRole(AriaRole.Button, new() { Name = "Replay against the objective" }).ClickAsync();
+        var report = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Replay against the objective · M-1" });
+        await Expect(report.Filter(new() { HasText = "Verdict:" })).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(report.GetByRole(AriaRole.Button, new() { Name = "M-1-replay.md", Exact = false })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("replay.png"), FullPage = true });
+        mission = (await api.GetFromJsonAsync<JsonObject>("/api/missions/M-1"))!;
+        Assert.Equal("Done", mission["status"]!.GetValue<string>());
+
         await AssertCardsRenderCleanlyAsync();
     }
 

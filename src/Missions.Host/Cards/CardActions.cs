@@ -16,6 +16,7 @@ public static class CardActions
     public const string ApproveProposalVerb = "proposal.approve";
     public const string RejectProposalVerb = "proposal.reject";
     public const string RunMissionVerb = "mission.run";
+    public const string ReplayMissionVerb = "mission.replay";
     public const string RetryRunVerb = "run.retry";
     public const string CancelRunVerb = "run.cancel";
     public const string ApproveReviewVerb = "review.approve";
@@ -61,6 +62,8 @@ public static class CardActions
             RejectProposalVerb => Guid.TryParse(Read(data, ProposalField), out var reject) ? new RejectProposal(reject, Read(data, RejectReasonInput)) : NoProposal,
             RunMissionVerb => Missions.Mission.TryParseNumber(Read(data, MissionField), out var number) ? new RunMission(number)
                 : new UnknownAction("That card does not say which mission to run."),
+            ReplayMissionVerb => Missions.Mission.TryParseNumber(Read(data, MissionField), out var replay) ? new ReplayMission(replay)
+                : new UnknownAction("That card does not say which mission to replay."),
             RetryRunVerb => Run(data, id => new RetryRun(id)),
             CancelRunVerb => Run(data, id => new CancelRun(id)),
             ApproveReviewVerb => Run(data, id => new ApproveReview(id)),

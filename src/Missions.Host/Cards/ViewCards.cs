@@ -219,9 +219,9 @@ public static class ViewCards
             _ => (r.Note ?? "Cancelled.", TextColor.Warning),
         };
         headline = budget.Cut(headline, 600);
-        var card = AdaptiveCard.Create($"Run of {r.MissionNumber}: {headline}");
+        var card = AdaptiveCard.Create($"{(r.Replay ? "Replay" : "Run")} of {r.MissionNumber}: {headline}");
         card.Add(
-            new TextBlock($"Run · {r.MissionNumber}") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = TextColor.Accent },
+            new TextBlock($"{(r.Replay ? "Replay" : "Run")} · {r.MissionNumber}") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = TextColor.Accent },
             new TextBlock(budget.Cut(r.MissionTitle, 200)) { Size = FontSize.Medium, Weight = FontWeight.Bolder, Spacing = Spacing.None },
             new TextBlock($"{r.StaffName} · attempt {r.Attempt}" + (r.TaskTitle is null ? "" : $" · task: {budget.Cut(r.TaskTitle, 200)}")) { IsSubtle = true, Spacing = Spacing.None },
             new TextBlock(headline) { Weight = FontWeight.Bolder, Color = color, Spacing = Spacing.Medium });
@@ -259,9 +259,12 @@ public static class ViewCards
     private static AdaptiveCard Review(ReviewView r, Budget budget)
     {
         var title = budget.Cut(r.MissionTitle, 200);
-        var card = AdaptiveCard.Create($"{r.MissionNumber} is ready for review: {title}");
+        var card = AdaptiveCard.Create(r.Replay ? $"{r.MissionNumber} replayed against its objective: {title}" : $"{r.MissionNumber} is ready for review: {title}");
         card.Add(
-            new TextBlock($"Ready for review · {r.MissionNumber}") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = TextColor.Warning },
+            new TextBlock(r.Replay ? $"Replay against the objective · {r.MissionNumber}" : $"Ready for review · {r.MissionNumber}")
+            {
+                Size = FontSize.Small, Weight = FontWeight.Bolder, Color = r.Replay ? TextColor.Accent : TextColor.Warning,
+            },
             new TextBlock(title) { Size = FontSize.Large, Weight = FontWeight.Bolder, Spacing = Spacing.None },
             new TextBlock($"by {r.StaffName}") { IsSubtle = true, Spacing = Spacing.None },
             new TextBlock(budget.Cut(r.Summary, 4000)) { Spacing = Spacing.Medium });
@@ -269,6 +272,20 @@ public static class ViewCards
         {
             card.Add(new TextBlock("Artifacts") { Weight = FontWeight.Bolder, Spacing = Spacing.Medium });
             card.Add(ArtifactButtons(r.Artifacts, budget));
+        }
+
+        var replay = new ExecuteAction
+        {
+            Id = "replay",
+            Title = "Replay against the objective",
+            Verb = CardActions.ReplayMissionVerb,
+            Data = CardActions.Data(CardActions.ReplayMissionVerb, CardActions.MissionField, r.MissionNumber),
+        };
+        if (r.Replay)
+        {
+            // A report, not a decision: it can be run again, nothing else.
+            card.AddActions(replay);
+            return budget.LinkIfCut(card, r.MissionUrl);
         }
 
         if (r.Outcome is { } outcome)
@@ -290,6 +307,12 @@ public static class ViewCards
             }
 
             card.Add(decided);
+            if (approved)
+            {
+                // After approval the result can still be checked; after changes were requested a new run is on its way.
+                card.AddActions(replay);
+            }
+
             return budget.LinkIfCut(card, r.MissionUrl);
         }
 
@@ -321,7 +344,8 @@ public static class ViewCards
                         },
                     ],
                 },
-            });
+            },
+            replay);
         return budget.LinkIfCut(card, r.MissionUrl);
     }
 

@@ -23,6 +23,8 @@ public sealed record CancelCommand(long Number) : ChatCommand;
 
 public sealed record RunCommand(long Number) : ChatCommand;
 
+public sealed record ReplayCommand(long Number) : ChatCommand;
+
 public sealed record StopCommand(long Number) : ChatCommand;
 
 /// <summary>Anything that is not a command: a request, which becomes a proposal.</summary>
@@ -41,6 +43,7 @@ public static partial class ChatCommands
         new("comment M-12 <text>", "add a comment to a mission"),
         new("run M-12", "have the assigned staff agent work on a mission now"),
         new("stop M-12", "stop a mission's run"),
+        new("replay M-12", "check a mission's latest result against its objective: what is missing or wrong"),
         new("cancel M-12", "cancel a mission"),
         new("help", "this list"),
     ];
@@ -89,6 +92,11 @@ public static partial class ChatCommands
             return new RunCommand(Number(run));
         }
 
+        if (ReplayPattern().Match(line) is { Success: true } replay)
+        {
+            return new ReplayCommand(Number(replay));
+        }
+
         if (StopPattern().Match(line) is { Success: true } stop)
         {
             return new StopCommand(Number(stop));
@@ -124,6 +132,9 @@ public static partial class ChatCommands
 
     [GeneratedRegex(@"^\s*(?:run|start|rerun|re-run)\s+(?<n>m-?\d+)\s*(?:now)?\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex RunPattern();
+
+    [GeneratedRegex(@"^\s*(?:replay|re-play|check)\s+(?<n>m-?\d+)(?:\s+against\s+(?:the\s+|its\s+)?objective)?\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex ReplayPattern();
 
     [GeneratedRegex(@"^\s*(?:stop|halt|cancel\s+(?:the\s+)?run(?:\s+of)?)\s+(?<n>m-?\d+)\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex StopPattern();

@@ -39,6 +39,9 @@ public sealed record RejectProposal(Guid ProposalId, string? Reason) : ChatActio
 /// <summary>Have the assigned staff agent work on a mission now (the mission card's Run).</summary>
 public sealed record RunMission(long Number) : ChatAction;
 
+/// <summary>Check the mission's latest result against its objective (the review prompt's Replay).</summary>
+public sealed record ReplayMission(long Number) : ChatAction;
+
 public sealed record RetryRun(Guid RunId) : ChatAction;
 
 public sealed record CancelRun(Guid RunId) : ChatAction;
@@ -157,7 +160,8 @@ public sealed record RunProgressView(
     string? Error,
     string? Note,
     DateTime? StartedAt,
-    DateTime? FinishedAt) : ChatView
+    DateTime? FinishedAt,
+    bool Replay = false) : ChatView
 {
     public override string Key => $"run:{RunId:N}";
 }
@@ -174,7 +178,8 @@ public sealed record ReviewView(
     string? ReviewedByName,
     DateTime? ReviewedAt,
     string? Comment,
-    string MissionUrl) : ChatView
+    string MissionUrl,
+    bool Replay = false) : ChatView
 {
     public override string Key => $"review:{RunId:N}";
 }

@@ -57,7 +57,7 @@ public sealed class MissionBot(
         var draft = await proposer.DraftAsync(new ProposalRequest(
             request.Text, clock.GetUtcNow(), turn.TimeZone ?? conversation?.TimeZone, conversation?.ProjectId,
             workspace.Staff.Where(s => s.IsActive).Select(s => new StaffInfo(s.Id, s.Name, s.Role, s.Instructions)).ToList(),
-            workspace.Projects.Select(p => new ProjectInfo(p.Id, p.Name)).ToList(),
+            workspace.Projects.Select(p => new ProjectInfo(p.Id, p.Name, p.Brief)).ToList(),
             workspace.Blueprints.Select(b => new BlueprintInfo(b.Id, b.Name, b.Keywords, b.DefaultStaffId, b.AutoRun, b.ObjectiveTemplate)).ToList(),
             openWork), cancellationToken);
         return new PreparedTurn(workspace, command, draft);
@@ -104,6 +104,8 @@ public sealed class MissionBot(
                 return BotReply.Post(new NoticeView($"Cancelled {Mission.FormatNumber(cancelled.Number)} “{cancelled.Title}”.", NoticeTone.Success));
             case RunCommand run:
                 return BotReply.Post(await QueueRunAsync(run.Number, actor, cancellationToken));
+            case ReplayCommand replay:
+                return BotReply.Post(await QueueReplayAsync(replay.Number, actor, cancellationToken));
             case StopCommand stop:
                 var stopped = await runs.CancelAsync(stop.Number, actor, cancellationToken);
                 return BotReply.Post(new NoticeView(stopped.Status == RunStatus.Cancelled ? "Stopped the run." : "The run had already finished.", NoticeTone.Success));
@@ -121,6 +123,15 @@ public sealed class MissionBot(
         return created
             ? new NoticeView($"Queued a run of {label}.", NoticeTone.Success)
             : new NoticeView($"{label} already has a run {(run.Status == RunStatus.Running ? "under way" : "queued")}.", NoticeTone.Info);
+    }
+
+    private async Task<NoticeView> QueueReplayAsync(long number, Actor actor, CancellationToken cancellationToken)
+    {
+        var (run, created) = await runs.ReplayAsync(number, actor, cancellationToken);
+        var label = Mission.FormatNumber(number);
+        return created
+            ? new NoticeView($"Replaying {label} against its objective; the gap report follows.", NoticeTone.Success)
+            : new NoticeView($"{label} already has a run {(run.Status == RunStatus.Running ? "under way" : "queued")}; replay it when that one is done.", NoticeTone.Info);
     }
 
     private async Task<ProposalView> ProposeAsync(ChatTurn turn, string text, PreparedTurn prepared, CancellationToken cancellationToken)
@@ -146,6 +157,8 @@ public sealed class MissionBot(
             case RunMission run:
                 // The mission card's Run does what "run M-12" does, wherever the card was shown.
                 return BotReply.Post(await QueueRunAsync(run.Number, turn.Actor, cancellationToken));
+            case ReplayMission replay:
+                return BotReply.Post(await QueueReplayAsync(replay.Number, turn.Actor, cancellationToken));
             case RetryRun retry:
             {
                 var run = await RunOfThisConversationAsync(turn, retry.RunId, cancellationToken);

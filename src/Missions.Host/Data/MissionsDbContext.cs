@@ -157,6 +157,7 @@ public sealed class MissionsDbContext : DbContext
             b.Property(p => p.Title).HasMaxLength(NameLength);
             b.Property(p => p.Questions).HasConversion(StringListConverter, StringListComparer);
             b.Property(p => p.DuplicateHint).HasMaxLength(500);
+            b.Property(p => p.DraftedBy).HasMaxLength(EnumLength).HasDefaultValue(DraftPaths.Offline);
             ConfigureActor(b, p => p.RequestedById, p => p.RequestedByName);
             ConfigureActor(b, p => p.DecidedById, p => p.DecidedByName);
             b.Property(p => p.RejectionReason).HasMaxLength(2000);

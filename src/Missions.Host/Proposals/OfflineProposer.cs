@@ -14,10 +14,13 @@ public sealed partial class OfflineProposer : IProposer
 {
     public const int MaxTitleLength = 80;
 
-    public async Task<ProposalDraft> DraftAsync(ProposalRequest request, CancellationToken cancellationToken)
+    public Task<ProposalDraft> DraftAsync(ProposalRequest request, CancellationToken cancellationToken) =>
+        WithDuplicateHintAsync(Draft(request, []), request.OpenWork, cancellationToken);
+
+    /// <summary>The draft with a hint when it looks like open work; every proposer's draft goes through this.</summary>
+    public static async Task<ProposalDraft> WithDuplicateHintAsync(ProposalDraft draft, IOpenWork openWork, CancellationToken cancellationToken)
     {
-        var draft = Draft(request, []);
-        var open = DistinctiveWord(draft.Title) is null ? [] : await request.OpenWork.FindAsync(draft.Title, draft.ProjectId, cancellationToken);
+        var open = DistinctiveWord(draft.Title) is null ? [] : await openWork.FindAsync(draft.Title, draft.ProjectId, cancellationToken);
         return open.Count == 0 ? draft : draft with { DuplicateHint = DuplicateHint(draft.Title, draft.ProjectId, open) };
     }
 

@@ -23,6 +23,9 @@ public sealed class Proposal
     /// <summary>A pending proposal or open mission this one looks like, as a hint to the approver.</summary>
     public string? DuplicateHint { get; set; }
 
+    /// <summary>Which path drafted it (<see cref="DraftPaths"/>): the model, the offline proposer, or both.</summary>
+    public string DraftedBy { get; set; } = DraftPaths.Offline;
+
     public string? RequestedById { get; set; }
     public string? RequestedByName { get; set; }
     public Guid? ConversationReferenceId { get; set; }

@@ -65,6 +65,7 @@ public sealed class ProposalOperations(
             AutoRun = draft.AutoRun,
             Questions = draft.Questions.ToList(),
             DuplicateHint = draft.DuplicateHint,
+            DraftedBy = draft.DraftedBy,
             RequestedById = requester.Id,
             RequestedByName = requester.Name,
             ConversationReferenceId = conversationId,

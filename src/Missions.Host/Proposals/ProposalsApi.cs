@@ -18,6 +18,7 @@ public sealed record ProposalDto(
     bool AutoRun,
     IReadOnlyList<string> Questions,
     string? DuplicateHint,
+    string DraftedBy,
     PersonDto? RequestedBy,
     PersonDto? DecidedBy,
     DateTime? DecidedAt,
@@ -29,7 +30,7 @@ public sealed record ProposalDto(
 {
     public static ProposalDto From(Proposal p, long? missionNumber) => new(
         p.Id, p.Status, p.Title, p.Objective, p.Description, p.ProjectId, p.AssigneeId, p.BlueprintId, p.DueDate, p.AutoRun,
-        p.Questions, p.DuplicateHint,
+        p.Questions, p.DuplicateHint, p.DraftedBy,
         p.RequestedById is null ? null : new PersonDto(p.RequestedById, p.RequestedByName ?? p.RequestedById),
         p.DecidedById is null ? null : new PersonDto(p.DecidedById, p.DecidedByName ?? p.DecidedById),
         p.DecidedAt, p.RejectionReason,

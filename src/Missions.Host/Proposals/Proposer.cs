@@ -26,7 +26,7 @@ public sealed class KnownOpenWork(IReadOnlyList<ExistingWork> work) : IOpenWork
 
 public sealed record StaffInfo(Guid Id, string Name, string Role, string Instructions);
 
-public sealed record ProjectInfo(Guid Id, string Name);
+public sealed record ProjectInfo(Guid Id, string Name, string Brief = "");
 
 public sealed record BlueprintInfo(Guid Id, string Name, IReadOnlyList<string> Keywords, Guid? DefaultStaffId, bool AutoRun, string ObjectiveTemplate);
 
@@ -53,4 +53,15 @@ public sealed record ProposalDraft(
     DateOnly? DueDate,
     bool AutoRun,
     IReadOnlyList<string> Questions,
-    string? DuplicateHint);
+    string? DuplicateHint,
+    string DraftedBy = DraftPaths.Offline);
+
+/// <summary>Which path drafted a proposal: recorded on it, so a reviewer (and the metrics) can tell.</summary>
+public static class DraftPaths
+{
+    public const string Offline = "offline";
+    public const string Model = "model";
+
+    /// <summary>The model drafted it, and fields it got wrong were filled by the offline proposer.</summary>
+    public const string ModelCompleted = "model+offline";
+}

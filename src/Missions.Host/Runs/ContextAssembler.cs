@@ -61,7 +61,13 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
             files.Add(await DocumentAsync(a.FileName, a.ContentType, a.Size, a.StorageKey, budget, "attachment", cancellationToken));
         }
 
-        var earlier = await db.Artifacts.AsNoTracking().Where(a => a.MissionId == mission.Id && a.RunId != run.Id)
+        // A replay reads the result it checks: the artifacts of the mission's latest finished work run.
+        var replay = run.Trigger == RunTriggers.Replay;
+        var checkedRun = !replay ? null : await db.Runs.AsNoTracking()
+            .Where(r => r.MissionId == mission.Id && r.Status == RunStatus.Succeeded && r.Trigger != RunTriggers.Replay)
+            .OrderByDescending(r => r.FinishedAt).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken);
+        var earlier = await db.Artifacts.AsNoTracking()
+            .Where(a => a.MissionId == mission.Id && a.RunId != run.Id && (!replay || a.RunId == checkedRun))
             .OrderByDescending(a => a.CreatedAt).Take(10).ToListAsync(cancellationToken);
         var artifacts = new List<ContextDocument>();
         foreach (var a in earlier)
@@ -71,9 +77,10 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
 
         var context = new RunContext(
             Mission.FormatNumber(mission.Number), mission.Title, mission.Objective, description ?? "", mission.DueDate, mission.RequestedByName,
-            staff?.Name ?? "Unassigned staff", staff?.Role ?? "generalist", staff?.Instructions ?? "",
+            staff?.Name ?? "Unassigned staff", staff?.Role ?? "generalist", staff?.Instructions ?? "", staff?.Model,
             project?.Name, brief, task?.Title, task is null ? 0 : tasks.IndexOf(task) + 1, tasks.Count,
-            keptComments, files, artifacts, questions, changesRequested, run.Attempt, clock.GetUtcNow());
+            keptComments, files, artifacts, questions, changesRequested, run.Attempt, clock.GetUtcNow(),
+            replay, tasks.Select(t => t.Title).ToList());
         return new AssembledContext(context, budget.Cuts);
     }
 
@@ -165,4 +172,7 @@ public static class RunTriggers
     public const string ChangesRequested = "changes-requested";
     public const string Retry = "retry";
     public const string NextTask = "next-task";
+
+    /// <summary>A check of the latest result against the objective: it reports, and changes no task or status.</summary>
+    public const string Replay = "replay";
 }

@@ -25,6 +25,11 @@ public sealed partial class OfflineStaffAgent(IOptions<RunOptions> options, PdfB
 
     public async Task<AgentResult> ExecuteAsync(RunContext context, IRunProgress progress, CancellationToken cancellationToken)
     {
+        if (context.IsReplay)
+        {
+            return await ReplayAsync(context, progress, cancellationToken);
+        }
+
         var delay = options.Value.OfflineStepDelay;
         async Task Step(int index)
         {

@@ -40,7 +40,11 @@ public sealed partial class RunExecutor(
         var progress = new StepReporter(this, db, views, clock, run, mission, owner);
         try
         {
-            if (!MissionLifecycle.IsOpen(mission.Status) || mission.Status == MissionStatus.Review)
+            // A replay checks a result wherever the mission stands, unless it was cancelled; work needs an open mission.
+            var startable = run.Trigger == RunTriggers.Replay
+                ? mission.Status != MissionStatus.Cancelled
+                : MissionLifecycle.IsOpen(mission.Status) && mission.Status != MissionStatus.Review;
+            if (!startable)
             {
                 await StopAsync(run, owner, RunStatus.Cancelled, $"The mission is {MissionLifecycle.Describe(mission.Status)}; the run was not started.", CancellationToken.None);
                 return;
@@ -228,6 +232,14 @@ public sealed partial class RunExecutor(
 
         var current = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == mission.Id, cancellationToken);
         await views.ProgressAsync(run, current, steps, null, cancellationToken);
+        if (run.Trigger == RunTriggers.Replay)
+        {
+            // The gap report, in the review prompt's shape without its decision; the mission stays where it is.
+            await views.ShowReviewAsync(run, current, cancellationToken);
+            await scope.SaveAndCommitAsync(db, cancellationToken);
+            return;
+        }
+
         var moreTasks = await db.MissionTasks.AnyAsync(t => t.MissionId == mission.Id && t.Status == MissionTaskStatus.Pending, cancellationToken);
         if (current.Status == MissionStatus.InProgress && moreTasks)
         {

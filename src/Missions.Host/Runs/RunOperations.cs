@@ -58,17 +58,7 @@ public sealed class RunOperations(
         }
         else
         {
-            // Claim the mission's version, so two people pressing Run at once queue one run, not two.
-            var version = mission.Version + 1;
-            var now0 = clock.GetUtcNow().UtcDateTime;
-            var touched = await db.Missions.Where(m => m.Id == mission.Id && m.Version == mission.Version)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Version, version).SetProperty(m => m.UpdatedAt, now0), cancellationToken);
-            if (touched == 0)
-            {
-                throw DomainException.Conflict($"{label} changed while the run was being queued; try again.", "concurrent-change");
-            }
-
-            mission.Version = version;
+            await ClaimAsync(mission, label, cancellationToken);
         }
 
         var task = await db.MissionTasks.AsNoTracking()
@@ -92,6 +82,56 @@ public sealed class RunOperations(
         db.AfterCommit(signal.Pulse);
         await scope.SaveAndCommitAsync(db, cancellationToken);
         return new Queued(run, Created: true);
+    }
+
+    /// <summary>
+    /// Queues a replay: a run that checks the mission's latest result against its objective and reports what is
+    /// missing or wrong. It moves nothing (a mission in review or done stays there) and needs a finished result.
+    /// </summary>
+    public async Task<Queued> ReplayAsync(long number, Actor actor, CancellationToken cancellationToken)
+    {
+        var mission = await missions.GetAsync(number, cancellationToken);
+        var label = Mission.FormatNumber(number);
+        if (mission.Status == MissionStatus.Cancelled)
+        {
+            throw DomainException.Conflict($"{label} is cancelled; there is nothing to replay.", "mission-closed");
+        }
+
+        if (await cancellation.ActiveAsync(mission.Id, cancellationToken) is { } active)
+        {
+            return new Queued(active, Created: false);
+        }
+
+        if (!await db.Runs.AnyAsync(r => r.MissionId == mission.Id && r.Status == RunStatus.Succeeded && r.Trigger != RunTriggers.Replay, cancellationToken))
+        {
+            throw DomainException.Conflict($"{label} has no finished result to check yet: run it first (run {label}).", "nothing-to-replay");
+        }
+
+        await using var scope = await db.BeginWriteAsync(cancellationToken);
+        await ClaimAsync(mission, label, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var run = new Run { Id = Guid.CreateVersion7(), MissionId = mission.Id, StaffId = mission.AssigneeId, Trigger = RunTriggers.Replay, QueuedAt = now };
+        db.Runs.Add(run);
+        db.ActivityEntries.Add(MissionOperations.Activity(mission.Id, actor, "run-queued", now, null, null, null, "Replay queued: the latest result against the objective."));
+        await views.ProgressAsync(run, mission, new RunViews.RunStep([], null, 0), null, cancellationToken);
+        db.AfterCommit(signal.Pulse);
+        await scope.SaveAndCommitAsync(db, cancellationToken);
+        return new Queued(run, Created: true);
+    }
+
+    /// <summary>Claims the mission's version, so two people pressing Run (or Replay) at once queue one run, not two.</summary>
+    private async Task ClaimAsync(Mission mission, string label, CancellationToken cancellationToken)
+    {
+        var version = mission.Version + 1;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var touched = await db.Missions.Where(m => m.Id == mission.Id && m.Version == mission.Version)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Version, version).SetProperty(m => m.UpdatedAt, now), cancellationToken);
+        if (touched == 0)
+        {
+            throw DomainException.Conflict($"{label} changed while the run was being queued; try again.", "concurrent-change");
+        }
+
+        mission.Version = version;
     }
 
     /// <summary>Stops the mission's run: a queued run never starts, a running one stops at its next step.</summary>
@@ -187,6 +227,11 @@ public sealed class RunOperations(
         if (run.Status != RunStatus.Succeeded)
         {
             throw DomainException.Conflict("Only a finished run's result can be reviewed.", "not-finished");
+        }
+
+        if (run.Trigger == RunTriggers.Replay)
+        {
+            throw DomainException.Conflict("A replay reports on a result; it is not itself reviewed.", "replay-not-reviewable");
         }
 
         var mission = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == run.MissionId, cancellationToken);

@@ -33,7 +33,8 @@ public sealed class RunViews(MissionsDbContext db, ArtifactLinks links, PublicAd
         var staff = await StaffNameAsync(run.StaffId, cancellationToken);
         var task = run.TaskId is null ? null : await db.MissionTasks.AsNoTracking().Where(t => t.Id == run.TaskId).Select(t => t.Title).SingleOrDefaultAsync(cancellationToken);
         return new RunProgressView(run.Id, Mission.FormatNumber(mission.Number), mission.Title, task, staff, run.Status, run.Attempt,
-            step.Done, step.Current, step.Total, run.Status == RunStatus.Failed ? run.Error : null, note, run.StartedAt, run.FinishedAt);
+            step.Done, step.Current, step.Total, run.Status == RunStatus.Failed ? run.Error : null, note, run.StartedAt, run.FinishedAt,
+            run.Trigger == RunTriggers.Replay);
     }
 
     /// <summary>The steps a run has logged so far (for a card written outside the worker).</summary>
@@ -47,7 +48,7 @@ public sealed class RunViews(MissionsDbContext db, ArtifactLinks links, PublicAd
     public async Task<ReviewView> ReviewViewAsync(Run run, Mission mission, CancellationToken cancellationToken) =>
         new(run.Id, Mission.FormatNumber(mission.Number), mission.Title, await StaffNameAsync(run.StaffId, cancellationToken),
             run.Summary ?? "", await LinksOfAsync(run.Id, cancellationToken), run.ReviewOutcome, run.ReviewedByName, run.ReviewedAt, run.ReviewComment,
-            address.Mission(mission.Number));
+            address.Mission(mission.Number), run.Trigger == RunTriggers.Replay);
 
     /// <summary>
     /// Shows the review prompt (or its decision, in place of the prompt) in the mission's conversation, if it has one;
@@ -82,7 +83,7 @@ public sealed class RunViews(MissionsDbContext db, ArtifactLinks links, PublicAd
             RunStatus.Failed => $"failed: {latest.Error}",
             _ => "cancelled",
         };
-        var finished = await db.Runs.AsNoTracking().Where(r => r.MissionId == missionId && r.Status == RunStatus.Succeeded)
+        var finished = await db.Runs.AsNoTracking().Where(r => r.MissionId == missionId && r.Status == RunStatus.Succeeded && r.Trigger != RunTriggers.Replay)
             .OrderByDescending(r => r.FinishedAt).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken);
         return (line, finished is { } runId ? await LinksOfAsync(runId, cancellationToken) : []);
     }

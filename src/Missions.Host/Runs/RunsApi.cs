@@ -81,6 +81,11 @@ public static class RunsApi
         });
         runs.MapGet("/runs/{id:guid}", async (Guid id, RunOperations ops, MissionsDbContext db, ArtifactLinks links, CancellationToken ct) =>
             TypedResults.Ok(await DescribeAsync(db, links, await ops.GetAsync(id, ct), withLog: true, ct)));
+        runs.MapPost("/missions/{number}/replay", async (string number, RunOperations ops, MissionsDbContext db, ArtifactLinks links, HttpContext http, CancellationToken ct) =>
+        {
+            var (run, _) = await ops.ReplayAsync(MissionsApi.ParseNumber(number), ApiAccess.ActorOf(http), ct);
+            return TypedResults.Accepted($"/api/runs/{run.Id}", await DescribeAsync(db, links, run, withLog: false, ct));
+        });
         runs.MapPost("/runs/{id:guid}/cancel", async (Guid id, RunOperations ops, MissionsDbContext db, ArtifactLinks links, HttpContext http, CancellationToken ct) =>
             TypedResults.Ok(await DescribeAsync(db, links, (await ops.CancelAsync(id, ApiAccess.ActorOf(http), ct)).Run, withLog: false, ct)));
         runs.MapPost("/runs/{id:guid}/retry", async (Guid id, RunOperations ops, MissionsDbContext db, ArtifactLinks links, HttpContext http, CancellationToken ct) =>

@@ -11,6 +11,7 @@ public sealed record RunContext(
     string StaffName,
     string StaffRole,
     string StaffInstructions,
+    string? StaffModel,
     string? ProjectName,
     string? ProjectBrief,
     string? TaskTitle,
@@ -22,7 +23,9 @@ public sealed record RunContext(
     IReadOnlyList<string> OpenQuestions,
     string? ChangesRequested,
     int Attempt,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    bool IsReplay = false,
+    IReadOnlyList<string>? TaskTitles = null);
 
 public sealed record ContextComment(string Author, string Text, DateTime At);
 

@@ -58,6 +58,7 @@ public sealed class CardSchemaTests
         yield return ("review-approved", new ReviewView(runId, "M-7", "Pull together a summary", "Analyst", "Drafted offline: a brief.", artifacts, ReviewOutcome.Approved, "Bob", DateTime.UtcNow, null, MissionUrl));
         yield return ("review-changes", new ReviewView(runId, "M-7", "Pull together a summary", "Analyst", "Drafted offline: a brief.", [], ReviewOutcome.ChangesRequested, "Bob", DateTime.UtcNow, "Add a table.", MissionUrl));
         yield return ("review-changes-longest", new ReviewView(runId, "M-7", Long(200), "Analyst", Long(4000), artifacts, ReviewOutcome.ChangesRequested, "Bob", DateTime.UtcNow, Long(20_000), MissionUrl));
+        yield return ("replay-report", new ReviewView(runId, "M-7", "Pull together a summary", "Analyst", "Verdict: partly meets the objective (2 of 3 parts found).", artifacts, null, null, null, null, MissionUrl, Replay: true));
         yield return ("board", new BoardView(
         [
             new BoardColumnView(MissionStatus.Backlog, "Backlog", [new MissionLine("M-1", "One", MissionStatus.Backlog, null, null)], 12),

@@ -27,7 +27,7 @@ public sealed class OfflineStaffAgentTests
 
     private static RunContext Context(string title, string objective, DateOnly? due = null, string? project = "Launch", string? changes = null,
         IReadOnlyList<ContextDocument>? attachments = null, IReadOnlyList<ContextComment>? comments = null, string? task = null) => new(
-        "M-7", title, objective, "can someone " + title.ToLowerInvariant() + "?", due, "Alice", "Researcher", "Research", "Cite every source.",
+        "M-7", title, objective, "can someone " + title.ToLowerInvariant() + "?", due, "Alice", "Researcher", "Research", "Cite every source.", null,
         project, project is null ? null : "The Q3 launch. Audience: customers and sales. Tone: concrete.", task, task is null ? 0 : 2, task is null ? 0 : 3,
         comments ?? [], attachments ?? [], [], ["Which competitors matter?"], changes, 1, new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
 
@@ -97,5 +97,39 @@ public sealed class OfflineStaffAgentTests
     {
         var context = Context("Compare competitor pricing", "A one-page comparison.");
         Assert.Equal((await RunAsync(context)).Brief, (await RunAsync(context)).Brief);
+    }
+
+    [Fact]
+    public async Task A_replay_reports_the_parts_of_the_objective_the_result_misses()
+    {
+        var result = new ContextDocument("M-7-brief.md", "text/markdown", 900,
+            "# Competitor pricing\n\nAcme charges $20 per seat and Globex $25; we compared both on price per seat.", false);
+        var context = Context("Compare competitor pricing", "A one-page comparison of competitor pricing per seat, with what it means for our position.")
+            with { IsReplay = true, EarlierArtifacts = [result], TaskTitles = ["List the competitors and sources", "Compare them on price per seat"] };
+
+        var (report, outcome, progress) = await RunAsync(context);
+
+        Assert.StartsWith("Verdict: partly meets the objective", outcome.Summary, StringComparison.Ordinal);
+        Assert.Contains("**Verdict: partly meets the objective**", report, StringComparison.Ordinal);
+        // What it lacks: what the result means for our position, and the sources.
+        var missing = report[report.IndexOf("## What is missing or wrong", StringComparison.Ordinal)..report.IndexOf("## What the result covers", StringComparison.Ordinal)];
+        Assert.Contains("what it means for our position", missing, StringComparison.Ordinal);
+        Assert.Contains("List the competitors and sources", missing, StringComparison.Ordinal);
+        Assert.DoesNotContain("Compare them on price per seat", missing, StringComparison.Ordinal);
+        Assert.Contains("Which competitors matter?", report, StringComparison.Ordinal);
+        Assert.Equal(["M-7-replay.md", "M-7-replay.pdf"], outcome.Artifacts.Select(a => a.Name));
+        Assert.Equal(OfflineStaffAgent.ReplaySteps.Select((s, i) => $"{i + 1}/3 {s}"), progress.Steps);
+    }
+
+    [Fact]
+    public async Task A_replay_with_nothing_readable_misses_the_objective()
+    {
+        var context = Context("Compare competitor pricing", "A one-page comparison of competitor pricing.")
+            with { IsReplay = true, EarlierArtifacts = [new ContextDocument("deck.pptx", "application/vnd.ms-powerpoint", 5000, null, false)] };
+
+        var (report, outcome, _) = await RunAsync(context);
+
+        Assert.StartsWith("Verdict: misses the objective", outcome.Summary, StringComparison.Ordinal);
+        Assert.Contains("no readable artifact", report, StringComparison.Ordinal);
     }
 }
