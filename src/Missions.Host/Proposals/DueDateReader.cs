@@ -204,7 +204,7 @@ public static partial class DueDateReader
     private static partial Regex DayOfMonth();
 
     /// <summary>A weekday ahead: not one that is past ("since Tuesday", "last Monday") or owns something ("Sunday's outage").</summary>
-    [GeneratedRegex(Lead + @"(?<!\b(?:since|last|from|past|previous)\s+)\b(?:(?<next>next)\s+|this\s+|coming\s+)?(?<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b(?!['’]s\b)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(Lead + @"(?<!\b(?:since|last|from|past|previous)\s+)\b(?:(?<next>next)\s+|this\s+|coming\s+)?(?<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b(?!['’]s\b)(?:\s+(?:morning|afternoon|evening|night|noon|lunch(?:time)?|eod|cob|end of day))?", RegexOptions.IgnoreCase)]
     private static partial Regex Weekday();
 
     [GeneratedRegex(@"\b(?:with)?in\s+(?<n>\d{1,3}|a couple of|a few|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?<u>days?|weeks?)\b", RegexOptions.IgnoreCase)]

@@ -131,27 +131,105 @@ public sealed partial class OfflineProposer : IProposer
     /// <summary>The request itself: the first sentence that asks for something, without greetings and filler.</summary>
     internal static string CoreRequest(string text)
     {
-        var s = StripOpening(text);
+        var s = StripOpening(text, out _);
 
-        // The first clause that is a request: not thanks or a sign-off after it, nor an exclamation or a label before
-        // it ("help!", "quick q —").
-        var sentences = SentenceBreak().Split(s).Select(x => x.Trim()).Where(x => x.Length > 0 && !Thanks().IsMatch(x) && Words(x).Any()).ToList();
-        var first = StripOpening(sentences.FirstOrDefault(x => Words(x).Count() >= 3) ?? sentences.FirstOrDefault() ?? s);
+        // The clause that asks ("could someone reconcile…", "reconcile…"), after any context before it; else the first
+        // that says something: not thanks or a sign-off, nor an exclamation or a label ("help!", "quick q —").
+        var sentences = SentenceBreak().Split(s).Select(x => x.Trim()).Where(x => x.Length > 0 && !Thanks().IsMatch(x) && Words(x).Any())
+            .Select(x => (Text: StripOpening(x, out var asked), Asked: asked)).ToList();
+        var first = sentences.FirstOrDefault(x => IsAsk(x.Text, x.Asked)).Text
+            ?? sentences.FirstOrDefault(x => Words(x.Text).Count() >= 3).Text ?? sentences.FirstOrDefault().Text ?? s;
         first = Politeness().Replace(first, " ");
         first = TrailingPoliteness().Replace(first, "");
+        first = AsImperative(Collapse(first));
         first = TrailingRemark().Replace(first, "");
+        first = CutRemark(Collapse(first.Trim().TrimEnd('?', '.', '!', ',', ';', ':', '-').Trim()));
+        first = MeAfterVerb().Replace(first, "$1 ");
         return Collapse(first.Trim().TrimEnd('?', '.', '!', ',', ';', ':', '-').Trim());
     }
 
-    /// <summary>Greetings, thanks, filler ("could someone", "i'd love"), politeness and adverbs before the request's verb.</summary>
-    private static string StripOpening(string s)
+    /// <summary>
+    /// A complaint with its ask after it ("the nightly backup job failed again, someone fix it") is the ask about the
+    /// subject ("fix the nightly backup job"); a question about a number ("what's our CAC payback by channel?") asks to
+    /// calculate it.
+    /// </summary>
+    private static string AsImperative(string text)
     {
+        if (Complaint().Match(text) is { Success: true } complaint)
+        {
+            var subject = complaint.Groups["subject"].Value;
+            subject = subject.StartsWith("our ", StringComparison.OrdinalIgnoreCase) ? "the " + subject[4..] : subject;
+            // What it does wrong, when it says more than a word: "crashes on login for android users" → "crashing on login…".
+            var state = complaint.Groups["state"].Value.ToLowerInvariant();
+            var rest = complaint.Groups["rest"].Value.Trim();
+            var doing = state switch
+            {
+                "crashes" or "fails" or "throws" or "breaks" or "keeps" when rest.Length > 0 => state[..^(state == "crashes" ? 2 : 1)] + "ing " + rest,
+                "is" or "are" when rest.Split(' ').Length > 1 && rest.Split(' ')[0].EndsWith("ing", StringComparison.Ordinal) => rest,
+                _ => null,
+            };
+            var verb = complaint.Groups["verb"].Value.ToLowerInvariant() is "take a look" or "look at" ? "look into" : complaint.Groups["verb"].Value.ToLowerInvariant();
+            return verb + " " + subject + (doing is null ? "" : " " + doing);
+        }
+
+        if (text.StartsWith("find out ", StringComparison.OrdinalIgnoreCase) && NumberQuestion().Match("what is " + text[9..]) is { Success: true } known
+            && Words(known.Groups["about"].Value).Any(w => RoleVocabulary.First(r => r.Stem == "analy").Words.Contains(w)))
+        {
+            // "would love to know our average deal cycle length" asks for a number.
+            return "calculate " + known.Groups["about"].Value;
+        }
+
+        if (NumberQuestion().Match(text) is { Success: true } question)
+        {
+            var about = question.Groups["about"].Value;
+            var analysis = RoleVocabulary.First(r => r.Stem == "analy").Words;
+            if (Words(about).Any(w => analysis.Contains(w)))
+            {
+                return "calculate " + about;
+            }
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// After the request, what follows a comma is a remark ("…, three options pls", "…, legal
+    /// signed off already") unless it goes on as a list ("compare Acme, Globex and Initech").
+    /// </summary>
+    private static string CutRemark(string core)
+    {
+        var comma = core.IndexOf(", ", StringComparison.Ordinal);
+        var words = core.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        if (comma <= 0 || words.Count == 0)
+        {
+            return core;
+        }
+
+        var rest = core[(comma + 2)..];
+        var next = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return next.Take(5).Any(w => w is "and" or "or" or "&") || rest.Contains(',', StringComparison.Ordinal) ? core : core[..comma];
+    }
+
+    /// <summary>A clause that asks for work: it was put as a request, or opens with a verb, and is about something more than "it".</summary>
+    private static bool IsAsk(string clause, bool asked)
+    {
+        var words = clause.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        return words.Count >= 3 && (asked || LeadingVerb(words) > 0 || IsUnknownVerb(words)) && !VagueAsk().IsMatch(clause);
+    }
+
+    /// <summary>Greetings, thanks, filler ("could someone", "i'd love"), politeness and adverbs before the request's verb.</summary>
+    private static string StripOpening(string s, out bool asked)
+    {
+        asked = false;
         for (var changed = true; changed;)
         {
             var before = s;
+            s = KnowWish().Replace(s, "find out ");
             s = Greeting().Replace(s, "").TrimStart(LeadingPunctuation);
             s = Thanks().Replace(s, "").TrimStart(LeadingPunctuation);
-            s = Filler().Replace(s, "").TrimStart(LeadingPunctuation);
+            var unfilled = Filler().Replace(s, "").TrimStart(LeadingPunctuation);
+            asked |= unfilled != s;
+            s = unfilled;
             s = Politeness().Replace(s, "").TrimStart(LeadingPunctuation);
             s = LeadingAdverb().Replace(s, "");
             changed = s != before;
@@ -180,6 +258,20 @@ public sealed partial class OfflineProposer : IProposer
 
         var words = core.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         var verb = LeadingVerb(words);
+        if (verb == 0 && words.Count >= 2 && ActionNouns.TryGetValue(words[^1].ToLowerInvariant(), out var act) && !IsUnknownVerb(words))
+        {
+            // "Careers page copy refresh": refresh the careers page copy.
+            words = [act, .. WithArticle(LowerFirst(string.Join(' ', words[..^1]))).Split(' ')];
+            verb = 1;
+        }
+        else if (verb == 0 && Metrics.Contains(words[0].ToLowerInvariant())
+            && Deliverable(string.Join(' ', words.Where((w, i) => i == 0 || !(words[i - 1] is "by" or "per")))) is null)
+        {
+            // "churn by plan for October": a number to work out.
+            words = ["calculate", LowerFirst(words[0]), .. words[1..]];
+            verb = 1;
+        }
+
         if (verb == 0 && !IsUnknownVerb(words))
         {
             // A noun phrase ("competitor pricing summary for the deck") gets the verb its deliverable implies.
@@ -189,7 +281,7 @@ public sealed partial class OfflineProposer : IProposer
                 words[0] = char.ToLowerInvariant(words[0][0]) + words[0][1..];
             }
 
-            words.Insert(0, deliverable is { } d && VerbFor.TryGetValue(d, out var v) ? v : "Prepare");
+            words.Insert(0, deliverable is { } d && VerbFor.TryGetValue(d, out var v) ? v : "Get");
             if (!words[1].Equals("a", StringComparison.OrdinalIgnoreCase) && !words[1].Equals("the", StringComparison.OrdinalIgnoreCase)
                 && !words[1].Equals("an", StringComparison.OrdinalIgnoreCase) && deliverable is not null && !IsPlural(words, deliverable))
             {
@@ -291,6 +383,9 @@ public sealed partial class OfflineProposer : IProposer
         return outcome + when + ".";
     }
 
+    private static string LowerFirst(string word) =>
+        word.Length > 1 && char.IsUpper(word[0]) && !char.IsUpper(word[1]) ? char.ToLowerInvariant(word[0]) + word[1..] : word;
+
     private static string WithArticle(string phrase)
     {
         var first = phrase.Split(' ')[0].ToLowerInvariant();
@@ -306,7 +401,7 @@ public sealed partial class OfflineProposer : IProposer
     private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
     private static bool IsPlural(List<string> words, string deliverable) =>
-        words.Any(w => w.Equals(deliverable + "s", StringComparison.OrdinalIgnoreCase) || w.Equals(deliverable + "es", StringComparison.OrdinalIgnoreCase))
+        deliverable.EndsWith('s') || words.Any(w => w.Equals(deliverable + "s", StringComparison.OrdinalIgnoreCase) || w.Equals(deliverable + "es", StringComparison.OrdinalIgnoreCase))
         && !words.Any(w => w.Equals(deliverable, StringComparison.OrdinalIgnoreCase));
 
     private static bool StartsWithVowelSound(string word) => word.Length > 0 && "aeiouAEIOU".Contains(word[0], StringComparison.Ordinal);
@@ -314,21 +409,22 @@ public sealed partial class OfflineProposer : IProposer
     /// <summary>The kind of result asked for, when the text names one.</summary>
     internal static string? Deliverable(string text)
     {
-        foreach (var word in Words(text))
-        {
-            var singular = word.EndsWith('s') && Deliverables.Contains(word[..^1]) ? word[..^1] : word;
-            if (Deliverables.Contains(singular))
-            {
-                return singular;
-            }
-        }
-
+        // Phrases first: a "press release" is not a release.
         var lower = text.ToLowerInvariant();
         foreach (var phrase in DeliverablePhrases)
         {
             if (lower.Contains(phrase, StringComparison.Ordinal))
             {
                 return phrase;
+            }
+        }
+
+        foreach (var word in Words(text))
+        {
+            var singular = word.EndsWith('s') && Deliverables.Contains(word[..^1]) ? word[..^1] : word;
+            if (Deliverables.Contains(singular))
+            {
+                return singular;
             }
         }
 
@@ -350,7 +446,7 @@ public sealed partial class OfflineProposer : IProposer
         {
             foreach (var member in byLength)
             {
-                var m = StaffPatterns.GetOrAdd(member.Name, BuildStaffPatterns)[form].Match(text);
+                var m = StaffPatterns.GetOrAdd(member.Name + "|" + member.Role, BuildStaffPatterns)[form].Match(text);
                 if (m.Success)
                 {
                     return (member, Remove(text, m.Index, m.Length));
@@ -371,7 +467,8 @@ public sealed partial class OfflineProposer : IProposer
                 var m = pattern.Match(text);
                 if (m.Success)
                 {
-                    return (project, Remove(text, m.Index, m.Length));
+                    // A tag ("#launch", "project: Launch") is markup; "for the Launch project" is part of what is asked.
+                    return (project, m.Value.Contains('#', StringComparison.Ordinal) || m.Value.Contains(':', StringComparison.Ordinal) ? Remove(text, m.Index, m.Length) : text);
                 }
             }
 
@@ -393,16 +490,19 @@ public sealed partial class OfflineProposer : IProposer
 
     private const int StaffForms = 4;
 
-    private static Regex[] BuildStaffPatterns(string staffName)
+    private static Regex[] BuildStaffPatterns(string nameAndRole)
     {
-        var name = Regex.Escape(staffName);
+        var parts = nameAndRole.Split('|');
+        var name = Regex.Escape(parts[0]);
+        // A question may name the team instead ("can research look into…"): the role's first word.
+        var role = parts[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is { Length: > 2 } r ? "|" + Regex.Escape(r) : "";
         return
         [
             new Regex($@"@{name}\b", NameOptions, NameTimeout),
             new Regex($@"\b(?:for|to|with|by|ask|assign(?:ed)?(?:\s+(?:it|this))?\s+to|hey|dear|cc)\s+(?:the\s+|our\s+)?{name}\b", NameOptions, NameTimeout),
             new Regex($@"^\s*{name}\s*[:,]", NameOptions, NameTimeout),
             // A question to the role: "can the engineer profile…", "would our researcher be able to find…".
-            new Regex($@"\b(?:can|could|would|will)\s+(?:the\s+|our\s+)?{name}(?:\s+(?:please|pls|kindly))?(?:\s+(?:be able to|have time to|help(?:\s+us)?(?:\s+to)?))?\b", NameOptions, NameTimeout),
+            new Regex($@"\b(?:can|could|would|will)\s+(?:the\s+|our\s+)?(?:{name}{role})(?:\s+(?:please|pls|kindly))?(?:\s+(?:be able to|have time to|help(?:\s+us)?(?:\s+to)?))?\b", NameOptions, NameTimeout),
         ];
     }
 
@@ -455,9 +555,9 @@ public sealed partial class OfflineProposer : IProposer
         return best;
     }
 
-    private static readonly HashSet<string> GenericVerbs = new(StringComparer.Ordinal) { "write", "draft", "make", "create", "build", "prepare", "compile", "put together", "pull together" };
+    private static readonly HashSet<string> GenericVerbs = new(StringComparer.Ordinal) { "write", "draft", "make", "create", "build", "prepare", "compile", "put together", "pull together", "find out", "get" };
 
-    private static readonly HashSet<string> Errands = new(StringComparer.Ordinal) { "book", "order", "arrange", "reimburse", "buy", "purchase", "pay", "renew" };
+    private static readonly HashSet<string> Errands = new(StringComparer.Ordinal) { "book", "order", "arrange", "reimburse", "buy", "purchase", "pay", "renew", "reserve", "pick up" };
 
     private static HashSet<string> RoleKeywords(StaffInfo member)
     {
@@ -601,6 +701,10 @@ public sealed partial class OfflineProposer : IProposer
         ["order"] = VerbKind.Send, ["invite"] = VerbKind.Send, ["reimburse"] = VerbKind.Send, ["pay"] = VerbKind.Send,
         ["buy"] = VerbKind.Send, ["purchase"] = VerbKind.Send, ["notify"] = VerbKind.Send, ["remind"] = VerbKind.Send,
         ["contact"] = VerbKind.Send, ["chase"] = VerbKind.Send, ["escalate"] = VerbKind.Send, ["submit"] = VerbKind.Send,
+        ["compute"] = VerbKind.Analyse, ["plot"] = VerbKind.Analyse, ["scan"] = VerbKind.Research, ["redo"] = VerbKind.Update,
+        ["squash"] = VerbKind.Fix, ["condense"] = VerbKind.Summarise, ["spruce"] = VerbKind.Update, ["pick"] = VerbKind.Plan,
+        ["reserve"] = VerbKind.Plan, ["stress-test"] = VerbKind.Review, ["sunset"] = VerbKind.Update, ["cull"] = VerbKind.Update,
+        ["trim"] = VerbKind.Update, ["get"] = VerbKind.Make, ["do"] = VerbKind.Make, ["give"] = VerbKind.Make, ["help"] = VerbKind.Make,
     };
 
     // Declared after Verbs: static fields initialise in textual order.
@@ -612,7 +716,7 @@ public sealed partial class OfflineProposer : IProposer
         "follow up", "sort out", "write down", "round up", "draw up", "map out", "find out", "check on", "work out",
         "spin up", "stand up", "break down", "punch up", "tidy up", "reach out", "mock up", "wire up", "hook up", "speed up",
         "roll back", "back up", "narrow down", "lay out", "jot down", "scope out", "sum up", "type up", "think through",
-        "walk through", "track down", "dig up", "flesh out",
+        "walk through", "track down", "dig up", "flesh out", "spruce up", "pick up", "tighten up", "clear out", "shore up",
     };
 
     private static readonly HashSet<string> Deliverables = new(StringComparer.Ordinal)
@@ -623,7 +727,8 @@ public sealed partial class OfflineProposer : IProposer
         "timeline", "estimate", "forecast", "model", "template", "agenda", "review", "writeup", "write-up", "one-pager",
         "pr", "patch", "fix", "translation", "presentation", "budget", "matrix", "benchmark", "breakdown", "digest",
         "playbook", "policy", "spec", "specification", "questionnaire", "survey", "blog", "tweet", "thread", "copy",
-        "release", "readme", "diagram", "mockup", "wireframe", "prototype",
+        "release", "readme", "diagram", "mockup", "wireframe", "prototype", "message", "reply", "note", "tests", "curves",
+        "numbers", "figures", "stats", "bio", "tagline", "headline", "description", "descriptions", "letter", "welcome",
     };
 
     /// <summary>Words that open a verb's object: after an unknown word, they say the word was a verb.</summary>
@@ -645,13 +750,28 @@ public sealed partial class OfflineProposer : IProposer
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "few", "couple",
     };
 
+    /// <summary>An act named at the end of a noun phrase: "careers page copy refresh".</summary>
+    private static readonly Dictionary<string, string> ActionNouns = new(StringComparer.Ordinal)
+    {
+        ["refresh"] = "refresh", ["update"] = "update", ["review"] = "review", ["audit"] = "audit", ["redesign"] = "redesign",
+        ["rewrite"] = "rewrite", ["cleanup"] = "clean up", ["overhaul"] = "overhaul", ["revamp"] = "revamp", ["teardown"] = "tear down",
+        ["migration"] = "migrate", ["upgrade"] = "upgrade", ["fix"] = "fix", ["refactor"] = "refactor",
+    };
+
+    /// <summary>Numbers a request may name alone: "churn by plan for October" asks to calculate it.</summary>
+    private static readonly HashSet<string> Metrics = new(StringComparer.Ordinal)
+    {
+        "churn", "revenue", "retention", "conversion", "cac", "mrr", "arr", "ltv", "nrr", "margin", "margins", "burn", "runway",
+        "signups", "arpu", "arpa", "gmv", "nps", "dau", "mau", "wau",
+    };
+
     /// <summary>A deliverable named by the act that makes it: "a comparison of…" is "compare…".</summary>
     private static readonly Dictionary<string, string> NounVerbs = new(StringComparer.Ordinal)
     {
         ["comparison"] = "compare", ["summary"] = "summarise", ["forecast"] = "forecast", ["breakdown"] = "break down",
         ["review"] = "review", ["audit"] = "audit", ["estimate"] = "estimate", ["shortlist"] = "shortlist",
         ["recap"] = "recap", ["translation"] = "translate", ["investigation"] = "investigate", ["evaluation"] = "evaluate",
-        ["assessment"] = "assess", ["draft"] = "draft", ["benchmark"] = "benchmark",
+        ["assessment"] = "assess", ["draft"] = "draft", ["scan"] = "scan", ["rundown"] = "summarise", ["benchmark"] = "benchmark",
     };
 
     private static readonly string[] DeliverablePhrases = ["release notes", "one pager", "write up", "press release", "blog post"];
@@ -668,6 +788,9 @@ public sealed partial class OfflineProposer : IProposer
         ["proposal"] = "Write", ["spec"] = "Write", ["playbook"] = "Write", ["policy"] = "Write", ["readme"] = "Write",
         ["forecast"] = "Build", ["budget"] = "Build", ["timeline"] = "Draft", ["agenda"] = "Draft", ["outline"] = "Draft",
         ["release notes"] = "Write", ["blog post"] = "Write", ["press release"] = "Write", ["breakdown"] = "Prepare",
+        ["message"] = "Write", ["reply"] = "Write", ["note"] = "Write", ["tests"] = "Write", ["curves"] = "Plot",
+        ["numbers"] = "Pull", ["figures"] = "Pull", ["stats"] = "Pull", ["bio"] = "Write", ["tagline"] = "Write",
+        ["headline"] = "Write", ["description"] = "Write", ["descriptions"] = "Write", ["letter"] = "Write", ["welcome"] = "Write",
     };
 
     private static readonly (string Stem, string[] Words)[] RoleVocabulary =
@@ -675,21 +798,28 @@ public sealed partial class OfflineProposer : IProposer
         ("research", ["research", "find", "investigate", "sources", "source", "market", "competitor", "competitors", "competition",
             "look", "study", "survey", "explore", "evidence", "trends", "landscape", "vendors", "options", "references", "papers",
             "compile", "charge", "charges", "others", "alternatives", "case", "studies", "interviews", "quotes", "examples", "find out",
-            "interview", "vet", "shortlist", "collate", "public", "reddit", "reviews", "firms", "providers", "law", "laws",
-            "regulation", "regulations", "recommend", "scout", "people", "suppliers", "agencies", "tools"]),
+            "interview", "vet", "shortlist", "collate", "public", "reviews", "firms", "providers", "law", "laws",
+            "regulation", "regulations", "recommend", "scout", "people", "suppliers", "agencies", "tools", "summarise", "summarize",
+            "summary", "gartner", "forrester", "reports", "whitepaper", "players", "space", "accelerators", "act", "means",
+            "podcasts", "conferences", "events", "scope out", "map out", "scan", "announced", "handle", "rundown", "know", "auditors",
+            "vendors", "requires", "require"]),
         ("writ", ["write", "draft", "blog", "post", "announcement", "announce", "email", "copy", "newsletter", "article", "press",
             "release", "notes", "edit", "proofread", "rewrite", "faq", "tagline", "headline", "wording", "tone", "translate", "memo", "words",
             "document", "outline", "one-pager", "docs", "documentation", "wiki", "handbook", "guide", "localise", "localize", "write-up",
             "writeup", "talk", "speech", "bio", "letter", "policy", "playbook", "compose", "note", "calendar", "content", "polish",
             "video", "explainer", "customer-facing", "thank-you", "linkedin", "tweet", "caption", "punch", "homepage",
-            "story", "messaging", "pitch", "invitation", "invite"]),
+            "story", "messaging", "pitch", "invitation", "invite", "reply", "message", "welcome", "condense", "brief", "descriptions",
+            "description", "wordy", "shorten", "ad", "job ad", "tighten up", "changelog", "spruce up", "redo", "article", "help center",
+            "terms", "wording", "hero", "thank-you", "blurb", "turn", "meeting", "job description"]),
         ("analy", ["analyze", "analyse", "analysis", "numbers", "spreadsheet", "pricing", "price", "prices", "metrics", "kpi", "kpis",
             "forecast", "data", "dashboard", "model", "revenue", "cost", "costs", "budget", "churn", "calculate", "estimate",
             "sql", "chart", "figures", "conversion", "funnel", "roi", "margin", "growth", "reconcile", "payouts", "ledger", "invoices",
             "spend", "cohort", "cohorts", "retention", "signups", "mrr", "arr", "variance", "quota", "payroll", "rank", "accounts",
             "segment", "tabulate", "tally", "economics", "deal", "cycle", "break-even", "responses", "cac", "payback", "ltv", "nrr",
             "discount", "cash", "flow", "quarter", "quarters", "correlate", "usage", "average", "projection", "project",
-            "numbers", "invoiced", "invoice", "amounts", "pipeline", "volume", "unit"]),
+            "numbers", "invoiced", "invoice", "amounts", "pipeline", "volume", "unit", "expenses", "department", "break down",
+            "quantify", "compute", "gross", "costs", "headcount", "commission", "plot", "curves", "paywall", "trial", "dipped",
+            "dropped", "dip", "drop", "trial-to-paid", "seats", "cost", "delta", "tally", "tally up"]),
         ("engineer", ["bug", "fix", "code", "deploy", "api", "crash", "crashes", "error", "errors", "pr", "refactor", "script",
             "test", "tests", "debug", "migrate", "database", "endpoint", "performance", "outage", "logs", "server",
             "login", "latency", "exception", "repo", "ci", "pipeline", "release", "set up", "setup", "profile", "alerts", "alerting",
@@ -697,9 +827,11 @@ public sealed partial class OfflineProposer : IProposer
             "kubernetes", "docker", "backup", "backups", "webhook", "webhooks", "sso", "dns", "ssl", "certificate", "upgrade",
             "spin up", "sandbox", "containerise", "containerize", "k8s", "backfill", "patch", "vuln", "vulnerability", "subdomain",
             "iam", "aws", "permissions", "502s", "500", "500s", "gateway", "python", "technical", "sdk", "env", "keys", "cdn",
-            "optimise", "optimize", "app", "mobile", "android", "ios", "safari", "browser", "job", "rows", "events", "schema",
+            "optimise", "optimize", "app", "mobile", "android", "ios", "safari", "browser", "rows", "events", "schema",
             "query", "queries", "dependency", "github", "utm", "deprecate", "scrape", "csv", "integration", "heroku", "hosting",
-            "migration", "nginx", "config", "load", "uptime", "timeout", "timeouts", "cache", "frontend", "backend", "worker"]),
+            "migration", "nginx", "config", "load", "unit tests", "logic", "rounding", "squash", "integration", "branch",
+            "code review", "retry", "backup", "staging", "env", "renames", "rename", "files", "feature flags", "flags", "cull",
+            "triage", "bug reports", "uptime", "timeout", "timeouts", "cache", "frontend", "backend", "worker"]),
         ("design", ["design", "mockup", "wireframe", "logo", "visual", "layout", "icon", "ui", "ux", "figma"]),
     ];
 
@@ -740,7 +872,7 @@ public sealed partial class OfflineProposer : IProposer
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
 
-    [GeneratedRegex(@"^(?:(?:a|an|the|some)\s+)?(?:(?:quick|short|rough|brief|detailed|full|proper|simple|high-level)\s+)?(?<noun>\w+)\s+(?:of|on)\s+(?=\S)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:a|an|the|some)\s+)?(?:(?:quick|short|rough|brief|detailed|full|proper|simple|high-level|code)\s+)?(?<noun>\w+)\s+(?:of|on)\s+(?=\S)", RegexOptions.IgnoreCase)]
     private static partial Regex NounOf();
 
     /// <summary>Emoji and pictographs: "hi all 👋 could someone…".</summary>
@@ -750,14 +882,31 @@ public sealed partial class OfflineProposer : IProposer
     [GeneratedRegex(@"^(?:(?:hey|hi|hello|yo|morning|good morning|good afternoon|hiya|howdy|ok|okay|so|folks|team|all|everyone|guys|y'all|@\S+)(?![\w'’])[\s,!.:-]*)+", RegexOptions.IgnoreCase)]
     private static partial Regex Greeting();
 
-    [GeneratedRegex(@"^(?:(?:someone|somebody)\s+to\b|any\s*way\s+(?:we|you|someone|somebody)\s+(?:can|could)(?:\s+(?:get|have))?|(?:we|i)(?:'ll|’ll|\s+will)\s+need(?:\s+(?:someone\s+)?to)?|(?:i|we)(?:'d|’d|\s+would)\s+(?:really\s+)?like(?:\s+(?:someone|somebody|you))?(?:\s+to)?|(?:who|anyone|anybody|someone)\s+(?:can|could|wants?\s+to|is\s+able\s+to|is\s+free\s+to|up\s+for)|(?:is\s+)?there\s+(?:someone|anyone|anybody|somebody)\s+(?:who|that)\s+(?:can|could)|(?:does|do)\s+(?:anyone|anybody|someone|one of you|you)\s+have\s+(?:the\s+)?(?:time|a minute|a sec|a moment|bandwidth|capacity|cycles)\s+to|any\s+chance\s+(?:someone|somebody|anyone|you|we)\s+(?:can|could)(?:\s+(?:get|have))?|(?:i|we)\s+(?:was|were|am|are)\s+hoping\s+(?:someone|somebody|you)\s+(?:can|could)|(?:i|we)(?:'d|’d|\s+would)\s+love(?:\s+(?:someone|somebody|you))?(?:\s+to(?:\s+(?:get|have|see))?)?|would\s+love(?:\s+(?:someone|somebody|you))?(?:\s+to(?:\s+(?:get|have|see))?)?|(?:i|we)\s+could\s+(?:really\s+)?(?:use|do with)|(?:it'?d|it’d|itd)\s+be\s+(?:great|nice|awesome|good|helpful|useful)\s+to\s+(?:have|get|see)|(?:it\s+)?would\s+be\s+(?:great|nice|awesome|good|helpful|useful)\s+to\s+(?:get|see)|(?:could|can|would|will)\s+(?:someone|somebody|anyone|anybody|you|u|ya|we|one of you|the team)(?:\s+(?:please|pls|plz|kindly))?(?:\s+(?:help(?:\s+me)?|be able to|get|have|go ahead and))?(?:\s+to)?|(?:is\s+)?(?:anyone|anybody|someone)\s+(?:able|free|around)\s+to|(?:i|we)\s+(?:really\s+)?(?:need|want|would like|'d like|d like)(?:\s+(?:someone|somebody|you|us))?(?:\s+to)?|(?:i|we)'?d\s+like(?:\s+(?:someone|you))?(?:\s+to)?|(?:it\s+)?would\s+be\s+(?:great|nice|awesome|good)\s+(?:if\s+(?:someone|somebody|you|we)\s+(?:could|can)|to\s+have)|(?:do\s+you\s+)?mind|(?:let'?s|lets)|(?:we|someone|somebody)\s+(?:should|must|has to|needs to)|need\s+(?:someone\s+)?to|need(?=\s+(?:a|an|the|some|our)\b)|(?:is\s+it\s+)?possible\s+to|(?:can|could)\s+(?:i|we)\s+(?:get|have)|quick\s+(?:ask|request|one)[:,]?|request[:,]|todo[:,]|task[:,]|ask[:,])\s*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:someone|somebody|anyone)\s+to\b|(?:someone|somebody)(?=\s)|any\s*way\s+(?:we|you|someone|somebody)\s+(?:can|could)(?:\s+(?:get|have))?|(?:we|i)(?:'ll|’ll|\s+will)\s+need(?:\s+(?:someone\s+)?to)?|(?:i|we)(?:'d|’d|\s+would)\s+(?:really\s+)?like(?:\s+(?:someone|somebody|you))?(?:\s+to)?|(?:who|anyone|anybody|someone)\s+(?:can|could|wants?\s+to|is\s+able\s+to|is\s+free\s+to|up\s+for)|(?:is\s+)?there\s+(?:someone|anyone|anybody|somebody)\s+(?:who|that)\s+(?:can|could)|(?:does|do)\s+(?:anyone|anybody|someone|one of you|you)\s+have\s+(?:the\s+)?(?:time|a minute|a sec|a moment|bandwidth|capacity|cycles)\s+to|any\s+chance\s+(?:someone|somebody|anyone|you|we)\s+(?:can|could)(?:\s+(?:get|have))?|(?:i|we)\s+(?:was|were|am|are)\s+hoping\s+(?:someone|somebody|you)\s+(?:can|could)|(?:i|we)(?:'d|’d|\s+would)\s+love(?:\s+(?:someone|somebody|you))?(?:\s+to(?:\s+(?:get|have|see))?)?|would\s+love(?:\s+(?:someone|somebody|you))?(?:\s+to(?:\s+(?:get|have|see))?)?|(?:i|we)\s+could\s+(?:really\s+)?(?:use|do with)|(?:it'?d|it’d|itd)\s+be\s+(?:great|nice|awesome|good|helpful|useful)\s+to\s+(?:have|get|see)|(?:it\s+)?would\s+be\s+(?:great|nice|awesome|good|helpful|useful|amazing|ideal|lovely)\s+to\s+(?:get|see|have)|(?:i|we)(?:'d|’d|\s+would)\s+kill\s+for|(?:could|can|would|will)\s+(?:someone|somebody|anyone|anybody|you|u|ya|we|one of you|the team)(?:\s+(?:please|pls|plz|kindly))?(?:\s+(?:help(?:\s+me)?|be able to|get|have|go ahead and))?(?:\s+to)?|(?:is\s+)?(?:anyone|anybody|someone)\s+(?:able|free|around)\s+to|(?:i|we)\s+(?:really\s+)?(?:need|want|would like|'d like|d like)(?:\s+(?:someone|somebody|you|us))?(?:\s+to)?|(?:i|we)'?d\s+like(?:\s+(?:someone|you))?(?:\s+to)?|(?:it\s+)?would\s+be\s+(?:great|nice|awesome|good)\s+(?:if\s+(?:someone|somebody|you|we)\s+(?:could|can)|to\s+have)|(?:do\s+you\s+)?mind|(?:let'?s|lets)|(?:we|someone|somebody)\s+(?:should|must|has to|needs to)|need\s+(?:someone\s+)?to|need(?=\s+(?:a|an|the|some|our)\b)|(?:is\s+it\s+)?possible\s+to|(?:can|could)\s+(?:i|we)\s+(?:get|have)|quick\s+(?:ask|request|one)[:,]?|request[:,]|todo[:,]|task[:,]|ask[:,])\s*", RegexOptions.IgnoreCase)]
     private static partial Regex Filler();
+
+    /// <summary>"Can you do it by Friday?": an ask about what was said before it, not the request itself.</summary>
+    [GeneratedRegex(@"^\w+(?:\s+(?:up|out|on|at|into))?\s+(?:it|this|that|them|these|those)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex VagueAsk();
+
+    /// <summary>"i'd love to know which…", "do we know why…": asks to find out.</summary>
+    [GeneratedRegex(@"^(?:(?:i|we)(?:'d|’d|\s+would)\s+(?:really\s+)?(?:love|like)|would\s+love|(?:it'?d|it’d|it\s+would)\s+be\s+(?:great|nice|good|useful|helpful|amazing|awesome)|(?:i|we)\s+(?:need|want)|(?:do|does)\s+(?:we|anyone|anybody|someone)(?:\s+actually)?)\s+(?:to\s+)?know\s+(?=\w)", RegexOptions.IgnoreCase)]
+    private static partial Regex KnowWish();
+
+    [GeneratedRegex(@"^(?<subject>(?:the|our|my|a|an|this|that)?\s*[^,]+?)\s+(?<state>is|are|was|were|keeps|kept|failed|fails|crashes|crashed|throws|throwing|broke|breaks|doesn't|isn't|won't|has|have|seems|looks|stopped)\b(?<rest>[^,]*),\s*(?:(?:can|could|would)\s+)?(?:(?:someone|somebody|anyone|you)\s+)?(?<verb>fix|redo|squash|sort out|look into|look at|debug|repair|rewrite|update|clean up|take a look)(?:\s+(?:at\s+)?(?:it|this|that|them))?\W*$", RegexOptions.IgnoreCase)]
+    private static partial Regex Complaint();
+
+    [GeneratedRegex(@"^(?:what(?:'s|’s|\s+is|\s+are|\s+was|\s+were)|how\s+much\s+is)\s+(?<about>(?:our|the)\s+.+?)\??$", RegexOptions.IgnoreCase)]
+    private static partial Regex NumberQuestion();
+
+    [GeneratedRegex(@"^(find|get|send|pull|give|make)\s+(?:me|us)(?:\s+some)?\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex MeAfterVerb();
 
     /// <summary>"…to migrate", "quickly proofread…": what stands between the filler and the verb.</summary>
     [GeneratedRegex(@"^(?:to|quickly|just|also|maybe|briefly|properly|finally|actually|simply|possibly|really|urgently|go ahead and)\s+(?=\w)", RegexOptions.IgnoreCase)]
     private static partial Regex LeadingAdverb();
 
-    [GeneratedRegex(@"\b(?:please|pls|plz|kindly|asap|eod|cob|ideally|if possible|if you can|when you get a chance|when you have a moment)\b[,]?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:please|pls|plz|kindly|asap|eod|cob|ideally|if possible|if you can|when you get a chance|when you have a moment)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Politeness();
 
     [GeneratedRegex(@"[\s,]*\b(?:for me|for us|thanks?(?: you)?!*|thx|ty|cheers)\s*$", RegexOptions.IgnoreCase)]
@@ -767,13 +916,13 @@ public sealed partial class OfflineProposer : IProposer
     private static partial Regex Thanks();
 
     /// <summary>A remark after the request: "…, end of month is fine", "…, no rush", "…and tell us if we should ship".</summary>
-    [GeneratedRegex(@"(?:\s+and\s+(?:then\s+)?(?:tell|let|ping|update|notify|loop\s+in|get\s+back\s+to|report\s+back|circle\s+back|give)\b.*|[,;]\s*(?:[\w'’-]+\s+){0,5}(?:is|are|would\s+be|works|should\s+be)\s+(?:fine|ok|okay|good|great|enough|plenty)\b.*|[,;]?\s+(?:no\s+rush|no\s+hurry|no\s+pressure|low\s+priority|not\s+urgent|whenever(?:\s+you\s+can)?|when\s+you\s+can|if\s+you\s+have\s+(?:time|a\s+moment)|thoughts|ideas|any\s+takers)\W*|[,;]\s+(?:it|it's|it’s|its|this|that|that's|they|they're|we|we're|he|she|there|there's|as|because|since|cause|cuz|bc)\b.*|[,;]\s+(?:the|our|my|their)\s+(?:[\w'’.-]+\s+){0,3}(?:is|are|was|were|keeps?|kept|has|have|takes?|looks?|seems?|needs?|gets?|feels?)\b.*|\s+would\s+be\s+(?:(?:super|really|very|so|most)\s+)?(?:helpful|great|nice|ideal|amazing|useful|awesome|perfect|appreciated)\b.*|\s+(?:before|once)\s+(?:we|it|i|they|you|she|he)\b.*)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\s+and\s+(?:then\s+)?(?:tell|let|ping|update|notify|loop\s+in|get\s+back\s+to|report\s+back|circle\s+back|give)\b.*|[,;]\s*(?:[\w'’-]+\s+){0,5}(?:is|are|would\s+be|works|should\s+be)\s+(?:fine|ok|okay|good|great|enough|plenty)\b.*|[,;]?\s+(?:no\s+rush|no\s+hurry|no\s+pressure|low\s+priority|not\s+urgent|whenever(?:\s+you\s+can)?|when\s+you\s+can|if\s+you\s+have\s+(?:time|a\s+moment)|thoughts|ideas|any\s+takers)\W*|[,;]\s+(?:it|it's|it’s|its|this|that|that's|they|they're|we|we're|he|she|there|there's|as|because|since|cause|cuz|bc)\b.*|[,;]\s+(?:the|our|my|their)\s+(?:[\w'’.-]+\s+){0,3}(?:is|are|was|were|keeps?|kept|has|have|takes?|looks?|seems?|needs?|gets?|feels?)\b.*|\s+would\s+be\s+(?:(?:super|really|very|so|most)\s+)?(?:helpful|great|nice|ideal|amazing|useful|awesome|perfect|appreciated)\b.*|\s+(?:before|once)\s+(?:we|it|i|they|you|she|he)\b.*|[,;]\s+(?:need|needed|want)\s+(?:it|this|that)\b.*|[,;]?\s+(?:at\s+the\s+latest|(?:whenever|when)\s+(?:you|u)\s+get\s+(?:a\s+)?(?:chance|minute|moment|sec))\W*|\s+would\s+help\b.*|\s*\([^()]*\)\W*)$", RegexOptions.IgnoreCase)]
     private static partial Regex TrailingRemark();
 
     [GeneratedRegex(@"(?<=[.!?;])\s+|\s+[-–—]\s+")]
     private static partial Regex SentenceBreak();
 
-    [GeneratedRegex(@"(?:\s+(?:and|or|for|to|the|a|an|of|with|by|on|in|so|that|but))+$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\s+(?:and|or|for|to|the|of|with|by|on|in|so|that|but))+$", RegexOptions.IgnoreCase)]
     private static partial Regex TrailingJoiner();
 
     [GeneratedRegex(@"[\p{L}\p{N}][\p{L}\p{N}'\-]*")]

@@ -211,7 +211,7 @@ public sealed class OfflineProposerTests
     public void Links_mentions_and_bullets_do_not_leak_into_the_title()
     {
         var d = Draft("<at>Missions</at> summarize this thread https://contoso.slack.com/archives/C1/p123 for the Support project\n- key complaints\n- proposed fixes");
-        Assert.Equal("Summarize this thread", d.Title);
+        Assert.Equal("Summarize this thread for the Support project", d.Title);
         Assert.Equal(Support.Id, d.ProjectId);
         Assert.Contains("- key complaints", d.Description, StringComparison.Ordinal);
     }
