@@ -35,6 +35,8 @@ var app = builder.Build();
 await app.Services.InitializeMissionsDatabaseAsync();
 await app.Services.SeedWorkspaceAsync();
 
+app.UseSecurityHeaders();
+
 app.MapMissionsApi();
 app.MapWebChat();
 app.MapTeams();

@@ -202,6 +202,8 @@ public sealed class ChatLoopInTheBrowserTests : IAsyncLifetime
             """, cards);
         Assert.Empty(issues);
         Assert.DoesNotContain(consoleProblems, p => p.Contains("Adaptive Card", StringComparison.OrdinalIgnoreCase) || p.Contains("unknown action", StringComparison.OrdinalIgnoreCase));
+        // The page works within its content security policy: nothing was refused.
+        Assert.DoesNotContain(consoleProblems, p => p.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
     }
 
     private static string Artifact(string name)

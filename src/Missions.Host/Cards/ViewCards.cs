@@ -270,7 +270,6 @@ public static class ViewCards
             new TextBlock(budget.Cut(r.Summary, 4000)) { Spacing = Spacing.Medium });
         if (r.Artifacts.Count > 0)
         {
-            card.Add(new TextBlock("Artifacts") { Weight = FontWeight.Bolder, Spacing = Spacing.Medium });
             card.Add(ArtifactButtons(r.Artifacts, budget));
         }
 
@@ -349,16 +348,28 @@ public static class ViewCards
         return budget.LinkIfCut(card, r.MissionUrl);
     }
 
-    /// <summary>One Open button per artifact (its signed link); links work alike in Teams and Web Chat.</summary>
-    private static ActionSet ArtifactButtons(IReadOnlyList<ArtifactLink> artifacts, Budget budget) => new()
+    /// <summary>
+    /// One Open button per artifact (its signed link; links work alike in Teams and Web Chat), in a shaded block of its
+    /// own under its heading, so opening a file is never mistaken for a decision.
+    /// </summary>
+    private static Container ArtifactButtons(IReadOnlyList<ArtifactLink> artifacts, Budget budget) => new()
     {
-        Spacing = Spacing.Small,
-        Actions = artifacts.Take(10).Select((a, i) => (CardAction)new OpenUrlAction
-        {
-            Id = $"artifact{i + 1}",
-            Title = $"{budget.Cut(a.Name, 80)} ({OfflineStaffAgent.Size(a.Size)})",
-            Url = a.Url,
-        }).ToList(),
+        Style = ContainerStyle.Emphasis,
+        Spacing = Spacing.Medium,
+        Items =
+        [
+            new TextBlock("Artifacts") { Weight = FontWeight.Bolder, Size = FontSize.Small },
+            new ActionSet
+            {
+                Spacing = Spacing.Small,
+                Actions = artifacts.Take(10).Select((a, i) => (CardAction)new OpenUrlAction
+                {
+                    Id = $"artifact{i + 1}",
+                    Title = $"Open {budget.Cut(a.Name, 80)} ({OfflineStaffAgent.Size(a.Size)})",
+                    Url = a.Url,
+                }).ToList(),
+            },
+        ],
     };
 
     private static AdaptiveCard List(MissionListView list, Budget budget)
@@ -401,7 +412,11 @@ public static class ViewCards
         return card;
     }
 
-    private static TextBlock Line(MissionLine line, Budget budget)
+    /// <summary>
+    /// One mission in a list: its number in bold beside the title. Bold comes from the element, not from Markdown,
+    /// which web chat's card renderer shows as it is written.
+    /// </summary>
+    private static ColumnSet Line(MissionLine line, Budget budget)
     {
         var details = new List<string>();
         if (line.AssigneeName is not null)
@@ -415,7 +430,15 @@ public static class ViewCards
         }
 
         var suffix = details.Count == 0 ? "" : " · " + string.Join(" · ", details);
-        return new TextBlock($"**{line.Number}** {budget.Cut(line.Title, 120)}{suffix}") { Spacing = Spacing.Small };
+        return new ColumnSet
+        {
+            Spacing = Spacing.Small,
+            Columns =
+            [
+                new Column { Width = "auto", Items = [new TextBlock(line.Number) { Weight = FontWeight.Bolder, Wrap = false }] },
+                new Column { Width = "stretch", Items = [new TextBlock(budget.Cut(line.Title, 120) + suffix)] },
+            ],
+        };
     }
 
     /// <summary>A fact set of the facts that have a value; null when none has.</summary>

@@ -74,13 +74,35 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
     private static MissionLine Line(MissionRow row) =>
         new(Mission.FormatNumber(row.Mission.Number), row.Mission.Title, row.Mission.Status, row.AssigneeName, row.Mission.DueDate);
 
-    private static string Describe(string action, MissionStatus? to) => action switch
+    /// <summary>What happened, in the words people use ("moved it to review", "finished a run"), never the trail's code.</summary>
+    internal static string Describe(string action, MissionStatus? to) => action switch
     {
         "created" => "created it",
-        "transitioned" or "moved" when to is { } s => "moved it " + MissionLifecycle.Describe(s),
+        "transitioned" or "moved" when to is MissionStatus.Cancelled => "cancelled it",
+        "transitioned" or "moved" when to is { } s => "moved it " + Destination(s),
+        "moved" => "moved it on the board",
         "edited" => "edited it",
         "commented" => "commented",
         "attached" => "attached a file",
-        _ => action,
+        "task-added" => "added a task",
+        "proposal-created" => "proposed it",
+        "proposal-approved" => "approved the proposal",
+        "proposal-rejected" => "rejected the proposal",
+        "run-queued" => "started a run",
+        "run-succeeded" => "finished a run",
+        "run-failed" => "had a run fail",
+        "run-cancelled" => "stopped a run",
+        "review-approved" => "approved the result",
+        "changes-requested" => "asked for changes",
+        _ => action.Replace('-', ' '),
+    };
+
+    private static string Destination(MissionStatus status) => status switch
+    {
+        MissionStatus.Backlog => "to the backlog",
+        MissionStatus.InProgress => "to in progress",
+        MissionStatus.Review => "to review",
+        MissionStatus.Done => "to done",
+        _ => "to " + MissionLifecycle.Describe(status),
     };
 }

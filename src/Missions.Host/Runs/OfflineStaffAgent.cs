@@ -85,7 +85,9 @@ public sealed partial class OfflineStaffAgent(IOptions<RunOptions> options, PdfB
     private static string Outcome(RunContext c)
     {
         var objective = c.Objective.Trim().TrimEnd('.');
-        var due = c.DueDate is { } d ? $" by {d.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture)}" : "";
+        // The proposer's objective often names the date already ("… by Friday 27 November"): say it once.
+        var due = c.DueDate is { } d && !objective.Contains(d.ToString("d MMMM", CultureInfo.InvariantCulture), StringComparison.OrdinalIgnoreCase)
+            ? $" by {d.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture)}" : "";
         var audience = c.ProjectName is null ? "" : $" for {c.ProjectName}";
         return $"Done means: {LowerFirst(objective)}{audience}{due}, reviewed and accepted by {c.RequestedByName ?? "the requester"}.";
     }
@@ -214,13 +216,15 @@ public sealed partial class OfflineStaffAgent(IOptions<RunOptions> options, PdfB
 
     private static List<string> Questions(RunContext c, WorkKind kind)
     {
+        // The proposal's questions first; the brief adds only what they do not already ask.
         var questions = new List<string>(c.OpenQuestions);
-        if (c.DueDate is null)
+        bool Asked(string about) => questions.Any(q => q.Contains(about, StringComparison.OrdinalIgnoreCase));
+        if (c.DueDate is null && !Asked("when"))
         {
             questions.Add("When is this needed?");
         }
 
-        if (c.ProjectName is null)
+        if (c.ProjectName is null && !Asked("project"))
         {
             questions.Add("Which project does this belong to?");
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Markdig;
+using Markdig.Syntax;
 using Microsoft.EntityFrameworkCore;
 using Missions.Host.Data;
 using Missions.Host.Missions;
@@ -165,11 +166,51 @@ public static class RunsApi
             var page = $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1f}"
                 + "blockquote{color:#555;border-left:3px solid #ccc;margin-left:0;padding-left:1rem}code{background:#f4f4f6;padding:0 .2rem}</style></head><body>"
-                + Markdig.Markdown.ToHtml(text, Markdown) + "</body></html>";
+                + SafeHtml(text) + "</body></html>";
             return Results.Content(page, "text/html; charset=utf-8");
         }
 
         return Results.File(stream, artifact.ContentType, artifact.Name, enableRangeProcessing: true);
+    }
+
+    /// <summary>
+    /// Markdown from a model or a person as HTML that runs nothing and loads nothing: raw HTML is escaped, a link whose
+    /// scheme is not http(s) or mailto loses its target (no <c>javascript:</c>), and a remote image becomes a link to it.
+    /// </summary>
+    internal static string SafeHtml(string markdown)
+    {
+        var document = Markdig.Markdown.Parse(markdown, Markdown);
+        foreach (var link in document.Descendants<Markdig.Syntax.Inlines.LinkInline>())
+        {
+            if (!IsSafeTarget(link.Url))
+            {
+                link.Url = "";
+            }
+            else if (link.IsImage)
+            {
+                link.IsImage = false;
+            }
+        }
+
+        foreach (var link in document.Descendants<Markdig.Syntax.Inlines.AutolinkInline>().Where(l => !IsSafeTarget(l.Url)))
+        {
+            link.Url = "";
+        }
+
+        return document.ToHtml(Markdown);
+    }
+
+    private static bool IsSafeTarget(string? url)
+    {
+        var target = (url ?? "").Trim();
+        if (target.Length == 0 || target.StartsWith('#'))
+        {
+            return true;
+        }
+
+        return Uri.TryCreate(target, UriKind.Absolute, out var absolute)
+            ? absolute.Scheme is "http" or "https" or "mailto"
+            : !target.Contains(':', StringComparison.Ordinal);
     }
 
     private static async Task<RunDto> DescribeAsync(MissionsDbContext db, ArtifactLinks links, Run run, bool withLog, CancellationToken ct)

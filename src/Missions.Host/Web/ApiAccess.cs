@@ -114,7 +114,7 @@ internal sealed class ApiAccessHandler(IOptionsMonitor<ApiAccessOptions> access,
                 context.Succeed(requirement);
             }
         }
-        else if (ApiAccess.IsLocal(http.HttpContext?.Connection))
+        else if (http.HttpContext is { } request && ApiAccess.IsLocal(request))
         {
             context.Succeed(requirement);
         }
@@ -141,10 +141,35 @@ public static class ApiAccess
     }
 
     /// <summary>
-    /// Loopback, or a connection with no IP at all (a Unix socket, or the in-process test server), is this machine.
+    /// A request from this machine, by this machine's own pages or tools: a loopback connection (or one with no IP at
+    /// all: a Unix socket, the in-process test server), addressed to a loopback name — not a page of another site that
+    /// a browser here was made to call through a name that points here (DNS rebinding), nor a proxy forwarding from
+    /// outside — and, for a change, not sent by a page of another origin (a cross-site form or fetch).
     /// </summary>
-    public static bool IsLocal(ConnectionInfo? connection) =>
-        connection is not null && (connection.RemoteIpAddress is null || IPAddress.IsLoopback(connection.RemoteIpAddress));
+    public static bool IsLocal(HttpContext http) =>
+        IsLoopback(http.Connection) && IsLoopbackName(http.Request.Host.Host) && (HttpMethods.IsGet(http.Request.Method)
+            || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method) || IsSameOrigin(http.Request));
+
+    private static bool IsLoopback(ConnectionInfo connection) =>
+        connection.RemoteIpAddress is null || IPAddress.IsLoopback(connection.RemoteIpAddress);
+
+    private static bool IsLoopbackName(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+
+    /// <summary>No Origin (a tool, a script) or this host's own; a browser's cross-site request says so in Sec-Fetch-Site.</summary>
+    private static bool IsSameOrigin(HttpRequest request)
+    {
+        if (request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site")
+        {
+            return false;
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        return origin.Length == 0
+            || (Uri.TryCreate(origin, UriKind.Absolute, out var from) && IsLoopbackName(from.Host)
+                && string.Equals(from.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
+    }
 
     /// <summary>The actor for what an API caller does: the key's holder, or the local user.</summary>
     public static Actor ActorOf(HttpContext context)

@@ -256,7 +256,7 @@ public static class DirectLineApi
     }
 
     private static bool MaySecretCall(HttpContext http, WebChatOptions options) =>
-        string.IsNullOrEmpty(options.Secret) ? ApiAccess.IsLocal(http.Connection) : IsSecret(http, options);
+        string.IsNullOrEmpty(options.Secret) ? ApiAccess.IsLocal(http) : IsSecret(http, options);
 
     private static bool IsSecret(HttpContext http, WebChatOptions options) =>
         !string.IsNullOrEmpty(options.Secret) && Bearer(http) is { } presented

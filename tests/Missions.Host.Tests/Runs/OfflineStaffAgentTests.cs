@@ -132,4 +132,16 @@ public sealed class OfflineStaffAgentTests
         Assert.StartsWith("Verdict: misses the objective", outcome.Summary, StringComparison.Ordinal);
         Assert.Contains("no readable artifact", report, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_brief_says_the_due_date_once_and_asks_about_the_project_once()
+    {
+        var context = Context("Compare competitor pricing", "A one-page comparison of competitor pricing by Friday 27 November.", due: new DateOnly(2026, 11, 27), project: null)
+            with { OpenQuestions = ["Which project is this for: Launch, Support?"] };
+
+        var (brief, _, _) = await RunAsync(context);
+
+        Assert.DoesNotContain(brief.Split('\n'), line => System.Text.RegularExpressions.Regex.Count(line, "27 November") > 1);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(brief, "(?i)which project"));
+    }
 }

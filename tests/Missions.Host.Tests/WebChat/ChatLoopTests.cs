@@ -189,7 +189,10 @@ public sealed class ChatLoopTests
         await chat.PollAsync();
         var board = chat.LastCard();
         Assert.Contains("Backlog (2)", DirectLineClient.Texts(board));
-        Assert.Contains(DirectLineClient.Texts(board), t => t.Contains("M-1", StringComparison.Ordinal) && t.Contains("Compare competitor pricing", StringComparison.Ordinal));
+        // The number in bold by the element, beside the title: no Markdown, which web chat's renderer shows as written.
+        Assert.Contains("M-1", DirectLineClient.Texts(board));
+        Assert.Contains(DirectLineClient.Texts(board), t => t.StartsWith("Compare competitor pricing", StringComparison.Ordinal));
+        Assert.DoesNotContain(DirectLineClient.Texts(board), t => t.Contains("**", StringComparison.Ordinal));
 
         await chat.SendAsync("move M-2 to in progress");
         await chat.PollAsync();
