@@ -18,6 +18,14 @@ if (args is ["teams-package", ..])
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Where to listen: what the platform says (Urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS as the official container
+// images set it, Kestrel endpoints); with nothing said, this machine only, on a fixed port.
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"])
+    && string.IsNullOrEmpty(builder.Configuration["https_ports"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:5280");
+}
+
 builder.AddMissionsData();
 builder.AddWorkspace();
 builder.AddMissions();

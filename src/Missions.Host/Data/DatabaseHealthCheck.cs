@@ -3,7 +3,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Missions.Host.Data;
 
-/// <summary>Healthy when the database answers a real query against the schema, not merely a connection.</summary>
+/// <summary>
+/// Ready when the database answers a real query against the schema (not merely a connection) and every migration of
+/// this build is applied.
+/// </summary>
 internal sealed class DatabaseHealthCheck(MissionsDbContext db) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -11,9 +14,15 @@ internal sealed class DatabaseHealthCheck(MissionsDbContext db) : IHealthCheck
         try
         {
             var counters = await db.Counters.CountAsync(cancellationToken);
-            return counters > 0
-                ? HealthCheckResult.Healthy($"{db.Database.ProviderName} answers.")
-                : HealthCheckResult.Unhealthy("The database answers but was never initialized.");
+            if (counters == 0)
+            {
+                return HealthCheckResult.Unhealthy("The database answers but was never initialized.");
+            }
+
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            return pending.Count == 0
+                ? HealthCheckResult.Healthy($"{db.Database.ProviderName} answers; every migration is applied.")
+                : HealthCheckResult.Unhealthy($"The database answers, but {pending.Count} migration(s) of this build are not applied: {string.Join(", ", pending)}.");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -31,7 +31,7 @@ public sealed partial class PdfBrief(IOptions<RunOptions> options)
     public bool TryRender(string markdown, string title, out byte[] pdf, out string why)
     {
         pdf = [];
-        if (!EnsureLicense(options.Value.PdfLicense, out why) || !EnsureFont(options.Value.PdfFontPath, out why))
+        if (!EnsureFont(options.Value.PdfFontPath, out why))
         {
             return false;
         }
@@ -53,43 +53,12 @@ public sealed partial class PdfBrief(IOptions<RunOptions> options)
         }
         catch (InvalidOperationException e)
         {
-            why = $"No PDF was made: {e.Message} (check Missions:Runs:PdfLicense); the brief is in Markdown only.";
+            why = $"No PDF was made: {e.Message}; the brief is in Markdown only.";
             return false;
         }
 
         pdf = stream.ToArray();
         return true;
-    }
-
-    private static bool licensed;
-
-    private static bool EnsureLicense(string? license, out string why)
-    {
-        why = "";
-        lock (Sync)
-        {
-            if (licensed)
-            {
-                return true;
-            }
-
-            if (string.IsNullOrWhiteSpace(license))
-            {
-                why = "No PDF was made: PDFsharp needs a license choice (Missions:Runs:PdfLicense: AGPL, or a commercial license key); the brief is in Markdown only.";
-                return false;
-            }
-
-            if (string.Equals(license.Trim(), "AGPL", StringComparison.OrdinalIgnoreCase))
-            {
-                PdfSharp.PdfSharpLicense.SetAgplLicense();
-            }
-            else
-            {
-                PdfSharp.PdfSharpLicense.LoadLicense(license.Trim());
-            }
-
-            return licensed = true;
-        }
     }
 
     private static bool EnsureFont(string? configured, out string why)

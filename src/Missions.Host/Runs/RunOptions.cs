@@ -25,12 +25,6 @@ public sealed class RunOptions
     /// <summary>A pause after each step of the offline agent (for demos and tests that watch a run advance); none by default.</summary>
     public TimeSpan OfflineStepDelay { get; set; } = TimeSpan.Zero;
 
-    /// <summary>
-    /// PDFsharp 6.5 is dual-licensed: "AGPL" accepts the AGPL-3.0 terms, anything else is a commercial license key
-    /// (base64). Empty: no PDFs are made (the brief stays in Markdown) and the run log says why.
-    /// </summary>
-    public string? PdfLicense { get; set; }
-
     /// <summary>A TrueType font for PDF artifacts; by default the first of DejaVu Sans, Liberation Sans, Noto Sans or FreeSans found.</summary>
     public string? PdfFontPath { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
 using Missions.Host.Data;
 using Missions.Host.Missions;
@@ -57,6 +58,20 @@ public static class ApiExtensions
         return next();
     }
 
+    /// <summary>Readiness, with what each check found: "Unhealthy" alone tells an operator nothing.</summary>
+    private static readonly HealthCheckOptions Readiness = new()
+    {
+        ResponseWriter = (http, report) =>
+        {
+            http.Response.ContentType = "application/json; charset=utf-8";
+            return http.Response.WriteAsJsonAsync(new
+            {
+                status = report.Status.ToString(),
+                checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description }),
+            });
+        },
+    };
+
     public static WebApplication MapMissionsApi(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -76,7 +91,10 @@ public static class ApiExtensions
         Runs.RunsApi.MapRunsApi(api);
 
         app.MapOpenApi();
-        app.MapHealthChecks("/healthz");
+        // Liveness (the process answers) and readiness (the database answers and is migrated), as orchestrators ask.
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health", Readiness);
+        app.MapHealthChecks("/healthz", Readiness);
         return app;
     }
 }

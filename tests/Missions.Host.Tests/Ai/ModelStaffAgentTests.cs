@@ -39,7 +39,7 @@ public sealed class ModelStaffAgentTests : IAsyncLifetime
     {
         var options = new AiOptions { Endpoint = new Uri(server.HttpBase + "/v1/"), ApiKey = "sk-local-test", Model = "gpt-test", MaxRetries = 0 };
         configure?.Invoke(options);
-        var runOptions = Options.Create(new RunOptions { PdfLicense = "AGPL" });
+        var runOptions = Options.Create(new RunOptions());
         return new ModelStaffAgent(new AiClients(Options.Create(options)), new PdfBrief(runOptions), NullLogger<ModelStaffAgent>.Instance);
     }
 

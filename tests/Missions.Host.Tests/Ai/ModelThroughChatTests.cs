@@ -56,7 +56,6 @@ public sealed class ModelThroughChatTests
             ["Missions:AI:Endpoint"] = model.HttpBase + "/v1/",
             ["Missions:AI:ApiKey"] = "sk-local-test",
             ["Missions:AI:Model"] = "gpt-test",
-            ["Missions:Runs:PdfLicense"] = "AGPL",
         });
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         using var chat = await DirectLineClient.StartAsync(http);
@@ -101,7 +100,7 @@ public sealed class ModelThroughChatTests
     [Fact]
     public async Task Without_a_model_replay_checks_the_result_offline_and_is_refused_before_there_is_one()
     {
-        await using var app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite, new Dictionary<string, string?> { ["Missions:Runs:PdfLicense"] = "AGPL" });
+        await using var app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite, null);
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         using var chat = await DirectLineClient.StartAsync(http);
         await chat.SendAsync(Request);

@@ -62,9 +62,15 @@ public sealed class AccessTests
         await using var app = await MissionsApp.StartAsync(provider);
         using var client = app.CreateClient();
 
-        var health = await client.GetAsync("/healthz");
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        // Readiness (the conventional /health, and /healthz) says what each check found; liveness asks nothing.
+        foreach (var path in new[] { "/health", "/healthz" })
+        {
+            var health = await MissionsApp.ReadOkAsync(await client.GetAsync(path));
+            Assert.Equal("Healthy", health["status"]!.GetValue<string>());
+            Assert.Contains("every migration is applied", health["checks"]![0]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/alive")).StatusCode);
 
         var openApi = (await client.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
         var paths = openApi["paths"]!.AsObject().Select(p => p.Key).ToList();
@@ -78,6 +84,21 @@ public sealed class AccessTests
             await db.Database.ExecuteSqlRawAsync("DROP TABLE \"Counters\"");
             return 0;
         });
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/healthz")).StatusCode);
+        var broken = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, broken.StatusCode);
+        Assert.Contains("does not answer", await broken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/alive")).StatusCode);
+
+        // A database behind this build (a migration not applied) is not ready, and says which.
+        await app.WithDbAsync(async db =>
+        {
+            await db.Database.ExecuteSqlRawAsync("CREATE TABLE \"Counters\" (\"Name\" TEXT PRIMARY KEY, \"Value\" BIGINT NOT NULL)");
+            await db.Database.ExecuteSqlRawAsync("INSERT INTO \"Counters\" (\"Name\", \"Value\") VALUES ('mission', 1)");
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = '20261126010000_ProposalDraftedBy'");
+            return 0;
+        });
+        var behind = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, behind.StatusCode);
+        Assert.Contains("20261126010000_ProposalDraftedBy", await behind.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

@@ -32,19 +32,30 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    /// <param name="portFromPlatform">Say the port as the official container images do (ASPNETCORE_HTTP_PORTS), not with --urls.</param>
+    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, bool portFromPlatform = false)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var dll = Path.Combine(AppContext.BaseDirectory, "Missions.Host.dll");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { dll, "--urls", address.ToString().TrimEnd('/'), "--contentRoot", Path.Combine(Repository.Root, "src", "Missions.Host") },
+            ArgumentList = { dll, "--contentRoot", Path.Combine(Repository.Root, "src", "Missions.Host") },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (portFromPlatform)
+        {
+            start.Environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        }
+
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in settings)

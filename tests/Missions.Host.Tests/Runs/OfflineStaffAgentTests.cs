@@ -31,9 +31,9 @@ public sealed class OfflineStaffAgentTests
         project, project is null ? null : "The Q3 launch. Audience: customers and sales. Tone: concrete.", task, task is null ? 0 : 2, task is null ? 0 : 3,
         comments ?? [], attachments ?? [], [], ["Which competitors matter?"], changes, 1, new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
 
-    private static async Task<(string Brief, AgentResult Result, Recorder Progress)> RunAsync(RunContext context, string? pdfLicense = "AGPL")
+    private static async Task<(string Brief, AgentResult Result, Recorder Progress)> RunAsync(RunContext context)
     {
-        var options = Options.Create(new RunOptions { PdfLicense = pdfLicense });
+        var options = Options.Create(new RunOptions());
         var agent = new OfflineStaffAgent(options, new PdfBrief(options));
         var progress = new Recorder();
         var result = await agent.ExecuteAsync(context, progress, CancellationToken.None);
