@@ -2,6 +2,7 @@ using Missions.Host.Ai;
 using Missions.Host.Board;
 using Missions.Host.Conversations;
 using Missions.Host.Data;
+using Missions.Host.Diagnostics;
 using Missions.Host.Missions;
 using Missions.Host.Outbox;
 using Missions.Host.Proposals;
@@ -36,6 +37,7 @@ builder.AddTeams();
 builder.AddOutbox();
 builder.AddRuns();
 builder.AddAi();
+builder.AddTelemetry();
 builder.AddMissionsApi();
 
 var app = builder.Build();

@@ -44,7 +44,9 @@ public sealed class AiClients
 
     /// <summary>The chat client for a model: the staff member's own, else the configured one.</summary>
     public IChatClient Chat(string? model = null) =>
-        chats.GetOrAdd(string.IsNullOrWhiteSpace(model) ? Settings.Model! : model.Trim(), m => client.GetChatClient(m).AsIChatClient());
+        chats.GetOrAdd(string.IsNullOrWhiteSpace(model) ? Settings.Model! : model.Trim(), m => client.GetChatClient(m).AsIChatClient()
+            // Calls, durations and tokens as OpenTelemetry's gen_ai conventions say, without the conversation's text.
+            .AsBuilder().UseOpenTelemetry(sourceName: Diagnostics.MissionsTelemetry.AiName).Build());
 
     // The policy constructor is experimental in OpenAI 2.15 (OPENAI001); it is the documented way to use Entra ID
     // with the v1 endpoint, and the Agent Framework's own samples use it.

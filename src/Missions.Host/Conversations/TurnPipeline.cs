@@ -34,6 +34,7 @@ public sealed partial class TurnPipeline(
     InboxWorker inbox,
     InboxWrites writes,
     TimeProvider clock,
+    Diagnostics.MissionsTelemetry telemetry,
     ILogger<TurnPipeline> logger)
 {
     public const string Sorry = "Sorry, something went wrong while handling that. Your message is saved; please try again.";
@@ -104,12 +105,16 @@ public sealed partial class TurnPipeline(
         {
             try
             {
+                using var span = Diagnostics.MissionsTelemetry.Source.StartActivity("missions.turn");
+                span?.SetTag("missions.channel", turn.Channel);
+                span?.SetTag("missions.turn.kind", "button");
                 var prepared = await bot.PrepareAsync(turn, cancellationToken);
                 await outbox.ReadAheadAsync(turn.ConversationReferenceId, ShownKey(turn.Action), cancellationToken);
                 await using var scope = await db.BeginWriteAsync(cancellationToken);
                 var reply = AnsweredInline(await bot.HandleAsync(turn, prepared, cancellationToken), answerShowsResult);
                 var answer = await WriteAsync(channel, eventKey, turn, reply, InboundEventStatus.Completed, answerFor, record, cancellationToken);
                 await scope.CommitAsync(cancellationToken);
+                telemetry.Turn(turn.Channel, button: true);
                 return answer;
             }
             catch (DbException) when (eventKey is not null && attempt == 1)
@@ -162,6 +167,9 @@ public sealed partial class TurnPipeline(
         try
         {
             turn = channel.ReadQueued(claim);
+            using var span = Diagnostics.MissionsTelemetry.Source.StartActivity("missions.turn");
+            span?.SetTag("missions.channel", channel.Channel);
+            span?.SetTag("missions.turn.kind", "message");
             var prepared = turn is null ? null : await bot.PrepareAsync(turn, cancellationToken);
             await outbox.ReadAheadAsync(claim.ConversationReferenceId, null, cancellationToken);
             await using var scope = await db.BeginWriteAsync(cancellationToken);
@@ -173,6 +181,7 @@ public sealed partial class TurnPipeline(
             await Inbox.CompleteAsync(db, claim, InboundEventStatus.Completed, clock.GetUtcNow().UtcDateTime, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await scope.CommitAsync(cancellationToken);
+            telemetry.Turn(channel.Channel, button: false);
         }
         catch (Exception e) when (e is not OperationCanceledException and not InboxClaimLostException)
         {

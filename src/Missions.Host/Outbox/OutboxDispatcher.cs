@@ -45,6 +45,7 @@ public sealed partial class OutboxDispatcher(
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
+    Diagnostics.MissionsTelemetry telemetry,
     ILogger<OutboxDispatcher> logger) : LaneWorker(signal, logger)
 {
     private readonly string owner = Leases.NewOwner();
@@ -171,6 +172,7 @@ public sealed partial class OutboxDispatcher(
             }
 
             await FinishAsync(db, head, OutboxStatus.Sent, sentId ?? existing, null, CancellationToken.None);
+            telemetry.Delivered(reference.Channel, clock.GetUtcNow().UtcDateTime - head.CreatedAt);
         }
         catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.ConversationClosed)
         {

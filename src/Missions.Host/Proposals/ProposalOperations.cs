@@ -32,6 +32,7 @@ public sealed class ProposalOperations(
     ApproverPolicy approvers,
     ChatViews views,
     ConversationOutbox outbox,
+    Diagnostics.MissionsTelemetry telemetry,
     TimeProvider clock)
 {
     /// <summary>The refusal code of a decision on a proposal that is no longer pending.</summary>
@@ -75,6 +76,7 @@ public sealed class ProposalOperations(
         };
         db.Proposals.Add(proposal);
         db.ActivityEntries.Add(Activity(proposal.Id, null, requester, "proposal-created", now, proposal.Title));
+        db.AfterCommit(() => telemetry.Proposal(proposal.DraftedBy));
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         await transaction.SaveAndCommitAsync(db, cancellationToken);
         return proposal;

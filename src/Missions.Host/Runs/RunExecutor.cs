@@ -25,6 +25,7 @@ public sealed partial class RunExecutor(
     IContentStore content,
     IOptions<RunOptions> options,
     TimeProvider clock,
+    Diagnostics.MissionsTelemetry telemetry,
     ILogger<RunExecutor> logger)
 {
     private readonly RunOptions settings = options.Value;
@@ -33,6 +34,9 @@ public sealed partial class RunExecutor(
     /// <param name="cancelled">The run was cancelled (here): it just stops.</param>
     public async Task ExecuteAsync(Run run, string owner, CancellationToken stopping, CancellationToken cancelled = default)
     {
+        using var span = Diagnostics.MissionsTelemetry.Source.StartActivity("missions.run");
+        span?.SetTag("missions.run.trigger", run.Trigger);
+        span?.SetTag("missions.run.attempt", run.Attempt);
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancelled);
         using var renewing = new CancellationTokenSource();
         var renewal = RenewAsync(run.Id, owner, lost, renewing.Token);
@@ -199,6 +203,7 @@ public sealed partial class RunExecutor(
             throw new RunLostException(run.Id);
         }
 
+        db.AfterCommit(() => telemetry.Run("succeeded", run.Trigger));
         run.Status = RunStatus.Succeeded;
         run.Summary = summary;
         run.FinishedAt = now;
@@ -286,6 +291,7 @@ public sealed partial class RunExecutor(
                 }
 
                 run.Status = RunStatus.Queued;
+                db.AfterCommit(() => telemetry.Run("retrying", run.Trigger));
                 db.RunLogEntries.Add(new RunLogEntry { RunId = run.Id, At = now, Level = RunLogLevel.Warning, Step = "Failed", Text = $"Attempt {run.Attempt} failed: {reason} Trying again in {wait.TotalSeconds:0} s." });
                 await views.ProgressAsync(run, mission, steps, $"Attempt {run.Attempt} failed ({reason}); trying again in {wait.TotalSeconds:0} s.", CancellationToken.None);
             }
@@ -297,6 +303,7 @@ public sealed partial class RunExecutor(
                 }
 
                 run.Status = RunStatus.Failed;
+                db.AfterCommit(() => telemetry.Run("failed", run.Trigger));
                 run.Error = reason;
                 run.FinishedAt = now;
                 if (run.TaskId is { } taskId)
