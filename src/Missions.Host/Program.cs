@@ -42,8 +42,7 @@ builder.AddMissionsApi();
 
 var app = builder.Build();
 
-await app.Services.InitializeMissionsDatabaseAsync();
-await app.Services.SeedWorkspaceAsync();
+await app.StartMissionsDatabaseAsync((services, ct) => services.SeedWorkspaceAsync(ct), TimeSpan.FromSeconds(10));
 
 app.UseSecurityHeaders();
 

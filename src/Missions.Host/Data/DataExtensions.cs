@@ -11,7 +11,7 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Missions:Database";
 
-    /// <summary>"sqlite" (default), "postgres", or "sqlserver" (only in a build with -p:EnableSqlServer=true).</summary>
+    /// <summary>"sqlite" (default), "postgres", or "sqlserver".</summary>
     [Required]
     public string Provider { get; set; } = DatabaseProviders.Sqlite;
 
@@ -34,7 +34,7 @@ public static class DatabaseProviders
     public const string SqlServer = "sqlserver";
 }
 
-public static class DataExtensions
+public static partial class DataExtensions
 {
     public static IHostApplicationBuilder AddMissionsData(this IHostApplicationBuilder builder)
     {
@@ -101,6 +101,7 @@ public static class DataExtensions
         });
         builder.Services.AddOptions<ContentStoreOptions>().BindConfiguration(ContentStoreOptions.Section);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddSingleton<DatabaseReadiness>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
@@ -133,6 +134,62 @@ public static class DataExtensions
 
     private static bool IsFile(SqliteConnectionStringBuilder csb) => csb.DataSource != ":memory:" && csb.Mode != SqliteOpenMode.Memory;
 
+    /// <summary>
+    /// Prepares the database (migrations, then <paramref name="then"/>) before the host answers; when the database
+    /// cannot be reached or prepared, the host starts anyway — alive, not ready, its readiness check saying why — and
+    /// tries again every <paramref name="retry"/> until it succeeds or the host stops.
+    /// </summary>
+    public static async Task StartMissionsDatabaseAsync(this WebApplication app, Func<IServiceProvider, CancellationToken, Task> then, TimeSpan retry)
+    {
+        var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataExtensions));
+        var provider = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider;
+        var stopping = app.Lifetime.ApplicationStopping;
+
+        async Task<bool> TryAsync()
+        {
+            try
+            {
+                await app.Services.InitializeMissionsDatabaseAsync(stopping);
+                await then(app.Services, stopping);
+                readiness.Problem = null;
+                return true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                readiness.Problem = $"The {provider} database could not be prepared ({e.GetType().Name}: {e.Message.Split('\n')[0]}); trying again every {retry.TotalSeconds:0} s.";
+                LogNotReady(logger, e, provider, retry.TotalSeconds);
+                return false;
+            }
+        }
+
+        if (!await TryAsync())
+        {
+            _ = Task.Run(async () =>
+            {
+                while (!stopping.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await Task.Delay(retry, stopping);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+
+                    if (await TryAsync())
+                    {
+                        return;
+                    }
+                }
+            }, CancellationToken.None);
+        }
+    }
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Error, Message = "The {Provider} database could not be prepared; the host is not ready and tries again every {Seconds} s")]
+    private static partial void LogNotReady(ILogger logger, Exception exception, string provider, double seconds);
+
     /// <summary>Applies the migrations, switches SQLite to WAL, and makes sure the counters exist.</summary>
     public static async Task InitializeMissionsDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
@@ -149,27 +206,19 @@ public static class DataExtensions
     }
 }
 
-/// <summary>
-/// SQL Server lives behind this one switch. Its client does not restore from this registry, so the real wiring is in
-/// Data/SqlServer/ and compiled only with -p:EnableSqlServer=true.
-/// </summary>
-internal static partial class SqlServerProvider
+/// <summary>SQL Server (Azure SQL Database in a deployment).</summary>
+internal static class SqlServerProvider
 {
     public static void Use(DbContextOptionsBuilder db, string? connectionString)
     {
-        if (!TryUse(db, connectionString))
+        if (string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new InvalidOperationException(
-                "This build has no SQL Server provider. Build with -p:EnableSqlServer=true where Microsoft.EntityFrameworkCore.SqlServer restores, or use sqlite or postgres.");
+            throw new InvalidOperationException("The sqlserver provider needs ConnectionStrings:Missions.");
         }
-    }
 
-    static partial void UseSqlServer(DbContextOptionsBuilder db, string? connectionString, ref bool used);
-
-    private static bool TryUse(DbContextOptionsBuilder db, string? connectionString)
-    {
-        var used = false;
-        UseSqlServer(db, connectionString, ref used);
-        return used;
+        // No EnableRetryOnFailure: the domain opens its own transactions, which a retrying strategy would refuse.
+        // The model and the migrations carry what SQL Server needs (identity annotations, bounded key strings, the
+        // filtered unique index on ProposalId).
+        db.UseSqlServer(connectionString);
     }
 }

@@ -7,10 +7,15 @@ namespace Missions.Host.Data;
 /// Ready when the database answers a real query against the schema (not merely a connection) and every migration of
 /// this build is applied.
 /// </summary>
-internal sealed class DatabaseHealthCheck(MissionsDbContext db) : IHealthCheck
+internal sealed class DatabaseHealthCheck(MissionsDbContext db, DatabaseReadiness readiness) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (readiness.Problem is { } problem)
+        {
+            return HealthCheckResult.Unhealthy(problem);
+        }
+
         try
         {
             var counters = await db.Counters.CountAsync(cancellationToken);
@@ -28,5 +33,17 @@ internal sealed class DatabaseHealthCheck(MissionsDbContext db) : IHealthCheck
         {
             return HealthCheckResult.Unhealthy("The database does not answer.", e);
         }
+    }
+}
+
+/// <summary>Why the database is not ready yet (it could not be reached or prepared at start-up); null once it is.</summary>
+public sealed class DatabaseReadiness
+{
+    private volatile string? problem;
+
+    public string? Problem
+    {
+        get => problem;
+        set => problem = value;
     }
 }

@@ -33,7 +33,8 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <param name="portFromPlatform">Say the port as the official container images do (ASPNETCORE_HTTP_PORTS), not with --urls.</param>
-    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, bool portFromPlatform = false)
+    /// <param name="readyPath">What must answer 200 before the host counts as started (readiness by default; liveness for a host expected not to be ready).</param>
+    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, bool portFromPlatform = false, string readyPath = "/healthz")
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -77,7 +78,7 @@ public sealed class HostProcess : IAsyncDisposable
             Assert.False(process.HasExited, "The host process exited while starting:\n" + host.Output);
             try
             {
-                if ((await http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK)
+                if ((await http.GetAsync(readyPath)).StatusCode == HttpStatusCode.OK)
                 {
                     return host;
                 }
