@@ -17,6 +17,11 @@ if (args is ["teams-package", ..])
     return TeamsAppPackage.Run(args);
 }
 
+if (args is ["health"])
+{
+    return await HealthProbe.RunAsync();
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Where to listen: what the platform says (Urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS as the official container

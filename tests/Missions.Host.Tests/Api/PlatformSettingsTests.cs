@@ -53,4 +53,101 @@ public sealed class PlatformSettingsTests
             scratch.Delete(recursive: true);
         }
     }
+
+    /// <summary>
+    /// What the Dockerfile does, without an image (none can be pulled here): the host published as the image publishes
+    /// it, started from the publish folder as its working directory with the image's environment, answers on the port
+    /// it was given, and the image's health command says so.
+    /// </summary>
+    [Fact]
+    public async Task The_published_host_runs_as_the_container_runs_it()
+    {
+#if DEBUG
+        const string configuration = "Debug";
+#else
+        const string configuration = "Release";
+#endif
+        var output = Directory.CreateTempSubdirectory("missions-publish-");
+        try
+        {
+            var project = Path.Combine(Repository.Root, "src", "Missions.Host", "Missions.Host.csproj");
+            var (published, log) = await RunAsync("dotnet", ["publish", project, "-c", configuration, "--no-build", "-o", output.FullName], Repository.Root, []);
+            Assert.True(published == 0, "dotnet publish failed:\n" + log);
+            Assert.True(File.Exists(Path.Combine(output.FullName, "wwwroot", "index.html")) || File.Exists(Path.Combine(output.FullName, "WebChat", "Page", "index.html")), "the chat page is not in the publish output");
+            Assert.True(Directory.GetFiles(output.FullName, "webchat.js", SearchOption.AllDirectories).Length > 0, "the web chat bundle is not in the publish output");
+
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            var environment = new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["DOTNET_ENVIRONMENT"] = "Production" };
+            using var host = System.Diagnostics.Process.Start(Start("dotnet", ["Missions.Host.dll"], output.FullName, environment))!;
+            try
+            {
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (true)
+                {
+                    try
+                    {
+                        if ((await http.GetAsync("/health")).IsSuccessStatusCode)
+                        {
+                            break;
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // not listening yet
+                    }
+
+                    Assert.False(host.HasExited, "the published host exited");
+                    Assert.True(DateTime.UtcNow < deadline, "the published host did not become ready on its port");
+                    await Task.Delay(200);
+                }
+
+                // The data folder beside it is where the SQLite file went; the health command answers 0.
+                Assert.True(File.Exists(Path.Combine(output.FullName, "data", "missions.db")));
+                var (healthy, healthLog) = await RunAsync("dotnet", ["Missions.Host.dll", "health"], output.FullName, environment);
+                Assert.True(healthy == 0, healthLog);
+            }
+            finally
+            {
+                host.Kill(entireProcessTree: true);
+                await host.WaitForExitAsync();
+            }
+
+            var (dead, _) = await RunAsync("dotnet", ["Missions.Host.dll", "health"], output.FullName, environment);
+            Assert.Equal(1, dead);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            output.Delete(recursive: true);
+        }
+    }
+
+    private static System.Diagnostics.ProcessStartInfo Start(string file, string[] arguments, string directory, Dictionary<string, string> environment)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, string directory, Dictionary<string, string> environment)
+    {
+        using var process = System.Diagnostics.Process.Start(Start(file, arguments, directory, environment))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
 }
