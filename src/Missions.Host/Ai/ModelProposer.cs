@@ -43,7 +43,8 @@ public sealed partial class ModelProposer(AiClients ai, ILogger<ModelProposer> l
         {
             LogSlow(logger, ai.Settings.Timeout.TotalSeconds);
         }
-        catch (Exception e) when (e is ClientResultException or HttpRequestException or IOException or JsonException or InvalidOperationException)
+        catch (Exception e) when (e is ClientResultException or HttpRequestException or IOException or JsonException or InvalidOperationException
+            or Azure.Identity.AuthenticationFailedException)
         {
             LogFailed(logger, e);
         }

@@ -226,6 +226,27 @@ public sealed class ModelProposerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_identity_that_cannot_sign_in_leaves_the_proposal_to_the_offline_proposer()
+    {
+        var options = new AiOptions { Endpoint = new Uri(server.HttpsBase + "/openai/v1/"), Model = "missions-gpt", UseAzureIdentity = true, Timeout = TimeSpan.FromSeconds(5) };
+        var proposer = new ModelProposer(new AiClients(Options.Create(options), new UnavailableCredential()), NullLogger<ModelProposer>.Instance);
+
+        var draft = await proposer.DraftAsync(Request("reconcile the payouts by friday"), CancellationToken.None);
+
+        Assert.Equal(DraftPaths.Offline, draft.DraftedBy);
+        Assert.Empty(server.Requests);
+    }
+
+    private sealed class UnavailableCredential : TokenCredential
+    {
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new Azure.Identity.CredentialUnavailableException("No managed identity endpoint is available here.");
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new Azure.Identity.CredentialUnavailableException("No managed identity endpoint is available here.");
+    }
+
+    [Fact]
     public async Task Azure_with_a_key_sends_it_as_a_bearer_token_to_the_v1_path()
     {
         server.Enqueue(ModelServer.Answer.Json(Answer()));
