@@ -99,7 +99,12 @@ public static partial class DataExtensions
                     content.BlobUseAzureIdentity ? new Azure.Identity.DefaultAzureCredential() : null, sp.GetRequiredService<TimeProvider>())
                 : ActivatorUtilities.CreateInstance<DiskContentStore>(sp);
         });
-        builder.Services.AddOptions<ContentStoreOptions>().BindConfiguration(ContentStoreOptions.Section);
+        builder.Services.AddOptions<ContentStoreOptions>().BindConfiguration(ContentStoreOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Path) || !string.IsNullOrWhiteSpace(o.BlobContainerUrl), "Missions:Content:Path must not be empty (or set Missions:Content:BlobContainerUrl).")
+            .Validate(o => Web.StartupValidation.IsAddressOrEmpty(o.BlobContainerUrl) && (o.BlobContainerUrl is null || new Uri(o.BlobContainerUrl).AbsolutePath.Trim('/').Length > 0),
+                "Missions:Content:BlobContainerUrl must be a container's address: https://<account>.blob.core.windows.net/<container>[?<SAS>].")
+            .Validate(o => !o.BlobUseAzureIdentity || !string.IsNullOrWhiteSpace(o.BlobContainerUrl), "Missions:Content:BlobUseAzureIdentity needs Missions:Content:BlobContainerUrl.")
+            .ValidateOnStart();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton<DatabaseReadiness>();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -44,7 +44,11 @@ public static class RunsApi
         services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.Section))
             .Validate(o => o.MaxConcurrent > 0 && o.MaxAttempts > 0 && o.Lease > TimeSpan.Zero && o.ContextBudget > 0, "Missions:Runs: MaxConcurrent, MaxAttempts, Lease and ContextBudget must be positive.")
             .ValidateOnStart();
-        services.AddOptions<ArtifactLinkOptions>().Bind(builder.Configuration.GetSection(ArtifactLinkOptions.Section));
+        services.AddOptions<ArtifactLinkOptions>().Bind(builder.Configuration.GetSection(ArtifactLinkOptions.Section))
+            .Validate(o => Web.StartupValidation.IsKeyOrEmpty(o.SigningKey), "Missions:Artifacts:SigningKey must be base64 of at least 32 bytes.")
+            .Validate(o => o.LinkLifetime > TimeSpan.Zero, "Missions:Artifacts:LinkLifetime must be positive.")
+            .Validate(o => Web.StartupValidation.IsAddressOrEmpty(o.PublicUrl), "Missions:Artifacts:PublicUrl must be an absolute http(s) address.")
+            .ValidateOnStart();
         services.AddSingleton<RunSignal>();
         services.AddSingleton<ArtifactLinks>();
         services.AddSingleton<PdfBrief>();

@@ -129,7 +129,10 @@ public static class ApiAccess
 
     public static IHostApplicationBuilder AddApiAccess(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ApiAccessOptions>().BindConfiguration(ApiAccessOptions.Section);
+        builder.Services.AddOptions<ApiAccessOptions>().BindConfiguration(ApiAccessOptions.Section)
+            .Validate(o => o.Keys.All(k => k.Key.Length >= 16), "Missions:Api:Keys:N:Key must be at least 16 characters (a key that short is guessed).")
+            .Validate(o => o.Keys.Select(k => k.Key).Distinct(StringComparer.Ordinal).Count() == o.Keys.Count, "Missions:Api:Keys: two entries have the same key.")
+            .ValidateOnStart();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

@@ -26,6 +26,7 @@ public static class DirectLineApi
             .Validate(o => o.TokenLifetimeMinutes is > 0 and <= 24 * 60, "Missions:WebChat:TokenLifetimeMinutes must be 1 to 1440.")
             .Validate(o => o.MaxActivitiesPerPoll is > 0 and <= 1000, "Missions:WebChat:MaxActivitiesPerPoll must be 1 to 1000.")
             .Validate(o => o.PollWait >= TimeSpan.Zero && o.PollWait <= TimeSpan.FromSeconds(20), "Missions:WebChat:PollWait must be 0 to 20 seconds.")
+            .Validate(o => StartupValidation.IsKeyOrEmpty(o.TokenKey), "Missions:WebChat:TokenKey must be base64 of at least 32 bytes.")
             .ValidateOnStart();
         builder.Services.AddSingleton<DirectLineTokens>();
         builder.Services.AddSingleton<WebChatTranscript>();

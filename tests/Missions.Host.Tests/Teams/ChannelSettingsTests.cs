@@ -21,6 +21,15 @@ public sealed class ChannelSettingsTests
         { "Missions:Outbox:MaxConversations", "0", "Missions:Outbox:MaxConversations" },
         { "Missions:Inbox:MaxAttempts", "0", "Missions:Inbox:MaxAttempts" },
         { "Missions:WebChat:PollWait", "00:05:00", "Missions:WebChat:PollWait" },
+        { "Missions:WebChat:TokenKey", "c2hvcnQ=", "Missions:WebChat:TokenKey" },
+        { "Missions:Artifacts:SigningKey", "not base64!", "Missions:Artifacts:SigningKey" },
+        { "Missions:Artifacts:PublicUrl", "missions.example.com", "Missions:Artifacts:PublicUrl" },
+        { "Missions:Artifacts:LinkLifetime", "00:00:00", "Missions:Artifacts:LinkLifetime" },
+        { "Missions:Content:BlobContainerUrl", "https://account.blob.core.windows.net", "Missions:Content:BlobContainerUrl" },
+        { "Missions:Content:BlobUseAzureIdentity", "true", "Missions:Content:BlobUseAzureIdentity" },
+        { "Missions:Api:Keys:0:Key", "short", "Missions:Api:Keys:N:Key" },
+        { "Missions:AI:Endpoint", "http://localhost:11434/v1/", "Missions:AI:Model" },
+        { "Missions:AI:Model", "gpt-4o-mini", "Missions:AI:Endpoint" },
     };
 
     [Theory, MemberData(nameof(Misconfigurations))]
