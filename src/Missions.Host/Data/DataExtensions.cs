@@ -90,13 +90,11 @@ public static partial class DataExtensions
             ((IDbContextOptionsBuilderInfrastructure)db).AddOrUpdateExtension(new WriteGateExtension(writeGate));
         });
 
-        builder.Services.AddHttpClient("blob-store", c => c.Timeout = TimeSpan.FromSeconds(100));
         builder.Services.AddSingleton<IContentStore>(sp =>
         {
             var content = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ContentStoreOptions>>().Value;
             return content.BlobContainerUrl is { Length: > 0 }
-                ? new BlobContentStore(sp.GetRequiredService<IHttpClientFactory>().CreateClient("blob-store"), content,
-                    content.BlobUseAzureIdentity ? new Azure.Identity.DefaultAzureCredential() : null, sp.GetRequiredService<TimeProvider>())
+                ? BlobContentStore.Create(content, content.BlobUseAzureIdentity ? new Azure.Identity.DefaultAzureCredential() : null)
                 : ActivatorUtilities.CreateInstance<DiskContentStore>(sp);
         });
         builder.Services.AddOptions<ContentStoreOptions>().BindConfiguration(ContentStoreOptions.Section)

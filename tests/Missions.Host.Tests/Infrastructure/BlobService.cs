@@ -54,7 +54,9 @@ public sealed class BlobService : IAsyncDisposable
             return;
         }
 
-        if (string.IsNullOrEmpty(request.Headers["x-ms-version"]) || string.IsNullOrEmpty(request.Headers["x-ms-date"]))
+        // x-ms-version always; a date only with Shared Key authorization (a SAS request carries its own validity).
+        if (string.IsNullOrEmpty(request.Headers["x-ms-version"])
+            || (request.Headers.Authorization.ToString().StartsWith("SharedKey", StringComparison.Ordinal) && string.IsNullOrEmpty(request.Headers["x-ms-date"])))
         {
             await ErrorAsync(http, 400, "MissingRequiredHeader");
             return;
