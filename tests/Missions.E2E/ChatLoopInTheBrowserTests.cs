@@ -64,7 +64,10 @@ public sealed class ChatLoopInTheBrowserTests : IAsyncLifetime
 
         var decided = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Approved as M-1" });
         await Expect(decided).ToBeVisibleAsync();
-        await Expect(decided.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        // No decision buttons any more; the next step instead: run it now, or open the mission's page.
+        await Expect(decided.GetByRole(AriaRole.Button)).ToHaveCountAsync(2);
+        await Expect(decided.GetByRole(AriaRole.Button, new() { Name = "Run M-1 now" })).ToBeVisibleAsync();
+        await Expect(decided.GetByRole(AriaRole.Button, new() { Name = "Open M-1" })).ToBeVisibleAsync();
         await Expect(page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Mission proposal" })).ToHaveCountAsync(0);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("approved.png"), FullPage = true });
 

@@ -163,6 +163,23 @@ public static class ViewCards
             card.Add(facts);
         }
 
+        if (approved && p.MissionNumber is { } number)
+        {
+            // The next step, instead of an ending: have the staff agent start now, or open the mission's page.
+            card.AddActions(new ExecuteAction
+            {
+                Id = "runMission",
+                Title = $"Run {number} now",
+                Verb = CardActions.RunMissionVerb,
+                Data = CardActions.Data(CardActions.RunMissionVerb, CardActions.MissionField, number),
+            });
+            if (p.MissionUrl is { } url)
+            {
+                card.AddActions(new OpenUrlAction { Id = "openMission", Title = $"Open {number}", Url = url });
+                return card;
+            }
+        }
+
         return budget.LinkIfCut(card, p.MissionUrl);
     }
 

@@ -129,7 +129,7 @@ public sealed class CardSchemaTests
     }
 
     [Fact]
-    public void Pending_proposals_have_approve_and_reject_and_decided_ones_have_no_buttons()
+    public void Pending_proposals_have_approve_and_reject_and_decided_ones_only_the_next_step()
     {
         var pending = ViewCards.Render(Proposal()).Card!.ToJsonObject();
         var actions = pending["actions"]!.AsArray();
@@ -140,11 +140,18 @@ public sealed class CardSchemaTests
         var inputs = pending["body"]!.AsArray().Where(e => e!["type"]!.GetValue<string>().StartsWith("Input.", StringComparison.Ordinal)).Select(e => e!["id"]!.GetValue<string>());
         Assert.Equal(["title", "objective", "assigneeId", "projectId", "dueDate"], inputs);
 
-        foreach (var status in new[] { ProposalStatus.Approved, ProposalStatus.Rejected, ProposalStatus.Expired })
+        foreach (var status in new[] { ProposalStatus.Rejected, ProposalStatus.Expired })
         {
             var decided = ViewCards.Render(Proposal(status)).Card!.ToJsonObject();
             Assert.Null(decided["actions"]);
             Assert.DoesNotContain("Input.", decided.ToJsonString(), StringComparison.Ordinal);
         }
+
+        // Approved: no decision left, the next step instead (run it now, open its page).
+        var approved = ViewCards.Render(Proposal(ProposalStatus.Approved)).Card!.ToJsonObject();
+        Assert.DoesNotContain("Input.", approved.ToJsonString(), StringComparison.Ordinal);
+        var next = approved["actions"]!.AsArray();
+        Assert.Equal(["Action.Execute", "Action.OpenUrl"], next.Select(a => a!["type"]!.GetValue<string>()));
+        Assert.Equal(CardActions.RunMissionVerb, next[0]!["verb"]!.GetValue<string>());
     }
 }

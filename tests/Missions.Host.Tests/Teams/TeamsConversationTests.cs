@@ -119,7 +119,10 @@ public sealed class TeamsConversationTests
         Assert.Equal("application/vnd.microsoft.card.adaptive", body["type"]!.GetValue<string>());
         var decided = body["value"]!.ToJsonString();
         Assert.Contains("Approved as M-1", decided, StringComparison.Ordinal);
-        Assert.DoesNotContain("Action.Execute", decided, StringComparison.Ordinal);
+        // No decision left to make: only the next step (run it now, open it).
+        Assert.DoesNotContain(CardActions.ApproveProposalVerb, decided, StringComparison.Ordinal);
+        Assert.DoesNotContain(CardActions.RejectProposalVerb, decided, StringComparison.Ordinal);
+        Assert.Contains(CardActions.RunMissionVerb, decided, StringComparison.Ordinal);
 
         // Everyone sees it: the shared message is replaced through the Connector.
         var put = (await cloud.WaitForCallsAsync(c => c.Method == "PUT")).Single();

@@ -55,7 +55,9 @@ public sealed class ChatLoopTests
         var decided = DirectLineClient.CardOf(replaced)!;
         Assert.Contains("Approved as M-1", DirectLineClient.Texts(decided));
         Assert.Contains(DirectLineClient.Texts(decided), t => t.StartsWith("by Alice", StringComparison.Ordinal));
-        Assert.Empty(DirectLineClient.ActionIds(decided));
+        // No decision buttons any more: the next step instead — run it now, or open its page.
+        Assert.Equal(["runMission", "openMission"], DirectLineClient.ActionIds(decided));
+        Assert.EndsWith("/missions/M-1", DirectLineClient.OpenUrls(decided).Single(), StringComparison.Ordinal);
 
         using var api = app.CreateClient();
         var mission = await MissionsApp.ReadOkAsync(await api.GetAsync("/api/missions/M-1"));
