@@ -178,11 +178,8 @@ public sealed partial class ModelStaffAgent(AiClients ai, PdfBrief pdf, ILogger<
         markdown.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .FirstOrDefault(p => !p.StartsWith('#')) ?? markdown;
 
-    private static string Excerpt(string text, int max)
-    {
-        var line = CleanText.Line(text);
-        return line.Length <= max ? line : line[..(max - 1)] + "…";
-    }
+    /// <summary>Model text on one clean line (no control or direction characters), cut as the offline agent cuts.</summary>
+    private static string Excerpt(string text, int max) => OfflineStaffAgent.Excerpt(CleanText.Line(text), max);
 
     /// <summary>What the agent can call during a run: reads of the assembled context and one write, the document.</summary>
     private sealed class AgentTools(RunContext context)

@@ -27,10 +27,7 @@ public sealed class PlatformSettingsTests
     public async Task A_host_whose_SQL_Server_cannot_be_reached_starts_alive_and_says_why_it_is_not_ready()
     {
         // A port nothing listens on: the SQL Server client's connection is refused.
-        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
+        var port = LocalProcess.FreePort();
         var scratch = Directory.CreateTempSubdirectory("missions-sqlserver-");
         try
         {
@@ -71,17 +68,14 @@ public sealed class PlatformSettingsTests
         try
         {
             var project = Path.Combine(Repository.Root, "src", "Missions.Host", "Missions.Host.csproj");
-            var (published, log) = await RunAsync("dotnet", ["publish", project, "-c", configuration, "--no-build", "-o", output.FullName], Repository.Root, []);
-            Assert.True(published == 0, "dotnet publish failed:\n" + log);
+            var (published, log, errors) = await LocalProcess.RunAsync("dotnet", ["publish", project, "-c", configuration, "--no-build", "-o", output.FullName], Repository.Root);
+            Assert.True(published == 0, "dotnet publish failed:\n" + log + errors);
             Assert.True(File.Exists(Path.Combine(output.FullName, "wwwroot", "index.html")) || File.Exists(Path.Combine(output.FullName, "WebChat", "Page", "index.html")), "the chat page is not in the publish output");
             Assert.True(Directory.GetFiles(output.FullName, "webchat.js", SearchOption.AllDirectories).Length > 0, "the web chat bundle is not in the publish output");
 
-            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
+            var port = LocalProcess.FreePort();
             var environment = new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["DOTNET_ENVIRONMENT"] = "Production" };
-            using var host = System.Diagnostics.Process.Start(Start("dotnet", ["Missions.Host.dll"], output.FullName, environment))!;
+            using var host = System.Diagnostics.Process.Start(LocalProcess.StartInfo("dotnet", ["Missions.Host.dll"], output.FullName, environment))!;
             try
             {
                 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
@@ -107,8 +101,8 @@ public sealed class PlatformSettingsTests
 
                 // The data folder beside it is where the SQLite file went; the health command answers 0.
                 Assert.True(File.Exists(Path.Combine(output.FullName, "data", "missions.db")));
-                var (healthy, healthLog) = await RunAsync("dotnet", ["Missions.Host.dll", "health"], output.FullName, environment);
-                Assert.True(healthy == 0, healthLog);
+                var (healthy, healthLog, healthErrors) = await LocalProcess.RunAsync("dotnet", ["Missions.Host.dll", "health"], output.FullName, environment);
+                Assert.True(healthy == 0, healthLog + healthErrors);
             }
             finally
             {
@@ -116,7 +110,7 @@ public sealed class PlatformSettingsTests
                 await host.WaitForExitAsync();
             }
 
-            var (dead, _) = await RunAsync("dotnet", ["Missions.Host.dll", "health"], output.FullName, environment);
+            var (dead, _, _) = await LocalProcess.RunAsync("dotnet", ["Missions.Host.dll", "health"], output.FullName, environment);
             Assert.Equal(1, dead);
         }
         finally
@@ -124,30 +118,5 @@ public sealed class PlatformSettingsTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             output.Delete(recursive: true);
         }
-    }
-
-    private static System.Diagnostics.ProcessStartInfo Start(string file, string[] arguments, string directory, Dictionary<string, string> environment)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        return start;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, string directory, Dictionary<string, string> environment)
-    {
-        using var process = System.Diagnostics.Process.Start(Start(file, arguments, directory, environment))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

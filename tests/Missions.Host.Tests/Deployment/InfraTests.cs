@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Missions.Host.Tests.Infrastructure;
@@ -24,17 +23,7 @@ public sealed class InfraTests
             File.SetUnixFileMode(Bicep, File.GetUnixFileMode(Bicep) | UnixFileMode.UserExecute);
         }
 
-        var start = new ProcessStartInfo(Bicep) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Infra };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await errors);
+        return await LocalProcess.RunAsync(Bicep, arguments, Infra);
     }
 
     public static TheoryData<string> Files() =>
@@ -74,7 +63,7 @@ public sealed class InfraTests
         Assert.Empty(needed.Except(settings));
 
         // The probes ask the host's own liveness and readiness endpoints, on the port the image listens on.
-        var probes = Descendants(app).Where(n => n["type"] is JsonValue t && t.GetValue<string>() is "Liveness" or "Readiness").ToList();
+        var probes = JsonTree.Objects(app).Where(n => n["type"] is JsonValue t && t.GetValue<string>() is "Liveness" or "Readiness").ToList();
         Assert.Equal(["/alive", "/health"], probes.Select(p => p["httpGet"]!["path"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Contains("8080", app.ToJsonString(), StringComparison.Ordinal);
 
@@ -133,31 +122,6 @@ public sealed class InfraTests
             else
             {
                 yield return resource;
-            }
-        }
-    }
-
-    private static IEnumerable<JsonObject> Descendants(JsonNode node)
-    {
-        if (node is JsonObject obj)
-        {
-            yield return obj;
-            foreach (var child in obj.Select(p => p.Value).Where(v => v is not null))
-            {
-                foreach (var d in Descendants(child!))
-                {
-                    yield return d;
-                }
-            }
-        }
-        else if (node is JsonArray array)
-        {
-            foreach (var child in array.Where(v => v is not null))
-            {
-                foreach (var d in Descendants(child!))
-                {
-                    yield return d;
-                }
             }
         }
     }

@@ -154,49 +154,22 @@ public sealed class DirectLineClient : IDisposable
     public string LastText() => Transcript.Last(a => a["from"]!["role"]!.GetValue<string>() == "bot" && a["text"] is not null)["text"]!.GetValue<string>();
 
     public static IEnumerable<string> Texts(JsonObject card) =>
-        Descend(card).Where(n => n["type"]?.GetValue<string>() == "TextBlock").Select(n => n["text"]!.GetValue<string>());
+        JsonTree.Objects(card).Where(n => n["type"]?.GetValue<string>() == "TextBlock").Select(n => n["text"]!.GetValue<string>());
 
     public static IEnumerable<string> ActionIds(JsonObject card) =>
-        Descend(card).Where(n => n["type"]?.GetValue<string>()?.StartsWith("Action.", StringComparison.Ordinal) == true).Select(n => n["id"]?.GetValue<string>() ?? "");
+        JsonTree.Objects(card).Where(n => n["type"]?.GetValue<string>()?.StartsWith("Action.", StringComparison.Ordinal) == true).Select(n => n["id"]?.GetValue<string>() ?? "");
 
     /// <summary>The URLs of the card's Action.OpenUrl buttons.</summary>
     public static IEnumerable<string> OpenUrls(JsonObject card) =>
-        Descend(card).Where(n => n["type"]?.GetValue<string>() == "Action.OpenUrl").Select(n => n["url"]!.GetValue<string>());
+        JsonTree.Objects(card).Where(n => n["type"]?.GetValue<string>() == "Action.OpenUrl").Select(n => n["url"]!.GetValue<string>());
 
     private static JsonObject? FindAction(JsonObject card, string id) =>
-        Descend(card).FirstOrDefault(n => n["type"]?.GetValue<string>()?.StartsWith("Action.", StringComparison.Ordinal) == true && n["id"]?.GetValue<string>() == id);
+        JsonTree.Objects(card).FirstOrDefault(n => n["type"]?.GetValue<string>()?.StartsWith("Action.", StringComparison.Ordinal) == true && n["id"]?.GetValue<string>() == id);
 
     private static Dictionary<string, string?> Inputs(JsonObject card) =>
-        Descend(card).Where(n => n["type"]?.GetValue<string>()?.StartsWith("Input.", StringComparison.Ordinal) == true)
+        JsonTree.Objects(card).Where(n => n["type"]?.GetValue<string>()?.StartsWith("Input.", StringComparison.Ordinal) == true)
             .ToDictionary(n => n["id"]!.GetValue<string>(), n => (string?)(n["value"]?.GetValue<string>() ?? ""));
 
-    private static IEnumerable<JsonObject> Descend(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject o:
-                yield return o;
-                foreach (var (_, child) in o)
-                {
-                    foreach (var x in Descend(child))
-                    {
-                        yield return x;
-                    }
-                }
-
-                break;
-            case JsonArray a:
-                foreach (var child in a)
-                {
-                    foreach (var x in Descend(child))
-                    {
-                        yield return x;
-                    }
-                }
-
-                break;
-        }
-    }
 
     public void Dispose() => http.Dispose();
 }

@@ -36,17 +36,10 @@ public sealed class HostProcess : IAsyncDisposable
     /// <param name="readyPath">What must answer 200 before the host counts as started (readiness by default; liveness for a host expected not to be ready).</param>
     public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, bool portFromPlatform = false, string readyPath = "/healthz")
     {
-        var port = FreePort();
+        var port = LocalProcess.FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var dll = Path.Combine(AppContext.BaseDirectory, "Missions.Host.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { dll, "--contentRoot", Path.Combine(Repository.Root, "src", "Missions.Host") },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
+        var start = LocalProcess.StartInfo("dotnet", [dll, "--contentRoot", Path.Combine(Repository.Root, "src", "Missions.Host")], AppContext.BaseDirectory);
         if (portFromPlatform)
         {
             start.Environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -113,12 +106,6 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -90,7 +90,7 @@ public static class PostgresServer
             await RunAsync("chown", ["postgres:postgres", dataDirectory], asPostgres: false);
         }
 
-        var port = FreePort();
+        var port = LocalProcess.FreePort();
         // C locale: ordinal string order (board ranks compare byte-wise), and no dependence on installed locales.
         await RunAsync(Path.Combine(bin, "initdb"), ["-D", dataDirectory, "-U", "postgres", "--auth=trust", "--no-locale", "-E", "UTF8", "--no-sync"], runAsPostgresUser);
         var options = $"-p {port} -k {dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
@@ -129,39 +129,12 @@ public static class PostgresServer
 
     private static async Task RunAsync(string file, IReadOnlyList<string> arguments, bool asPostgres)
     {
-        var start = new ProcessStartInfo(asPostgres ? "runuser" : file)
+        var (exit, output, error) = asPostgres
+            ? await LocalProcess.RunAsync("runuser", ["-u", "postgres", "--", file, .. arguments])
+            : await LocalProcess.RunAsync(file, arguments);
+        if (exit != 0)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (asPostgres)
-        {
-            foreach (var a in new[] { "-u", "postgres", "--", file })
-            {
-                start.ArgumentList.Add(a);
-            }
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({exit}): {error}{output}");
         }
-
-        foreach (var a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error}{await output}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Missions.Host.Tests.Infrastructure;
@@ -35,18 +34,7 @@ public static class Repository
                 files[file] = name;
             }
 
-            var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Tools };
-            start.ArgumentList.Add(Path.Combine(Tools, "validate.mjs"));
-            start.ArgumentList.Add(schemaPath);
-            foreach (var file in files.Keys)
-            {
-                start.ArgumentList.Add(file);
-            }
-
-            using var process = Process.Start(start)!;
-            var output = await process.StandardOutput.ReadToEndAsync();
-            var error = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
+            var (_, output, error) = await LocalProcess.RunAsync("node", [Path.Combine(Tools, "validate.mjs"), schemaPath, .. files.Keys], Tools);
             var results = new Dictionary<string, List<string>>();
             foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
