@@ -10,7 +10,8 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends nodejs npm \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props ./
+# .editorconfig marks the dotnet-ef migrations as generated code (the analyzers, warnings as errors, skip them).
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
 RUN dotnet publish src/Missions.Host/Missions.Host.csproj -c Release -o /app --no-self-contained
 

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -59,7 +58,15 @@ public static partial class DataExtensions
 
         // Contexts are pooled: a request leases one whose internal services are already resolved, instead of building
         // a new context and its service scope every time (under load that cost more CPU than the queries themselves).
-        builder.Services.AddDbContextPool<MissionsDbContext>(db =>
+        // Everything asks for MissionsDbContext; the provider's own type behind it brings that provider's migrations.
+        _ = options.Provider switch
+        {
+            DatabaseProviders.Postgres => builder.Services.AddDbContextPool<MissionsDbContext, PostgresMissionsDbContext>(Configure),
+            DatabaseProviders.SqlServer => builder.Services.AddDbContextPool<MissionsDbContext, SqlServerMissionsDbContext>(Configure),
+            _ => builder.Services.AddDbContextPool<MissionsDbContext, SqliteMissionsDbContext>(Configure),
+        };
+
+        void Configure(DbContextOptionsBuilder db)
         {
             switch (options.Provider)
             {
@@ -84,11 +91,8 @@ public static partial class DataExtensions
                     break;
             }
 
-            // Migrations are written by hand, so there is no model snapshot for EF to compare with; the schema test
-            // (MigrationSchemaTests) is what proves the migrations build this model, on every provider here.
-            db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
             ((IDbContextOptionsBuilderInfrastructure)db).AddOrUpdateExtension(new WriteGateExtension(writeGate));
-        });
+        }
 
         builder.Services.AddSingleton<IContentStore>(sp =>
         {
@@ -193,11 +197,12 @@ public static partial class DataExtensions
     [LoggerMessage(EventId = 120, Level = LogLevel.Error, Message = "The {Provider} database could not be prepared; the host is not ready and tries again every {Seconds} s")]
     private static partial void LogNotReady(ILogger logger, Exception exception, string provider, double seconds);
 
-    /// <summary>Applies the migrations, switches SQLite to WAL, and makes sure the counters exist.</summary>
+    /// <summary>Applies the migrations (taking over a database the hand-written ones made), switches SQLite to WAL, and makes sure the counters exist.</summary>
     public static async Task InitializeMissionsDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
+        await HandWrittenMigrations.AdoptAsync(db, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {

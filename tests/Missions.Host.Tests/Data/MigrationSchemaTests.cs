@@ -6,7 +6,7 @@ using Missions.Host.Tests.Infrastructure;
 namespace Missions.Host.Tests.Data;
 
 /// <summary>
-/// The hand-written migrations must build exactly the schema the model would: one empty database is migrated, another
+/// Each provider's migrations must build exactly the schema the model would: one empty database is migrated, another
 /// is created from the model, and their catalogs (tables, columns, types, nullability, keys, identity, indexes,
 /// foreign keys) are read back and compared.
 /// </summary>

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -8,7 +7,7 @@ using Missions.Host.Data;
 namespace Missions.Host.Tests.Data;
 
 /// <summary>
-/// SQL Server with no engine here: the migrations' idempotent script for SQL Server is generated (no connection is
+/// SQL Server with no engine here: its migrations' idempotent script for SQL Server is generated (no connection is
 /// made) and every table, column, key, index and foreign key of the model is in it. What this does not prove: that
 /// SQL Server runs the script, and that the queries behave there as on SQLite and PostgreSQL.
 /// </summary>
@@ -17,18 +16,13 @@ public sealed class SqlServerScriptTests
     [Fact]
     public void The_idempotent_SQL_Server_script_has_every_table_column_key_and_index_of_the_model()
     {
-        var options = new DbContextOptionsBuilder<MissionsDbContext>()
-            .UseSqlServer("Server=tcp:127.0.0.1,1;Database=missions;Encrypt=false")
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning))
-            .Options;
-        using var db = new MissionsDbContext(options);
+        using var db = MigrationSetTests.Context(DatabaseProviders.SqlServer);
 
         var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
 
         Assert.Contains("IF NOT EXISTS", script, StringComparison.Ordinal);
-        // Later migrations appear as changes of the tables they alter, each applied once.
-        Assert.Contains("ALTER TABLE [Proposals] ADD [DraftedBy] nvarchar(32) NOT NULL", script, StringComparison.Ordinal);
-        Assert.Contains("'20261126010000_ProposalDraftedBy'", script, StringComparison.Ordinal);
+        // Every migration of the SQL Server set is recorded once applied.
+        Assert.All(db.Database.GetMigrations(), id => Assert.Contains($"N'{id}'", script, StringComparison.Ordinal));
         var missing = new List<string>();
         var tables = db.Model.GetEntityTypes().Where(e => e.GetTableName() is not null).ToList();
         Assert.Equal(17, tables.Select(e => e.GetTableName()).Distinct().Count());

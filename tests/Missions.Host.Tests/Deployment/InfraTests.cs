@@ -81,6 +81,14 @@ public sealed class InfraTests
         Assert.Contains("ASPNETCORE_HTTP_PORTS=8080", dockerfile, StringComparison.Ordinal);
         Assert.Contains("HEALTHCHECK", dockerfile, StringComparison.Ordinal);
         Assert.Contains("\"Missions.Host.dll\", \"health\"", dockerfile, StringComparison.Ordinal);
+
+        // The image builds from the sources alone: every file of the repository's root that the build reads is copied
+        // (without .editorconfig, say, the analyzers would fail the build on the migrations dotnet-ef writes).
+        var copied = dockerfile.Split('\n').Where(line => line.StartsWith("COPY ", StringComparison.Ordinal) && !line.Contains("--from", StringComparison.Ordinal))
+            .SelectMany(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).SkipLast(1)).ToHashSet(StringComparer.Ordinal);
+        Assert.All(new[] { "global.json", "Directory.Build.props", "Directory.Packages.props", ".editorconfig" }.Where(f => File.Exists(Path.Combine(Repository.Root, f))),
+            file => Assert.Contains(file, copied));
+        Assert.Contains("src/", copied);
     }
 
     /// <summary>A setting the host reads: an options section's property, or one of the few read directly.</summary>

@@ -74,9 +74,14 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
     public static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings = null) =>
         await StartAsync(provider, settings, kestrel: false);
 
-    private static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings, bool kestrel, Action<IServiceCollection>? services = null)
+    private static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings, bool kestrel, Action<IServiceCollection>? services = null) =>
+        StartOn(await TestDatabase.CreateAsync(provider), settings, kestrel, services);
+
+    /// <summary>The host on a database the test has prepared (which it then owns and drops).</summary>
+    public static MissionsApp StartOn(TestDatabase database) => StartOn(database, null, kestrel: false);
+
+    private static MissionsApp StartOn(TestDatabase database, IDictionary<string, string?>? settings, bool kestrel, Action<IServiceCollection>? services = null)
     {
-        var database = await TestDatabase.CreateAsync(provider);
         var all = new Dictionary<string, string?>
         {
             ["Missions:Database:Provider"] = database.ProviderName,

@@ -44,21 +44,10 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(provider, await PostgresServer.CreateDatabaseAsync(name), directory, name);
     }
 
-    public MissionsDbContext CreateContext()
-    {
-        var options = new DbContextOptionsBuilder<MissionsDbContext>();
-        if (Provider == Provider.Sqlite)
-        {
-            options.UseSqlite(ConnectionString);
-        }
-        else
-        {
-            options.UseNpgsql(ConnectionString);
-        }
-
-        options.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.PendingModelChangesWarning));
-        return new MissionsDbContext(options.Options);
-    }
+    /// <summary>A context of the provider's own type (with that provider's migrations), as the host registers it.</summary>
+    public MissionsDbContext CreateContext() => Provider == Provider.Sqlite
+        ? new SqliteMissionsDbContext(new DbContextOptionsBuilder<SqliteMissionsDbContext>().UseSqlite(ConnectionString).Options)
+        : new PostgresMissionsDbContext(new DbContextOptionsBuilder<PostgresMissionsDbContext>().UseNpgsql(ConnectionString).Options);
 
     public async ValueTask DisposeAsync()
     {
