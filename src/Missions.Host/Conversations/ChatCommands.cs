@@ -10,7 +10,8 @@ public sealed record HelpCommand : ChatCommand;
 
 public sealed record BoardCommand : ChatCommand;
 
-public sealed record MyMissionsCommand : ChatCommand;
+/// <summary>Missions in one column (or every open one), all of them or only the person's own.</summary>
+public sealed record ListCommand(MissionStatus? Status, bool Mine) : ChatCommand;
 
 public sealed record ShowCommand(long Number) : ChatCommand;
 
@@ -38,6 +39,7 @@ public static partial class ChatCommands
         new("<a request in plain words>", "I draft a mission proposal for you to approve"),
         new("board", "the board, column by column"),
         new("my missions", "the open missions you asked for"),
+        new("list review [mine]", "the missions in a column (backlog, in progress, review, done), or only yours"),
         new("show M-12", "one mission"),
         new("move M-12 to review", "move a mission (backlog, in progress, review, done)"),
         new("comment M-12 <text>", "add a comment to a mission"),
@@ -64,7 +66,22 @@ public static partial class ChatCommands
 
         if (MyMissionsPattern().IsMatch(line))
         {
-            return new MyMissionsCommand();
+            return new ListCommand(null, Mine: true);
+        }
+
+        if (ListPattern().Match(line) is { Success: true } list)
+        {
+            // "list open" is every open mission; any other word must name a column, or the line is a request ("list our competitors").
+            var column = list.Groups["col"].Value.Trim();
+            if (column is "" or "open")
+            {
+                return new ListCommand(null, list.Groups["mine"].Success);
+            }
+
+            if (MissionLifecycle.TryParseStatus(column, out var status))
+            {
+                return new ListCommand(status, list.Groups["mine"].Success);
+            }
         }
 
         if (ShowPattern().Match(line) is { Success: true } show)
@@ -117,6 +134,9 @@ public static partial class ChatCommands
 
     [GeneratedRegex(@"^\s*(?:show\s+(?:me\s+)?)?(?:my missions|my work|mine)\s*[.!?]?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex MyMissionsPattern();
+
+    [GeneratedRegex(@"^\s*list(?:\s+(?<col>[a-z][a-z -]*?))??(?:\s+(?<mine>mine))?\s*[.!?]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex ListPattern();
 
     [GeneratedRegex(@"^\s*(?:(?:show|status(?:\s+of)?|open|details(?:\s+for)?)\s+)?(?<n>m-?\d+)\s*[.!?]?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex ShowPattern();

@@ -14,6 +14,8 @@ public sealed record ChatUser(string Id, string Name, string? DirectoryId = null
 /// <summary>
 /// One thing a person did in a conversation, with no channel types in it: words (<see cref="Text"/>) or a button
 /// (<see cref="Action"/>). <see cref="ReplyToId"/> is the channel's id of the message the bot's replies answer.
+/// <see cref="IsRequest"/>: the words are a request whatever they say (a "new mission" command, a message turned into
+/// a mission), never read as a command.
 /// </summary>
 public sealed record ChatTurn(
     string Channel,
@@ -22,7 +24,8 @@ public sealed record ChatTurn(
     string? Text,
     ChatAction? Action,
     string? ReplyToId,
-    string? TimeZone)
+    string? TimeZone,
+    bool IsRequest = false)
 {
     /// <summary>The person, as the actor of what the turn changes, acting from this conversation.</summary>
     public Actor Actor => new(From.Id, From.Name, ActorKind.Human, From.DirectoryId, ConversationReferenceId);
@@ -35,6 +38,9 @@ public abstract record ChatAction;
 public sealed record ApproveProposal(Guid ProposalId, ProposalEdits Edits) : ChatAction;
 
 public sealed record RejectProposal(Guid ProposalId, string? Reason) : ChatAction;
+
+/// <summary>Change a pending proposal (the version it was read at guards it) without deciding it yet.</summary>
+public sealed record EditProposal(Guid ProposalId, long Version, ProposalEdits Edits) : ChatAction;
 
 /// <summary>Have the assigned staff agent work on a mission now (the mission card's Run).</summary>
 public sealed record RunMission(long Number) : ChatAction;

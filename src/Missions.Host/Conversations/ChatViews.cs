@@ -43,10 +43,18 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
         return new BoardView(columns.Select(c => new BoardColumnView(c.Status, c.Title, c.Missions.Select(Line).ToList(), c.Total)).ToList(), address.Board);
     }
 
-    public async Task<MissionListView> MyMissionsAsync(ChatUser user, CancellationToken cancellationToken)
+    /// <summary>The missions in one column (or every open one), all of them or only those of <paramref name="person"/>.</summary>
+    public async Task<MissionListView> ListAsync(MissionStatus? status, ChatUser? person, CancellationToken cancellationToken)
     {
-        var rows = await missions.OpenForAsync(user.Id, 25, cancellationToken);
-        return new MissionListView("Your open missions", rows.Select(Line).ToList(), "You have no open missions. Ask me for something and approve the proposal.");
+        var rows = await missions.ListAsync(status, person?.Id, 25, cancellationToken);
+        var where = status is { } s ? "in " + MissionLifecycle.ColumnTitle(s).ToLowerInvariant() : "open";
+        var heading = person is null
+            ? (status is null ? "Open missions" : "Missions " + where)
+            : (status is null ? "Your open missions" : "Your missions " + where);
+        var empty = person is null
+            ? $"No missions {where}."
+            : status is null ? "You have no open missions. Ask me for something and approve the proposal." : $"You have no missions {where}.";
+        return new MissionListView(heading, rows.Select(Line).ToList(), empty);
     }
 
     public async Task<MissionView> MissionAsync(long number, CancellationToken cancellationToken)

@@ -42,12 +42,13 @@ public sealed class MissionBot(
             {
                 ApproveProposal a => a.ProposalId,
                 RejectProposal r => r.ProposalId,
+                EditProposal e => e.ProposalId,
                 _ => (Guid?)null,
             };
             return new PreparedTurn(workspace, null, null, proposalId is { } id ? await TurnQueries.For(db).Proposal(db, id) : null);
         }
 
-        var command = ChatCommands.Parse(turn.Text);
+        var command = turn.IsRequest ? new RequestCommand((turn.Text ?? "").Trim()) : ChatCommands.Parse(turn.Text);
         if (command is not RequestCommand { Text.Length: <= MaxRequestLength } request)
         {
             return new PreparedTurn(workspace, command, null);
@@ -82,8 +83,8 @@ public sealed class MissionBot(
                 return BotReply.Post(new HelpView(ChatCommands.Help));
             case BoardCommand:
                 return BotReply.Post(await views.BoardAsync(cancellationToken));
-            case MyMissionsCommand:
-                return BotReply.Post(await views.MyMissionsAsync(turn.From, cancellationToken));
+            case ListCommand list:
+                return BotReply.Post(await views.ListAsync(list.Status, list.Mine ? turn.From : null, cancellationToken));
             case ShowCommand show:
                 return BotReply.Post(await views.MissionAsync(show.Number, cancellationToken));
             case MoveCommand move:
@@ -152,7 +153,7 @@ public sealed class MissionBot(
     {
         switch (action)
         {
-            case ApproveProposal or RejectProposal:
+            case ApproveProposal or RejectProposal or EditProposal:
                 return await DecideAsync(turn, action, prepared, cancellationToken);
             case RunMission run:
                 // The mission card's Run does what "run M-12" does, wherever the card was shown.
@@ -215,10 +216,18 @@ public sealed class MissionBot(
     private static DomainException ElsewhereCard() =>
         DomainException.NotPermitted("That card belongs to another conversation; use it where it was posted.");
 
-    /// <summary>Approve or Reject on a proposal card: one mission however often it is clicked; a later click shows the decision.</summary>
+    /// <summary>
+    /// Approve, Reject or Edit on a proposal card: one mission however often it is clicked; a click after the decision
+    /// shows the decision.
+    /// </summary>
     private async Task<BotReply> DecideAsync(ChatTurn turn, ChatAction action, PreparedTurn prepared, CancellationToken cancellationToken)
     {
-        var proposalId = action is ApproveProposal approve ? approve.ProposalId : ((RejectProposal)action).ProposalId;
+        var proposalId = action switch
+        {
+            ApproveProposal approve => approve.ProposalId,
+            EditProposal edit => edit.ProposalId,
+            _ => ((RejectProposal)action).ProposalId,
+        };
 
         // Read before the write transaction (PrepareAsync); the decision re-checks the version.
         var existing = prepared.Proposal?.Id == proposalId ? prepared.Proposal : await TurnQueries.For(db).Proposal(db, proposalId);
@@ -243,6 +252,12 @@ public sealed class MissionBot(
             {
                 var decision = await proposals.ApproveAsync(existing, approval.Edits, null, turn.Actor, cancellationToken);
                 return new BotReply([], views.Proposal(decision.Proposal, prepared.Workspace, decision.Mission?.Number));
+            }
+
+            if (action is EditProposal change)
+            {
+                var edited = await proposals.EditAsync(existing, change.Edits, change.Version, turn.Actor, cancellationToken);
+                return new BotReply([], views.Proposal(edited, prepared.Workspace, null));
             }
 
             var rejected = await proposals.RejectAsync(existing, ((RejectProposal)action).Reason, null, turn.Actor, cancellationToken);

@@ -214,6 +214,7 @@ public sealed partial class TurnPipeline(
     {
         ApproveProposal a => ProposalView.KeyOf(a.ProposalId),
         RejectProposal r => ProposalView.KeyOf(r.ProposalId),
+        EditProposal e => ProposalView.KeyOf(e.ProposalId),
         _ => null,
     };
 

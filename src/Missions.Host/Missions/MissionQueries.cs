@@ -36,11 +36,22 @@ public sealed class MissionQueries(MissionsDbContext db)
         return columns;
     }
 
-    /// <summary>The open missions a person asked for or approved, oldest first.</summary>
-    public Task<List<MissionRow>> OpenForAsync(string personId, int take, CancellationToken cancellationToken) =>
-        RowsAsync(db.Missions
-            .Where(m => (m.RequestedById == personId || m.ApprovedById == personId) && m.Status != MissionStatus.Done && m.Status != MissionStatus.Cancelled)
-            .OrderBy(m => m.Number).Take(take), cancellationToken);
+    /// <summary>
+    /// The missions in one column (every open one when none is given), of one person (asked for or approved by them)
+    /// or of everyone, oldest first.
+    /// </summary>
+    public Task<List<MissionRow>> ListAsync(MissionStatus? status, string? personId, int take, CancellationToken cancellationToken)
+    {
+        var query = status is { } s
+            ? db.Missions.Where(m => m.Status == s)
+            : db.Missions.Where(m => m.Status != MissionStatus.Done && m.Status != MissionStatus.Cancelled);
+        if (personId is not null)
+        {
+            query = query.Where(m => m.RequestedById == personId || m.ApprovedById == personId);
+        }
+
+        return RowsAsync(query.OrderBy(m => m.Number).Take(take), cancellationToken);
+    }
 
     /// <summary>One mission with its names; null when there is none with that number.</summary>
     public async Task<MissionRow?> OneAsync(long number, CancellationToken cancellationToken) =>

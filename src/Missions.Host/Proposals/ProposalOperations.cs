@@ -189,6 +189,44 @@ public sealed class ProposalOperations(
     }
 
     /// <summary>
+    /// Changes a pending proposal before anyone decides it (Discord's Edit): title, objective, project, assignee and due
+    /// date, guarded by the version the person saw; the card is shown again with the change. Who may decide may edit.
+    /// </summary>
+    public async Task<Proposal> EditAsync(Proposal proposal, ProposalEdits edits, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
+    {
+        await CheckOpenAsync(proposal, expectedVersion, actor, cancellationToken);
+        var title = MissionOperations.RequireText(edits.Title.Or(proposal.Title), "title", MissionOperations.MaxTitle);
+        var objective = MissionOperations.RequireText(edits.Objective.Or(proposal.Objective), "objective", MissionOperations.MaxText);
+        var projectId = edits.ProjectId.Or(proposal.ProjectId);
+        var assigneeId = edits.AssigneeId.Or(proposal.AssigneeId);
+        var dueDate = edits.DueDate.Or(proposal.DueDate);
+        await missions.CheckReferencesAsync(projectId == proposal.ProjectId ? null : projectId, assigneeId == proposal.AssigneeId ? null : assigneeId, null, cancellationToken);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (pending, version) = (nameof(ProposalStatus.Pending), proposal.Version + 1);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var won = await db.Database.ExecuteSqlAsync(
+            $"""UPDATE "Proposals" SET "Title" = {title}, "Objective" = {objective}, "ProjectId" = {projectId}, "AssigneeId" = {assigneeId}, "DueDate" = {dueDate}, "UpdatedAt" = {now}, "Version" = {version} WHERE "Id" = {proposal.Id} AND "Status" = {pending} AND "Version" = {proposal.Version}""",
+            cancellationToken);
+        if (won == 0)
+        {
+            await CheckOpenAsync(await GetAsync(proposal.Id, cancellationToken), expectedVersion, actor, cancellationToken);
+            throw DomainException.Conflict("The proposal changed while you were editing it; look at it again.", ConcurrentChange);
+        }
+
+        db.ActivityEntries.Add(Activity(proposal.Id, null, actor, "proposal-edited", now, null));
+        await transaction.SaveAndCommitAsync(db, cancellationToken);
+        proposal.Title = title;
+        proposal.Objective = objective;
+        proposal.ProjectId = projectId;
+        proposal.AssigneeId = assigneeId;
+        proposal.DueDate = dueDate;
+        proposal.UpdatedAt = now;
+        proposal.Version = version;
+        return proposal;
+    }
+
+    /// <summary>
     /// The decision, as a conditional update guarded by the status and version the caller read: whoever decides first
     /// wins, everyone else updates nothing (0). One plain statement rather than a translated ExecuteUpdate: every
     /// approval from chat runs it inside the write lock, where the translation cost more than the update.

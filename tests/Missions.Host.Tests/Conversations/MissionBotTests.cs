@@ -143,6 +143,19 @@ public sealed class MissionBotTests
         Assert.Equal(Refusal.Invalid, (await Assert.ThrowsAsync<DomainException>(() => bot.SayAsync(here, "show M-99999999999999999999"))).Kind);
         Assert.Equal(Refusal.Invalid, (await Assert.ThrowsAsync<DomainException>(() => bot.SayAsync(here, new string('y', MissionBot.MaxRequestLength + 1)))).Kind);
         Assert.Equal("Your open missions", BotHarness.Only<MissionListView>(await bot.SayAsync(here, "my missions")).Heading);
+
+        // Lists by column, everyone's or only mine (M-2 was cancelled above, M-1 is in the backlog).
+        var backlog = BotHarness.Only<MissionListView>(await bot.SayAsync(here, "list backlog"));
+        Assert.Equal("Missions in backlog", backlog.Heading);
+        Assert.Equal(["M-1"], backlog.Missions.Select(m => m.Number));
+        Assert.Equal(["M-1"], BotHarness.Only<MissionListView>(await bot.SayAsync(here, "list")).Missions.Select(m => m.Number));
+        Assert.Equal(["M-2"], BotHarness.Only<MissionListView>(await bot.SayAsync(here, "list cancelled")).Missions.Select(m => m.Number));
+        var mineInReview = BotHarness.Only<MissionListView>(await bot.SayAsync(here, "list review mine"));
+        Assert.Equal(("Your missions in review", "You have no missions in review."), (mineInReview.Heading, mineInReview.EmptyText));
+        Assert.Empty(mineInReview.Missions);
+        // A list that names no column is a request, not a command.
+        Assert.IsType<RequestCommand>(ChatCommands.Parse("list our three biggest competitors"));
+        Assert.Equal(new ListCommand(null, true), ChatCommands.Parse("list open mine"));
     }
 
     [Fact]
