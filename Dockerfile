@@ -13,6 +13,8 @@ WORKDIR /src
 # .editorconfig marks the dotnet-ef migrations as generated code (the analyzers, warnings as errors, skip them).
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
+# The Discord commands are built into the host.
+COPY manifests/discord/ manifests/discord/
 RUN dotnet publish src/Missions.Host/Missions.Host.csproj -c Release -o /app --no-self-contained
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

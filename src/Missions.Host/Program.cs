@@ -18,6 +18,11 @@ if (args is ["teams-package", ..])
     return TeamsAppPackage.Run(args);
 }
 
+if (args is ["discord-commands", ..])
+{
+    return await DiscordCommands.RunAsync(args, Console.Out);
+}
+
 if (args is ["health"])
 {
     return await HealthProbe.RunAsync();

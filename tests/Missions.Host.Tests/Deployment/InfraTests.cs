@@ -89,6 +89,7 @@ public sealed class InfraTests
         Assert.All(new[] { "global.json", "Directory.Build.props", "Directory.Packages.props", ".editorconfig" }.Where(f => File.Exists(Path.Combine(Repository.Root, f))),
             file => Assert.Contains(file, copied));
         Assert.Contains("src/", copied);
+        Assert.Contains("manifests/discord/", copied);
     }
 
     /// <summary>A setting the host reads: an options section's property, or one of the few read directly.</summary>

@@ -45,8 +45,11 @@ public sealed class DiscordCloud : IAsyncDisposable
 
     public sealed record Failure(int Status, JsonObject Body, bool Global = false);
 
+    /// <summary>The rate-limit headers of a successful answer (remaining, seconds to reset); 49 and 1 s when null.</summary>
+    public Func<ApiCall, (int Remaining, double ResetAfter)?>? Limits { get; set; }
+
     /// <summary>One call as it came, with the answer's status and the id of the message it created or edited.</summary>
-    public sealed record ApiCall(string Method, string Path, string? Authorization, string? UserAgent, JsonObject? Body, int Status, string? MessageId = null);
+    public sealed record ApiCall(string Method, string Path, string? Authorization, string? UserAgent, JsonObject? Body, int Status, string? MessageId = null, string? RawBody = null);
 
     public static async Task<DiscordCloud> StartAsync()
     {
@@ -237,13 +240,9 @@ public sealed class DiscordCloud : IAsyncDisposable
     private async Task AnswerAsync(HttpContext http)
     {
         var path = http.Request.Path.Value!["/api/v10/".Length..];
-        JsonObject? body = null;
-        if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)
-        {
-            body = JsonNode.Parse(await new StreamReader(http.Request.Body).ReadToEndAsync()) as JsonObject;
-        }
-
-        var probe = new ApiCall(http.Request.Method, path, http.Request.Headers.Authorization.ToString(), http.Request.Headers.UserAgent.ToString(), body, 200);
+        var raw = await new StreamReader(http.Request.Body).ReadToEndAsync();
+        var body = raw.Length == 0 ? null : JsonNode.Parse(raw) as JsonObject;
+        var probe = new ApiCall(http.Request.Method, path, http.Request.Headers.Authorization.ToString(), http.Request.Headers.UserAgent.ToString(), body, 200, RawBody: raw.Length == 0 ? null : raw);
         var parts = path.Split('/');
         var bucket = string.Join('/', parts.Select((p, i) => i == 0 || !p.All(char.IsAsciiDigit) ? (p.StartsWith("tok-", StringComparison.Ordinal) ? "{token}" : p) : "{id}"));
         http.Response.Headers["X-RateLimit-Bucket"] = http.Request.Method + ":" + bucket;
@@ -269,7 +268,13 @@ public sealed class DiscordCloud : IAsyncDisposable
             return;
         }
 
-        var (status, answer) = Route(http.Request.Method, parts, body);
+        if (Limits?.Invoke(probe) is var (remaining, resetAfter))
+        {
+            http.Response.Headers["X-RateLimit-Remaining"] = remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers["X-RateLimit-Reset-After"] = resetAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var (status, answer) = Route(http.Request.Method, parts, body, raw);
         calls.Enqueue(probe with { Status = status, MessageId = status < 300 && parts[0] is "channels" or "webhooks" ? (string?)answer?["id"] : null });
         http.Response.StatusCode = status;
         if (answer is not null)
@@ -278,7 +283,7 @@ public sealed class DiscordCloud : IAsyncDisposable
         }
     }
 
-    private (int Status, JsonNode? Body) Route(string method, string[] p, JsonObject? body)
+    private (int Status, JsonNode? Body) Route(string method, string[] p, JsonObject? body, string raw)
     {
         switch (method, p)
         {
@@ -291,7 +296,7 @@ public sealed class DiscordCloud : IAsyncDisposable
             case ("PUT", ["channels", _, "thread-members", _]):
                 return (204, null);
             case ("PUT", ["applications", _, "commands"]) or ("PUT", ["applications", _, "guilds", _, "commands"]):
-                return (200, new JsonArray((body is null ? [] : ((JsonNode)body).AsArray().Select(c => (JsonNode)c!.DeepClone().AsObject())).ToArray()));
+                return (200, JsonNode.Parse(raw));
             case (_, ["webhooks", _, var token, ..]) when ExpiredTokens.ContainsKey(token):
                 return (401, new JsonObject { ["message"] = "Invalid Webhook Token", ["code"] = 50027 });
             case ("GET", ["webhooks", _, var token, "messages", "@original"]):
