@@ -314,12 +314,22 @@ public sealed class DiscordAdapter(
 
     // ---- references and turns ---------------------------------------------------------------------------------------------
 
+    /// <summary>
+    /// The conversation an interaction belongs to: its channel, or for a mission's thread the channel the thread
+    /// started in, where the mission was proposed (so its buttons work in the thread).
+    /// </summary>
     private Task<ConversationReference> ReferenceAsync(Interaction interaction, CancellationToken cancellationToken) =>
         ConversationStore.EnsureAsync(db, new ConversationInfo(
-            Name, interaction.ChannelId!, TenantId: interaction.GuildId, BotId: interaction.ApplicationId,
+            Name, ConversationOf(interaction), TenantId: interaction.GuildId, BotId: interaction.ApplicationId,
             ConversationType: interaction.GuildId is null ? "private" : "guild",
             ReferenceJson: new JsonObject { ["guildId"] = interaction.GuildId, ["appPermissions"] = interaction.AppPermissions }.ToJsonString()),
             clock.GetUtcNow().UtcDateTime, cancellationToken);
+
+    /// <summary>Threads are channels of types 10, 11 and 12 with a parent.</summary>
+    internal static string ConversationOf(Interaction interaction) =>
+        (int?)interaction.Channel?["type"] is 10 or 11 or 12 && (interaction.Channel?["parent_id"] as JsonValue)?.ToString() is { Length: > 0 } parent
+            ? parent
+            : interaction.ChannelId!;
 
     private static ChatTurn TurnOf(Interaction interaction, Guid referenceId, string? text, ChatAction? action, string? replyTo)
     {

@@ -181,13 +181,22 @@ public sealed class DiscordFlowTests
         Assert.Equal(64, (int)queued!["data"]!["flags"]!);
         Assert.Contains("Queued a run of M-1", (string)queued["data"]!["content"]!, StringComparison.Ordinal);
 
-        // The review prompt is a new message, after the run's progress message (one, edited as the run went).
-        var review = await discord.WaitForCallsAsync(c => c.Method == "POST" && c.Path == $"channels/{DiscordCloud.ChannelId}/messages"
+        // The mission got a thread from its proposal's message, with its requester and approver in it.
+        var thread = messageId;
+        await discord.WaitForCallsAsync(c => c.Method == "POST" && c.Path == $"channels/{DiscordCloud.ChannelId}/messages/{messageId}/threads");
+        Assert.Contains(discord.Calls, c => c.Method == "PUT" && c.Path == $"channels/{thread}/thread-members/53908232506183680");
+
+        // The run's progress is one message in the thread, edited as the run went; the review prompt is a new message
+        // there that pings the requester, and only them.
+        var review = await discord.WaitForCallsAsync(c => c.Method == "POST" && c.Path == $"channels/{thread}/messages"
             && ((string?)c.Body?["embeds"]?[0]?["title"])?.StartsWith("M-1 is ready for review", StringComparison.Ordinal) == true);
-        var posts = discord.Calls.Where(c => c.Method == "POST" && c.Path == $"channels/{DiscordCloud.ChannelId}/messages" && c.Status == 200).ToList();
-        Assert.Single(posts, c => ((string?)c.Body?["embeds"]?[0]?["title"])?.StartsWith("Run of M-1", StringComparison.Ordinal) == true);
-        Assert.Contains(discord.Calls, c => c.Method == "PATCH" && c.Path.StartsWith($"channels/{DiscordCloud.ChannelId}/messages/", StringComparison.Ordinal)
-            && ((string?)c.Body?["embeds"]?[0]?["title"])?.StartsWith("Run of M-1", StringComparison.Ordinal) == true);
+        var posts = discord.Calls.Where(c => c.Method == "POST" && c.Path == $"channels/{thread}/messages" && c.Status == 200).ToList();
+        var progress = Assert.Single(posts, c => ((string?)c.Body?["embeds"]?[0]?["title"])?.StartsWith("Run of M-1", StringComparison.Ordinal) == true);
+        Assert.Contains(discord.Calls, c => c.Method == "PATCH" && c.Path == $"channels/{thread}/messages/{progress.MessageId}");
+        Assert.DoesNotContain(discord.Calls, c => c.Method == "POST" && c.Path == $"channels/{DiscordCloud.ChannelId}/messages");
+        var prompt = review[^1].Body!;
+        Assert.Equal("<@53908232506183680> M-1 is ready for your review.", (string)prompt["content"]!);
+        Assert.Equal("""{"parse":[],"users":["53908232506183680"]}""", prompt["allowed_mentions"]!.ToJsonString());
 
         var promptId = review[^1].MessageId!;
         var labels = DiscordCloud.ButtonLabels(discord.Message(promptId));
@@ -199,6 +208,28 @@ public sealed class DiscordFlowTests
         Assert.Equal(7, (int)changed!["type"]!);
         Assert.Contains("Changes requested", changed["data"]!["embeds"]![0]!["fields"]!.ToJsonString(), StringComparison.Ordinal);
         await app.WaitForAsync(async db => await db.Runs.CountAsync() == 2 ? "two runs" : null);
+    }
+
+    [Fact]
+    public async Task Where_the_bot_may_not_start_threads_a_missions_posts_stay_in_the_channel()
+    {
+        var (discord, app, client) = await StartAsync();
+        await using var _ = discord;
+        await using var __ = app;
+        const string noThreads = "442368";
+        JsonObject Without(JsonObject interaction)
+        {
+            interaction["app_permissions"] = noThreads;
+            return interaction;
+        }
+
+        var messageId = await ProposeAsync(discord, client, Without(DiscordCloud.NewMission("Tidy up the FAQ page")));
+        var (_, approved) = await discord.SendAsync(client, Without(discord.Click(messageId, DiscordCloud.ButtonId(discord.Message(messageId)!, "Approve"))));
+        await discord.SendAsync(client, Without(discord.Click(messageId, DiscordCloud.ButtonId(approved!["data"]!.AsObject(), "Run M-1 now"))));
+
+        await discord.WaitForCallsAsync(c => c.Method == "POST" && c.Path == $"channels/{DiscordCloud.ChannelId}/messages"
+            && ((string?)c.Body?["embeds"]?[0]?["title"])?.StartsWith("M-1 is ready for review", StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(discord.Calls, c => c.Path.EndsWith("/threads", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -24,6 +24,9 @@ public sealed class DiscordCloud : IAsyncDisposable
     public const string ApproverRole = "785609923542777878";
     public const string BotToken = "test-bot-token";
 
+    /// <summary>The bot's permissions in the channel: send, embed, read history, start public threads, talk in them.</summary>
+    public const string AppPermissions = "309238087680";
+
     private readonly Key key = Key.Create(SignatureAlgorithm.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
     private readonly ConcurrentQueue<ApiCall> calls = new();
     private readonly ConcurrentDictionary<string, JsonObject> messages = new();
@@ -124,6 +127,8 @@ public sealed class DiscordCloud : IAsyncDisposable
 
     private static JsonObject Base(int type, JsonObject data, JsonObject? member, JsonObject? message = null, string? token = null)
     {
+        // A click on a message in a thread comes from the thread, a channel whose parent is the channel.
+        var channel = (string?)message?["channel_id"] ?? ChannelId;
         var interaction = new JsonObject
         {
             ["id"] = NewSnowflake(),
@@ -131,11 +136,14 @@ public sealed class DiscordCloud : IAsyncDisposable
             ["type"] = type,
             ["data"] = data,
             ["guild_id"] = GuildId,
-            ["channel_id"] = ChannelId,
+            ["channel_id"] = channel,
+            ["channel"] = channel == ChannelId
+                ? new JsonObject { ["id"] = channel, ["type"] = 0, ["guild_id"] = GuildId }
+                : new JsonObject { ["id"] = channel, ["type"] = 11, ["guild_id"] = GuildId, ["parent_id"] = ChannelId },
             ["member"] = member ?? Member(),
             ["token"] = token ?? "tok-" + Guid.NewGuid().ToString("N"),
             ["version"] = 1,
-            ["app_permissions"] = "442368",
+            ["app_permissions"] = AppPermissions,
             ["locale"] = "en-US",
             // A field newer than this code: kept, not refused.
             ["attachment_size_limit"] = 26214400,
