@@ -4,7 +4,8 @@ namespace Missions.Benchmarks;
 
 /// <summary>
 /// Usage: dotnet run -c Release --project tests/Missions.Benchmarks -- [conversations] [seconds] [warm-up seconds]
-/// or: … -- runs [runs] [conversations] (the run queue: runs per second and the outbox delivery delay).
+/// or: … -- runs [runs] [conversations] (the run queue: runs per second and the outbox delivery delay),
+/// or: … -- discord [senders] [seconds] [warm-up seconds] (signed slash commands: the initial answer).
 /// (An explicit entry point: top-level statements would declare a second Program beside the host's.)
 /// </summary>
 internal static class Bench
@@ -32,6 +33,28 @@ internal static class Bench
             return;
         }
 
+        if (args is ["discord", ..])
+        {
+            // dotnet run -c Release --project tests/Missions.Benchmarks -- discord [senders] [seconds] [warm-up seconds]
+            var senders = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
+            var measured = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
+            var warm = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 20;
+            var discordFolder = Path.Combine(Path.GetTempPath(), "missions-bench-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(discordFolder);
+            try
+            {
+                Console.WriteLine($"Missions Discord interactions: {senders} concurrent signed /mission new commands, {warm} s warm-up, {measured} s measured, SQLite (WAL) at {discordFolder}; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+                Print(await new DiscordLoad(senders, TimeSpan.FromSeconds(warm), TimeSpan.FromSeconds(measured), Path.Combine(discordFolder, "missions.db")).RunAsync());
+            }
+            finally
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(discordFolder, recursive: true);
+            }
+
+            return;
+        }
+
         var conversations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 32;
         var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
         // 20 s: the chat code is still being recompiled by the tiering JIT for ~15 s after it first runs (thousands of
@@ -44,19 +67,22 @@ internal static class Bench
         {
             Console.WriteLine($"Missions chat-loop load: {conversations} concurrent Direct Line conversations, {warmUp} s warm-up, {seconds} s measured per scenario, SQLite (WAL) at {folder}");
             Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, server and load generator in one process");
-            var results = await new ChatLoopLoad(conversations, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds), Path.Combine(folder, "missions.db")).RunAsync();
-
-            Console.WriteLine();
-            Console.WriteLine($"{"scenario",-34} {"count",8} {"per s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
-            foreach (var r in results)
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name,-34} {r.Count,8} {r.PerSecond,9:F1} {r.P50,8:F1} {r.P99,8:F1} {r.Max,8:F1}"));
-            }
+            Print(await new ChatLoopLoad(conversations, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds), Path.Combine(folder, "missions.db")).RunAsync());
         }
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static void Print(IReadOnlyList<Result> results)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{"scenario",-34} {"count",8} {"per s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name,-34} {r.Count,8} {r.PerSecond,9:F1} {r.P50,8:F1} {r.P99,8:F1} {r.Max,8:F1}"));
         }
     }
 }
