@@ -15,6 +15,11 @@ public sealed record MessagePayload
     public AllowedMentions AllowedMentions { get; init; } = AllowedMentions.None;
     public int? Flags { get; init; }
 
+    /// <summary>The message this one replies to (shown as a reply; a deleted one does not fail the post).</summary>
+    public JsonObject? MessageReference { get; init; }
+
+    public static JsonObject ReplyTo(string messageId) => new() { ["message_id"] = messageId, ["fail_if_not_exists"] = false };
+
     public const int Ephemeral = 1 << 6;
 }
 

@@ -79,6 +79,7 @@ public abstract class MissionsDbContext : DbContext
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<Counter> Counters => Set<Counter>();
+    public DbSet<HostLease> HostLeases => Set<HostLease>();
     public DbSet<WebChat.DirectLineActivity> DirectLineActivities => Set<WebChat.DirectLineActivity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -300,6 +301,14 @@ public abstract class MissionsDbContext : DbContext
             b.ToTable("Counters");
             b.HasKey(c => c.Name);
             b.Property(c => c.Name).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<HostLease>(b =>
+        {
+            b.ToTable("HostLeases");
+            b.HasKey(l => l.Name);
+            b.Property(l => l.Name).HasMaxLength(64);
+            b.Property(l => l.Owner).HasMaxLength(NameLength);
         });
     }
 

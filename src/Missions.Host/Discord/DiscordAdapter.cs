@@ -18,7 +18,7 @@ namespace Missions.Host.Discord;
 /// <see cref="DiscordOutboxTransport"/>). A button is answered with the message it sits on, updated (type 7), or a
 /// modal (Edit, Reject, Request changes) whose submission updates it. Who may decide is checked here, per click.
 /// </summary>
-public sealed class DiscordAdapter(
+public sealed partial class DiscordAdapter(
     MissionsDbContext db,
     TurnPipeline pipeline,
     WorkspaceCache workspaces,
@@ -74,9 +74,22 @@ public sealed class DiscordAdapter(
         return await pipeline.QueueAsync(Name, interaction.Id, reference.Id, json, InteractionResponse.Defer.ToJson(), null, cancellationToken);
     }
 
-    /// <summary>The turn of a queued command: the words it stands for, answered into the interaction's response.</summary>
+    /// <summary>
+    /// The turn of a queued command (the words it stands for, answered into the interaction's response) or of a mention
+    /// heard on the Gateway (its words without the mention, answered with a reply to it).
+    /// </summary>
     public ChatTurn? ReadQueued(InboxClaim claim)
     {
+        if (claim.EventId.StartsWith(MentionEvent, StringComparison.Ordinal))
+        {
+            var stored = JsonNode.Parse(claim.PayloadJson)!;
+            var message = stored["message"].Deserialize<DiscordMessage>(DiscordJson.Options) ?? throw new JsonException($"Queued event '{claim.EventId}' has no message.");
+            var author = message.Author!;
+            var name = message.Member?.Nick is { Length: > 0 } nick ? nick : author.DisplayName;
+            return new ChatTurn(Name, claim.ConversationReferenceId, new ChatUser(author.Id, CleanText.Line(name) is { Length: > 0 and <= 100 } clean ? clean : "Discord user"),
+                (string?)stored["text"], null, MessageReplyPrefix + message.Id, null);
+        }
+
         var interaction = JsonSerializer.Deserialize<Interaction>(claim.PayloadJson, DiscordJson.Options)
             ?? throw new JsonException($"Queued event '{claim.EventId}' has no interaction.");
         return ReadCommand(interaction) is { Error: null } command
@@ -129,6 +142,42 @@ public sealed class DiscordAdapter(
     }
 
     internal sealed record QueuedCommand(string Text, bool IsRequest, string? Error = null);
+
+    // ---- mentions heard on the Gateway -------------------------------------------------------------------------------
+
+    /// <summary>How a mention's replies find the message they answer.</summary>
+    internal const string MessageReplyPrefix = "message:";
+
+    private const string MentionEvent = "mention:";
+
+    /// <summary>
+    /// A message in a channel: when it mentions the bot (its user, or its managed role, which Discord's picker often
+    /// inserts instead), its words without the mention are stored and handled like a chat message. The bot's own
+    /// messages, other bots' and webhooks' are ignored; a message heard twice (a resumed session) is handled once.
+    /// </summary>
+    public async Task MentionAsync(JsonElement data, string botUserId, IReadOnlySet<string> botRoleIds, CancellationToken cancellationToken)
+    {
+        var message = data.Deserialize<DiscordMessage>(DiscordJson.Options);
+        if (message?.Author is not { } author || author.Bot == true || message.WebhookId is not null || author.Id == botUserId || message.ChannelId is null)
+        {
+            return;
+        }
+
+        var mentioned = message.Mentions?.Any(u => u.Id == botUserId) == true || message.MentionRoles?.Any(botRoleIds.Contains) == true;
+        if (!mentioned)
+        {
+            return;
+        }
+
+        var text = MentionPattern().Replace(message.Content ?? "", m => m.Groups["id"].Value == botUserId || botRoleIds.Contains(m.Groups["id"].Value) ? " " : m.Value).Trim();
+        var reference = await ConversationStore.EnsureAsync(db, new ConversationInfo(Name, message.ChannelId, TenantId: message.GuildId, BotId: options.Value.ApplicationId,
+            ConversationType: message.GuildId is null ? "private" : "guild"), clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var stored = new JsonObject { ["message"] = JsonNode.Parse(data.GetRawText()), ["text"] = text };
+        await pipeline.QueueAsync(Name, MentionEvent + message.Id, reference.Id, stored.ToJsonString(), "", null, cancellationToken);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<@[!&]?(?<id>\d+)>")]
+    private static partial System.Text.RegularExpressions.Regex MentionPattern();
 
     // ---- buttons and modals: handled now, answered with the updated message --------------------------------------------
 

@@ -28,6 +28,8 @@ public static class DiscordExtensions
         // Messages already written for Discord conversations are delivered even while the endpoint is switched off.
         services.AddSingleton<IOutboxTransport, DiscordOutboxTransport>();
         services.AddScoped<DiscordAdapter>();
+        services.AddSingleton<DiscordGatewayService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DiscordGatewayService>());
         services.AddKeyedScoped<Conversations.IChannelAdapter>(DiscordAdapter.Name, (sp, _) => sp.GetRequiredService<DiscordAdapter>());
         return builder;
     }

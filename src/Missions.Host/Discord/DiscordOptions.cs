@@ -31,7 +31,22 @@ public sealed class DiscordOptions
     /// </summary>
     public List<string> ApproverRoleIds { get; set; } = [];
 
+    /// <summary>The Gateway connection that hears @mentions of the bot.</summary>
+    public DiscordGatewayOptions Gateway { get; set; } = new();
+
+    /// <summary>The Gateway runs when switched on, by default whenever a bot token is set.</summary>
+    public bool GatewayEnabled => Gateway.Enabled ?? !string.IsNullOrWhiteSpace(BotToken);
+
     internal Uri ApiBase => new(ApiBaseUrl.TrimEnd('/') + "/");
+}
+
+public sealed class DiscordGatewayOptions
+{
+    /// <summary>Hold a Gateway connection for @mentions (one host at a time). By default on when a bot token is set.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>How long a host holds the connection without renewing; another host takes over after it.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Checks Missions:Discord at start-up when Discord is switched on, naming the key that is wrong.</summary>

@@ -67,7 +67,14 @@ public sealed partial class DiscordOutboxTransport(DiscordRestClient rest, IServ
 
             var place = MissionOf(payload.View) is { } number ? await PlaceAsync(reference, number, cancellationToken) : null;
             var target = place?.Thread ?? reference.ConversationId;
-            var created = await rest.CreateMessageAsync(target, DiscordViews.Render(payload.View, place?.Requester), cancellationToken);
+            var rendered = DiscordViews.Render(payload.View, place?.Requester);
+            if (place?.Thread is null && payload.ReplyToId is { } answering && answering.StartsWith(DiscordAdapter.MessageReplyPrefix, StringComparison.Ordinal))
+            {
+                // The answer to a mention is a reply to it (which pings nobody: allowed_mentions stays empty).
+                rendered = rendered with { MessageReference = MessagePayload.ReplyTo(answering[DiscordAdapter.MessageReplyPrefix.Length..]) };
+            }
+
+            var created = await rest.CreateMessageAsync(target, rendered, cancellationToken);
             return target == reference.ConversationId ? created.Id : $"{target}/{created.Id}";
         }
         catch (DiscordApiException e) when (e.RateLimited)

@@ -36,6 +36,9 @@ public sealed class DiscordCloud : IAsyncDisposable
 
     public Uri Api { get; private set; } = null!;
 
+    /// <summary>The Gateway (WebSocket) side.</summary>
+    public DiscordGatewayFake Gateway { get; } = new();
+
     public string PublicKeyHex => Convert.ToHexString(key.Export(KeyBlobFormat.RawPublicKey)).ToLowerInvariant();
 
     public IReadOnlyCollection<ApiCall> Calls => calls.ToArray();
@@ -61,6 +64,9 @@ public sealed class DiscordCloud : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         cloud.server = builder.Build();
+        cloud.server.UseWebSockets();
+        cloud.server.Map("/gateway", (HttpContext http) => cloud.Gateway.AcceptAsync(http, resumeUrl: false));
+        cloud.server.Map("/gateway-resume", (HttpContext http) => cloud.Gateway.AcceptAsync(http, resumeUrl: true));
         cloud.server.Map("/api/v10/{**path}", cloud.AnswerAsync);
         await cloud.server.StartAsync();
         cloud.Api = new Uri(cloud.server.Urls.First() + "/api/v10/");
@@ -301,6 +307,13 @@ public sealed class DiscordCloud : IAsyncDisposable
                 return messages.ContainsKey(id) ? (200, Store(id, channel, body!, flags: 0)) : UnknownMessage();
             case ("POST", ["channels", _, "messages", var id, "threads"]):
                 return (201, new JsonObject { ["id"] = id, ["type"] = 11, ["name"] = body?["name"]?.DeepClone() });
+            case ("GET", ["gateway", "bot"]):
+                return (200, new JsonObject
+                {
+                    ["url"] = $"ws://{Api.Authority}/gateway",
+                    ["shards"] = 1,
+                    ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = 999, ["reset_after"] = 14400000, ["max_concurrency"] = 1 },
+                });
             case ("PUT", ["channels", _, "thread-members", _]):
                 return (204, null);
             case ("PUT", ["applications", _, "commands"]) or ("PUT", ["applications", _, "guilds", _, "commands"]):

@@ -48,6 +48,13 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
 
     public TestDatabase Database { get; }
 
+    /// <summary>Makes <paramref name="other"/> (a host on the same database) the one that drops it, so this one can stop first.</summary>
+    public void GiveDatabaseTo(MissionsApp other)
+    {
+        other.ownsDatabase |= ownsDatabase;
+        ownsDatabase = false;
+    }
+
     /// <summary>Set to make requests look as if they came from another machine.</summary>
     public IPAddress? RemoteAddress { get; set; }
 

@@ -251,6 +251,30 @@ namespace Missions.Host.Data.Migrations.Postgres
                     b.ToTable("Counters", (string)null);
                 });
 
+            modelBuilder.Entity("Missions.Host.Data.HostLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(true)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .IsUnicode(true)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("State")
+                        .IsUnicode(true)
+                        .HasColumnType("text");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("HostLeases", (string)null);
+                });
+
             modelBuilder.Entity("Missions.Host.Missions.ActivityEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -251,6 +251,30 @@ namespace Missions.Host.Data.Migrations.SqlServer
                     b.ToTable("Counters", (string)null);
                 });
 
+            modelBuilder.Entity("Missions.Host.Data.HostLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(true)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .IsUnicode(true)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("State")
+                        .IsUnicode(true)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("HostLeases", (string)null);
+                });
+
             modelBuilder.Entity("Missions.Host.Missions.ActivityEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -244,6 +244,30 @@ namespace Missions.Host.Data.Migrations.Sqlite
                     b.ToTable("Counters", (string)null);
                 });
 
+            modelBuilder.Entity("Missions.Host.Data.HostLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(true)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .IsUnicode(true)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsUnicode(true)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("HostLeases", (string)null);
+                });
+
             modelBuilder.Entity("Missions.Host.Missions.ActivityEntry", b =>
                 {
                     b.Property<long>("Id")
