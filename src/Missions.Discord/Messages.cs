@@ -183,6 +183,11 @@ public static class DiscordLimits
             return text;
         }
 
+        if (max <= 1)
+        {
+            return max == 1 ? "…" : "";
+        }
+
         var end = max - 1;
         if (char.IsHighSurrogate(text[end - 1]))
         {
