@@ -54,19 +54,32 @@ public enum ButtonStyle
     Link = 5,
 }
 
-/// <summary>Message and modal components (legacy layout: action rows of buttons or one select; modal inputs in Labels).</summary>
+/// <summary>
+/// Message and modal components (legacy layout: action rows of buttons or one select; modal inputs in Labels). An
+/// optional field left unset is not sent at all (Discord refuses a <c>null</c> where it expects a value).
+/// </summary>
 public static class Components
 {
+    private static JsonObject Compact(JsonObject component)
+    {
+        foreach (var name in component.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            component.Remove(name);
+        }
+
+        return component;
+    }
+
     public static JsonObject Row(params JsonObject[] components) => new() { ["type"] = 1, ["components"] = new JsonArray(components) };
 
-    public static JsonObject Button(ButtonStyle style, string label, string customId, bool disabled = false) => new()
+    public static JsonObject Button(ButtonStyle style, string label, string customId, bool disabled = false) => Compact(new()
     {
         ["type"] = 2,
         ["style"] = (int)style,
         ["label"] = DiscordLimits.Cut(label, DiscordLimits.ButtonLabel),
         ["custom_id"] = CheckedId(customId),
         ["disabled"] = disabled ? true : null,
-    };
+    });
 
     public static JsonObject LinkButton(string label, string url) => new()
     {
@@ -77,15 +90,15 @@ public static class Components
     };
 
     /// <summary>A modal input with its label (the Text Input itself must then carry no label).</summary>
-    public static JsonObject Label(string label, JsonObject component, string? description = null) => new()
+    public static JsonObject Label(string label, JsonObject component, string? description = null) => Compact(new()
     {
         ["type"] = 18,
         ["label"] = DiscordLimits.Cut(label, 45),
         ["description"] = description is null ? null : DiscordLimits.Cut(description, 100),
         ["component"] = component,
-    };
+    });
 
-    public static JsonObject TextInput(string customId, bool paragraph, string? value, bool required, int maxLength, string? placeholder = null) => new()
+    public static JsonObject TextInput(string customId, bool paragraph, string? value, bool required, int maxLength, string? placeholder = null) => Compact(new()
     {
         ["type"] = 4,
         ["custom_id"] = CheckedId(customId),
@@ -94,10 +107,10 @@ public static class Components
         ["required"] = required,
         ["max_length"] = maxLength,
         ["placeholder"] = placeholder is null ? null : DiscordLimits.Cut(placeholder, 100),
-    };
+    });
 
     /// <summary>A single-choice select of at most 25 options; the selected one shows as the default.</summary>
-    public static JsonObject StringSelect(string customId, IEnumerable<(string Value, string Label)> options, string? selected, bool required, string? placeholder = null) => new()
+    public static JsonObject StringSelect(string customId, IEnumerable<(string Value, string Label)> options, string? selected, bool required, string? placeholder = null) => Compact(new()
     {
         ["type"] = 3,
         ["custom_id"] = CheckedId(customId),
@@ -105,13 +118,13 @@ public static class Components
         ["min_values"] = required ? 1 : 0,
         ["max_values"] = 1,
         ["placeholder"] = placeholder is null ? null : DiscordLimits.Cut(placeholder, 150),
-        ["options"] = new JsonArray(options.Take(25).Select(o => (JsonNode)new JsonObject
+        ["options"] = new JsonArray(options.Take(25).Select(o => (JsonNode)Compact(new JsonObject
         {
             ["label"] = DiscordLimits.Cut(o.Label, 100),
             ["value"] = o.Value,
             ["default"] = o.Value == selected ? true : null,
-        }).ToArray()),
-    };
+        })).ToArray()),
+    });
 
     private static string CheckedId(string customId) =>
         customId.Length is > 0 and <= DiscordLimits.CustomId ? customId : throw new ArgumentException($"A custom_id must be 1-{DiscordLimits.CustomId} characters: '{customId}'.", nameof(customId));

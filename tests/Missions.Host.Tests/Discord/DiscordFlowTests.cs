@@ -118,6 +118,7 @@ public sealed class DiscordFlowTests
         Assert.All(labels, l => Assert.Equal(18, (int)l!["type"]!));
         // Inside a Label a text input must carry no label of its own.
         Assert.All(labels, l => Assert.Null(l!["component"]!["label"]));
+        Assert.DoesNotContain("null", form.ToJsonString(), StringComparison.Ordinal);
         var assignee = labels.Single(l => (string?)l!["component"]!["custom_id"] == "assignee")!["component"]!;
         Assert.Equal(3, (int)assignee["type"]!);
         var staff = assignee["options"]!.AsArray().Select(o => (string)o!["value"]!).First(v => v != "none");

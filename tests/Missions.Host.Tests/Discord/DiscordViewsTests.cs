@@ -50,6 +50,8 @@ public sealed class DiscordViewsTests
         var json = JsonNode.Parse(JsonSerializer.Serialize(message, DiscordJson.Options))!;
 
         Assert.True(((string?)json["content"])?.Length is null or <= 2000);
+        // Nothing is sent as null: Discord refuses a null where it expects a value.
+        Assert.DoesNotContain("null", json.ToJsonString(), StringComparison.Ordinal);
         Assert.NotNull(json["allowed_mentions"]);
         var embeds = json["embeds"]?.AsArray() ?? [];
         Assert.True(embeds.Count <= 10);
