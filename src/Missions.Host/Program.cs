@@ -51,6 +51,7 @@ builder.AddRuns();
 builder.AddAi();
 builder.AddTelemetry();
 builder.AddMissionsApi();
+builder.AddBoardPages();
 
 var app = builder.Build();
 
@@ -62,7 +63,7 @@ app.MapMissionsApi();
 app.MapWebChat();
 app.MapTeams();
 app.MapDiscord();
-app.MapBoardPage();
+app.MapBoardPages();
 app.MapArtifacts();
 
 await app.RunAsync();

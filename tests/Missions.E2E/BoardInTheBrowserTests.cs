@@ -1,0 +1,168 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using Missions.Host.Tests.Infrastructure;
+
+namespace Missions.E2E;
+
+/// <summary>
+/// The board and a mission's page in real Chromium against the real host: drag a card to another column, move one
+/// with the keyboard's menu, filter, watch a change made through the API arrive without a reload; on the mission's
+/// page edit the objective, comment, attach a file and run it.
+/// </summary>
+public sealed class BoardInTheBrowserTests : IAsyncLifetime
+{
+    private MissionsApp app = null!;
+    private IPlaywright playwright = null!;
+    private IBrowser browser = null!;
+    private IPage page = null!;
+    private HttpClient api = null!;
+    private readonly List<string> consoleProblems = [];
+
+    public async Task InitializeAsync()
+    {
+        app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite, new Dictionary<string, string?>
+        {
+            ["Missions:Runs:OfflineStepDelay"] = "00:00:00.020",
+            ["Missions:Runs:PollInterval"] = "00:00:00.200",
+        });
+        api = new HttpClient { BaseAddress = app.BaseAddress };
+        (playwright, browser) = await Browser.LaunchAsync();
+        page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        page.SetDefaultTimeout(15_000);
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error")
+            {
+                consoleProblems.Add($"{message.Type}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => consoleProblems.Add("page error: " + error);
+    }
+
+    public async Task DisposeAsync()
+    {
+        api.Dispose();
+        await browser.DisposeAsync();
+        playwright.Dispose();
+        await app.DisposeAsync();
+    }
+
+    private async Task CreateAsync(string title, string? due = null, string? assigneeId = null) =>
+        (await api.PostAsJsonAsync("/api/missions", new { title, objective = "An outcome for: " + title, dueDate = due, assigneeId })).EnsureSuccessStatusCode();
+
+    private ILocator Lane(string title) => page.Locator("section.lane").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = title }) });
+
+    private ILocator Card(string number) => page.Locator($"article.card[data-mission='{number}']");
+
+    private async Task<string> StatusAsync(string number) => (await api.GetFromJsonAsync<JsonObject>($"/api/missions/{number}"))!["status"]!.GetValue<string>();
+
+    [BrowserFact]
+    public async Task Drag_a_card_move_one_by_the_menu_filter_and_see_changes_made_elsewhere_without_a_reload()
+    {
+        await CreateAsync("Draft the launch plan", due: "2026-01-05");
+        await CreateAsync("Fix the FAQ page links");
+        await CreateAsync("Summarise customer interviews");
+
+        await page.GotoAsync(new Uri(app.BaseAddress, "/board").ToString());
+        await Expect(Lane("Backlog").Locator("article.card")).ToHaveCountAsync(3);
+        await Expect(Card("M-1")).ToContainTextAsync("(overdue)");
+        // Interactive: the page is connected to the server before anything is dragged.
+        await WhenInteractiveAsync();
+
+        // Drag M-3 onto In progress.
+        await Card("M-3").DragToAsync(Lane("In progress"));
+        await Expect(Lane("In progress").Locator("article.card[data-mission='M-3']")).ToBeVisibleAsync();
+        Assert.Equal("InProgress", await StatusAsync("M-3"));
+
+        // Within a column: M-2 dropped on M-1 goes before it.
+        await Card("M-2").DragToAsync(Card("M-1"));
+        await Expect(Lane("Backlog").Locator("article.card").First).ToHaveAttributeAsync("data-mission", "M-2");
+
+        // The keyboard's way: the move menu.
+        await Card("M-3").GetByLabel("Move M-3").SelectOptionAsync(new SelectOptionValue { Label = "to Review" });
+        await Expect(Lane("Review").Locator("article.card[data-mission='M-3']")).ToBeVisibleAsync();
+        Assert.Equal("Review", await StatusAsync("M-3"));
+
+        // A change made elsewhere (the API, as chat or a run would) shows up without a reload.
+        (await api.PostAsJsonAsync("/api/missions/M-1/transitions", new { to = "InProgress" })).EnsureSuccessStatusCode();
+        await Expect(Lane("In progress").Locator("article.card[data-mission='M-1']")).ToBeVisibleAsync();
+
+        // Filter by text.
+        var search = page.Locator("fluent-text-input[aria-label='Search'] input");
+        await search.FillAsync("FAQ");
+        await Expect(page.Locator("article.card")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("board-filtered.png"), FullPage = true });
+        await search.FillAsync("");
+        await Expect(page.Locator("article.card")).ToHaveCountAsync(3);
+
+        // A move the lifecycle does not allow says why and changes nothing.
+        await Card("M-2").GetByLabel("Move M-2").SelectOptionAsync(new SelectOptionValue { Label = "to Done" });
+        await Expect(page.GetByText("cannot", new() { Exact = false }).First).ToBeVisibleAsync();
+        Assert.Equal("Backlog", await StatusAsync("M-2"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("board.png"), FullPage = true });
+        Assert.Empty(consoleProblems);
+    }
+
+    [BrowserFact]
+    public async Task On_a_missions_page_edit_the_objective_comment_attach_a_file_and_run_it()
+    {
+        var analyst = (await api.GetFromJsonAsync<JsonArray>("/api/staff"))!.First(s => (string?)s!["name"] == "Analyst")!["id"]!.GetValue<string>();
+        await CreateAsync("Competitor pricing summary for the Q3 deck", assigneeId: analyst);
+        await page.GotoAsync(new Uri(app.BaseAddress, "/board").ToString());
+        await Card("M-1").GetByRole(AriaRole.Link, new() { Name = "M-1" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("M-1 Competitor pricing summary for the Q3 deck");
+        await WhenInteractiveAsync();
+
+        await Button("Edit objective and description").ClickAsync();
+        await TypeAsync(page.Locator("fluent-textarea").First, "A one-page pricing comparison the team can use in the Q3 deck.");
+        await Button("Save").ClickAsync();
+        await Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
+        var mission = (await api.GetFromJsonAsync<JsonObject>("/api/missions/M-1"))!;
+        Assert.Equal("A one-page pricing comparison the team can use in the Q3 deck.", mission["objective"]!.GetValue<string>());
+
+        await TypeAsync(page.Locator("fluent-textarea").Last, "Use the finance team's Q3 list.");
+        await Button("Comment").ClickAsync();
+        await Expect(page.Locator("article.comment").Filter(new() { HasText = "Use the finance team's Q3 list." })).ToBeVisibleAsync();
+
+        await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "Competitors: A, B, C."u8.ToArray() });
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "notes.txt" })).ToBeVisibleAsync();
+
+        await Button("Run").ClickAsync();
+        await Expect(page.GetByText("Queued a run of M-1.")).ToBeVisibleAsync();
+        // The run finishes on its own; the page follows it there, with the brief to open.
+        await Expect(page.Locator("article.run").GetByText("Succeeded")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var brief = page.Locator("fluent-anchor-button").Filter(new() { HasText = "Open M-1-brief.md" });
+        await Expect(brief).ToBeVisibleAsync();
+        // A signed link to the artifact, never its storage path.
+        Assert.Matches("/artifacts/[0-9a-f-]+\\?exp=\\d+&sig=", await brief.GetAttributeAsync("href"));
+        await Expect(page.Locator("ul.activity")).ToContainTextAsync("Analyst (staff agent) finished a run");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("mission.png"), FullPage = true });
+        Assert.Empty(consoleProblems);
+    }
+
+    /// <summary>Types into a Fluent text area as a person does: click in, replace what is there, leave it.</summary>
+    private static async Task TypeAsync(ILocator textArea, string text)
+    {
+        var input = textArea.Locator("textarea");
+        await input.ClickAsync();
+        await input.PressAsync("Control+A");
+        await input.PressSequentiallyAsync(text);
+        await input.PressAsync("Tab");
+    }
+
+    /// <summary>The page says when its connection to the server is up (until then it is the server's first rendering).</summary>
+    private Task WhenInteractiveAsync() => Expect(page.Locator("[data-interactive='true']")).ToBeVisibleAsync();
+
+    /// <summary>A Fluent button by its exact words (a web component: found by its text, not a role).</summary>
+    private ILocator Button(string name) => page.Locator("fluent-button").GetByText(name, new() { Exact = true }).Or(page.Locator("fluent-button").Filter(new() { HasText = name })).First;
+
+    private static string Artifact(string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name);
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}
