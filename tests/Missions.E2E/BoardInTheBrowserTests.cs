@@ -75,8 +75,11 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
         await Expect(Lane("In progress").Locator("article.card[data-mission='M-3']")).ToBeVisibleAsync();
         Assert.Equal("InProgress", await StatusAsync("M-3"));
 
-        // Within a column: M-2 dropped on M-1 goes before it.
+        // Within a column: M-2 dropped on M-1 goes before it, and stays there after a reload.
         await Card("M-2").DragToAsync(Card("M-1"));
+        await Expect(Lane("Backlog").Locator("article.card").First).ToHaveAttributeAsync("data-mission", "M-2");
+        await page.ReloadAsync();
+        await WhenInteractiveAsync();
         await Expect(Lane("Backlog").Locator("article.card").First).ToHaveAttributeAsync("data-mission", "M-2");
 
         // The keyboard's way: the move menu.
@@ -84,8 +87,9 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
         await Expect(Lane("Review").Locator("article.card[data-mission='M-3']")).ToBeVisibleAsync();
         Assert.Equal("Review", await StatusAsync("M-3"));
 
-        // A change made elsewhere (the API, as chat or a run would) shows up without a reload.
-        (await api.PostAsJsonAsync("/api/missions/M-1/transitions", new { to = "InProgress" })).EnsureSuccessStatusCode();
+        // A change made in chat shows up on the open board without a reload.
+        var chat = await DirectLineClient.StartAsync(api);
+        await chat.WaitForReplyAsync(await chat.SendAsync("move M-1 to in progress"));
         await Expect(Lane("In progress").Locator("article.card[data-mission='M-1']")).ToBeVisibleAsync();
 
         // Filter by text.
@@ -134,8 +138,16 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
         await Expect(page.Locator("article.run").GetByText("Succeeded")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         var brief = page.Locator("fluent-anchor-button").Filter(new() { HasText = "Open M-1-brief.md" });
         await Expect(brief).ToBeVisibleAsync();
-        // A signed link to the artifact, never its storage path.
-        Assert.Matches("/artifacts/[0-9a-f-]+\\?exp=\\d+&sig=", await brief.GetAttributeAsync("href"));
+        // A signed link to the artifact, never its storage path; it opens the brief.
+        var link = await brief.GetAttributeAsync("href");
+        Assert.Matches("/artifacts/[0-9a-f-]+\\?exp=\\d+&sig=", link);
+        var opened = await api.GetAsync(new Uri(link!).PathAndQuery);
+        Assert.Equal(System.Net.HttpStatusCode.OK, opened.StatusCode);
+        Assert.Contains("M-1", await opened.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The run's log opens in place.
+        await page.Locator("article.run summary").First.ClickAsync();
+        await Expect(page.Locator("article.run ul.log li").First).ToBeVisibleAsync();
         await Expect(page.Locator("ul.activity")).ToContainTextAsync("Analyst (staff agent) finished a run");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("mission.png"), FullPage = true });
         Assert.Empty(consoleProblems);

@@ -27,8 +27,10 @@ public static class BoardExtensions
 
     public static WebApplication MapBoardPages(this WebApplication app)
     {
+        // Files only (GET/HEAD of what exists): MapStaticAssets would add a catch-all endpoint outside a published
+        // host, turning every unknown POST (a switched-off /api/messages) into a 405.
+        app.UseStaticFiles();
         app.UseAntiforgery();
-        app.MapStaticAssets();
         // Blazor would send its own frame-ancestors 'self'; the host's security headers say who may frame the pages (Teams).
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null).RequireAuthorization(ApiAccess.Policy);
         return app;

@@ -12,7 +12,7 @@ public static class SecurityHeaders
         + "https://*.teams.microsoft.us https://teams.cloud.microsoft https://*.cloud.microsoft https://*.office.com https://*.skype.com";
 
     public const string Policy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-        + "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; " + FrameAncestors;
+        + "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; " + FrameAncestors;
 
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {

@@ -99,6 +99,15 @@ public sealed class PlatformSettingsTests
                     await Task.Delay(200);
                 }
 
+                // The board's page and the files it loads are served from the published output (from 127.0.0.1 only).
+                using var local = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+                var board = await local.GetStringAsync("/board");
+                Assert.Contains("Backlog", board, StringComparison.Ordinal);
+                foreach (var asset in new[] { "/_framework/blazor.web.js", "/Missions.Host.styles.css", "/_content/Microsoft.FluentUI.AspNetCore.Components/css/reboot.css" })
+                {
+                    Assert.True((await local.GetByteArrayAsync(asset)).Length > 100, $"{asset} is empty in the published host");
+                }
+
                 // The data folder beside it is where the SQLite file went; the health command answers 0.
                 Assert.True(File.Exists(Path.Combine(output.FullName, "data", "missions.db")));
                 var (healthy, healthLog, healthErrors) = await LocalProcess.RunAsync("dotnet", ["Missions.Host.dll", "health"], output.FullName, environment);
