@@ -5,7 +5,8 @@ namespace Missions.Benchmarks;
 /// <summary>
 /// Usage: dotnet run -c Release --project tests/Missions.Benchmarks -- [conversations] [seconds] [warm-up seconds]
 /// or: … -- runs [runs] [conversations] (the run queue: runs per second and the outbox delivery delay),
-/// or: … -- discord [senders] [seconds] [warm-up seconds] (signed slash commands: the initial answer).
+/// or: … -- discord [senders] [seconds] [warm-up seconds] (signed slash commands: the initial answer),
+/// or: … -- board [missions] [requests] (the board's first paint and a move's round trip with many missions).
 /// (An explicit entry point: top-level statements would declare a second Program beside the host's.)
 /// </summary>
 internal static class Bench
@@ -28,6 +29,27 @@ internal static class Bench
             {
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                 Directory.Delete(runFolder, recursive: true);
+            }
+
+            return;
+        }
+
+        if (args is ["board", ..])
+        {
+            // dotnet run -c Release --project tests/Missions.Benchmarks -- board [missions] [requests]
+            var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
+            var requests = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
+            var boardFolder = Path.Combine(Path.GetTempPath(), "missions-bench-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(boardFolder);
+            try
+            {
+                Console.WriteLine($"Missions board: {count} missions, {requests} page loads and {requests * 3} moves, one at a time, SQLite (WAL) at {boardFolder}; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+                Print(await new BoardLoad(count, requests, Path.Combine(boardFolder, "missions.db")).RunAsync());
+            }
+            finally
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(boardFolder, recursive: true);
             }
 
             return;

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Missions.Host.Data;
+using Missions.Host.Missions;
+
+namespace Missions.Benchmarks;
+
+/// <summary>
+/// The board with many missions: the page's first paint (the server's first rendering of <c>/board</c>, which the
+/// browser paints before the page connects) and a move's round trip (<c>POST /api/missions/{n}/move</c>, the operation
+/// a drag on the board performs), on a database seeded with <c>missions</c> missions across the four columns.
+/// </summary>
+internal sealed class BoardLoad(int missions, int requests, string databasePath)
+{
+    public async Task<IReadOnlyList<Result>> RunAsync()
+    {
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(ChatLoopLoad.RepositoryRoot(), "src", "Missions.Host"));
+        await using var host = new Host(databasePath);
+        host.UseKestrel(port: 0);
+        host.StartServer();
+        await SeedAsync(host.Services);
+        using var http = new HttpClient { BaseAddress = host.ClientOptions.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+        var paint = new Recorder();
+        long bytes = 0;
+        for (var i = 0; i < requests + 5; i++)
+        {
+            if (i == 5)
+            {
+                paint.Start();
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var html = await http.GetStringAsync("/board");
+            paint.Add(Stopwatch.GetElapsedTime(started));
+            bytes = html.Length;
+        }
+
+        paint.Stop();
+        var moves = new Recorder();
+        var refused = 0;
+        var random = new Random(7);
+        for (var i = 0; i < requests * 3 + 10; i++)
+        {
+            if (i == 10)
+            {
+                moves.Start();
+            }
+
+            // Within its column, after another card of that column (seeded in a repeating pattern of ten).
+            var number = random.Next(1, missions + 1);
+            var after = number;
+            while (after == number)
+            {
+                after = ((random.Next(0, missions / 10) * 10) + ((number - 1) % 10)) + 1;
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var response = await http.PostAsJsonAsync($"/api/missions/M-{number}/move", new { after = $"M-{after}" });
+            moves.Add(Stopwatch.GetElapsedTime(started));
+            refused += response.IsSuccessStatusCode ? 0 : 1;
+        }
+
+        moves.Stop();
+        Console.WriteLine($"moves refused: {refused}");
+        Console.WriteLine($"/board first rendering: {bytes / 1024} KB of HTML");
+        return [paint.Summarize($"board: first paint, {missions} missions"), moves.Summarize("board: a move's round trip")];
+    }
+
+    /// <summary>Missions straight into the database (the operations would take minutes for ten thousand): spread over the columns, ranked.</summary>
+    private async Task SeedAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
+        var staff = await db.Staff.Select(s => s.Id).ToListAsync();
+        var projects = await db.Projects.Select(p => p.Id).ToListAsync();
+        MissionStatus[] spread = [MissionStatus.Backlog, MissionStatus.Backlog, MissionStatus.Backlog, MissionStatus.InProgress, MissionStatus.InProgress, MissionStatus.Review, MissionStatus.Done, MissionStatus.Done, MissionStatus.Done, MissionStatus.Done];
+        var ranks = BoardRank.Spread(missions);
+        var now = DateTime.UtcNow;
+        for (var start = 0; start < missions; start += 1000)
+        {
+            for (var i = start; i < Math.Min(missions, start + 1000); i++)
+            {
+                db.Missions.Add(new Mission
+                {
+                    Id = Guid.CreateVersion7(),
+                    Number = i + 1,
+                    Title = $"Mission number {i + 1}: draft the partner update for the launch",
+                    Objective = "A partner update the team can send.",
+                    Status = spread[i % spread.Length],
+                    Rank = ranks[i],
+                    AssigneeId = staff.Count == 0 ? null : staff[i % staff.Count],
+                    ProjectId = projects.Count == 0 ? null : projects[i % projects.Count],
+                    DueDate = DateOnly.FromDateTime(now).AddDays(i % 30 - 10),
+                    RequestedById = "local",
+                    RequestedByName = "Local user",
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                });
+            }
+
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+        }
+
+        await db.Counters.Where(c => c.Name == Counters.MissionNumber).ExecuteUpdateAsync(s => s.SetProperty(c => c.Value, missions));
+    }
+
+    private sealed class Host(string databasePath) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            builder.UseSetting("ConnectionStrings:Missions", $"Data Source={databasePath}");
+            builder.UseSetting("Missions:Content:Path", Path.Combine(Path.GetDirectoryName(databasePath)!, "content"));
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        }
+    }
+}
