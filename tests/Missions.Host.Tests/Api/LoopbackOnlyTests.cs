@@ -43,6 +43,9 @@ public sealed class LoopbackOnlyTests
         // DNS rebinding: evil.example resolves to 127.0.0.1, so the connection is local but the name is not.
         Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(Request(HttpMethod.Get, "/api/board", host: "evil.example"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(Request(HttpMethod.Get, "/board", host: "evil.example:5280"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(Request(HttpMethod.Get, "/missions/M-1", host: "evil.example"))).StatusCode);
+        // The pages' live connection too: no page of another site can drive the board through it.
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(Request(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1", host: "evil.example"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(Request(HttpMethod.Post, "/v3/directline/tokens/generate", host: "evil.example"))).StatusCode);
 
         // This machine's names are answered.
