@@ -162,7 +162,14 @@ public sealed partial class DiscordGateway(DiscordRestClient rest, DiscordRestOp
             }
         }
 
-        var hello = await ReceiveAsync(socket, connection.Token);
+        // HELLO comes first and at once; a server that says nothing is not waited on for ever.
+        Frame? hello;
+        using (var helloWait = CancellationTokenSource.CreateLinkedTokenSource(connection.Token))
+        {
+            helloWait.CancelAfter(TimeSpan.FromSeconds(20));
+            hello = await ReceiveAsync(socket, helloWait.Token);
+        }
+
         if (hello?.Op != 10 || !hello.Value.Data.TryGetProperty("heartbeat_interval", out var intervalMs))
         {
             await CloseAsync(socket, "expected HELLO");
