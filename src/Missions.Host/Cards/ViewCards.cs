@@ -158,7 +158,7 @@ public static class ViewCards
             card.Add(new TextBlock(budget.Cut(p.Objective, 2000)) { Spacing = Spacing.Small });
         }
 
-        if (Facts(("Mission", p.MissionNumber), ("Assignee", p.AssigneeName), ("Project", p.ProjectName), ("Due", Day(p.DueDate)), ("Reason", budget.Cut(p.RejectionReason, 1000))) is { } facts)
+        if (Facts(("Mission", p.MissionNumber), ("Assignee", p.AssigneeName), ("Project", p.ProjectName), ("Due", ViewText.Day(p.DueDate)), ("Reason", budget.Cut(p.RejectionReason, 1000))) is { } facts)
         {
             card.Add(facts);
         }
@@ -190,14 +190,7 @@ public static class ViewCards
             new TextBlock($"{m.Number} · {MissionLifecycle.ColumnTitle(m.Status)}") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = StatusColor(m.Status) },
             new TextBlock(budget.Cut(m.Title, 200)) { Size = FontSize.Large, Weight = FontWeight.Bolder, Spacing = Spacing.None },
             new TextBlock(budget.Cut(m.Objective, 2000)));
-        card.Add(Facts(
-            ("Status", MissionLifecycle.ColumnTitle(m.Status)),
-            ("Assignee", m.AssigneeName ?? "nobody yet"),
-            ("Project", m.ProjectName),
-            ("Due", Day(m.DueDate)),
-            ("Requested by", m.RequestedByName),
-            ("Comments", m.CommentCount.ToString(CultureInfo.InvariantCulture)),
-            ("Latest run", budget.Cut(m.LatestRun, 300)))!);
+        card.Add(Facts([.. ViewText.Facts(m).Select(f => (f.Name, budget.Cut(f.Value, 300)))])!);
         if (m.Artifacts.Count > 0)
         {
             card.Add(ArtifactButtons(m.Artifacts, budget));
@@ -226,16 +219,15 @@ public static class ViewCards
     /// <summary>One card per run, updated in place: where the run has got to, and Cancel or Retry.</summary>
     private static AdaptiveCard RunProgress(RunProgressView r, Budget budget)
     {
-        var (headline, color) = r.Status switch
+        var color = r.Status switch
         {
-            RunStatus.Queued => (r.Note ?? "Queued: waiting for a free staff agent.", TextColor.Default),
-            RunStatus.Running when r.CurrentStep is not null => ($"Step {r.StepsDone.Count + 1} of {r.TotalSteps}: {r.CurrentStep}…", TextColor.Accent),
-            RunStatus.Running => ("Starting…", TextColor.Accent),
-            RunStatus.Succeeded => ("Finished.", TextColor.Good),
-            RunStatus.Failed => ("Failed: " + (r.Error ?? "no reason was given."), TextColor.Attention),
-            _ => (r.Note ?? "Cancelled.", TextColor.Warning),
+            RunStatus.Queued => TextColor.Default,
+            RunStatus.Running => TextColor.Accent,
+            RunStatus.Succeeded => TextColor.Good,
+            RunStatus.Failed => TextColor.Attention,
+            _ => TextColor.Warning,
         };
-        headline = budget.Cut(headline, 600);
+        var headline = budget.Cut(ViewText.Headline(r), 600);
         var card = AdaptiveCard.Create($"{(r.Replay ? "Replay" : "Run")} of {r.MissionNumber}: {headline}");
         card.Add(
             new TextBlock($"{(r.Replay ? "Replay" : "Run")} · {r.MissionNumber}") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = TextColor.Accent },
@@ -464,8 +456,6 @@ public static class ViewCards
         var present = facts.Where(f => f.Value is not null).Select(f => new Fact(f.Title, f.Value!)).ToList();
         return present.Count == 0 ? null : new FactSet { Facts = present };
     }
-
-    private static string? Day(DateOnly? date) => date?.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture);
 
     private static TextColor StatusColor(MissionStatus status) => status switch
     {

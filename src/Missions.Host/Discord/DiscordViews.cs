@@ -73,7 +73,7 @@ public static class DiscordViews
             Title: "Mission proposal: " + p.Title,
             Description: description.ToString(),
             Color: Blurple,
-            Fields: Fields(("Assignee", p.AssigneeName ?? "nobody yet"), ("Project", p.ProjectName), ("Due", Day(p.DueDate)), ("Blueprint", p.BlueprintName)),
+            Fields: Fields(("Assignee", p.AssigneeName ?? "nobody yet"), ("Project", p.ProjectName), ("Due", ViewText.Day(p.DueDate)), ("Blueprint", p.BlueprintName)),
             Footer: new EmbedFooter($"Requested by {p.RequestedByName ?? "someone"}"));
         return Message(embed, Components.Row(
             Components.Button(ButtonStyle.Success, "Approve", DiscordButtons.ApproveProposal(p.Id)),
@@ -97,7 +97,7 @@ public static class DiscordViews
             Url: approved ? Link(p.MissionUrl) : null,
             Description: approved ? p.Objective : null,
             Color: approved ? Green : Red,
-            Fields: Fields(("Decision", $"{outcome} {by}"), ("Assignee", p.AssigneeName), ("Project", p.ProjectName), ("Due", Day(p.DueDate)), ("Reason", p.RejectionReason)),
+            Fields: Fields(("Decision", $"{outcome} {by}"), ("Assignee", p.AssigneeName), ("Project", p.ProjectName), ("Due", ViewText.Day(p.DueDate)), ("Reason", p.RejectionReason)),
             Footer: new EmbedFooter($"Requested by {p.RequestedByName ?? "someone"}"));
         return approved && p.MissionNumber is { } number && Missions.Mission.TryParseNumber(number, out var n)
             ? Message(embed, Components.Row(Components.Button(ButtonStyle.Primary, $"Run {number} now", DiscordButtons.RunMission(n))))
@@ -117,15 +117,7 @@ public static class DiscordViews
             Url: Link(m.Url),
             Description: description.ToString(),
             Color: StatusColor(m.Status),
-            Fields: Fields(
-                ("Status", MissionLifecycle.ColumnTitle(m.Status)),
-                ("Assignee", m.AssigneeName ?? "nobody yet"),
-                ("Project", m.ProjectName),
-                ("Due", Day(m.DueDate)),
-                ("Requested by", m.RequestedByName),
-                ("Comments", m.CommentCount.ToString(CultureInfo.InvariantCulture)),
-                ("Latest run", m.LatestRun),
-                ("Artifacts", Artifacts(m.Artifacts))));
+            Fields: Fields([.. ViewText.Facts(m), ("Artifacts", Artifacts(m.Artifacts))]));
         return Missions.Mission.TryParseNumber(m.Number, out var n) && m.Status is MissionStatus.Backlog or MissionStatus.InProgress
             ? Message(embed, Components.Row(
                 Components.Button(ButtonStyle.Primary, "Run", DiscordButtons.RunMission(n)),
@@ -149,14 +141,14 @@ public static class DiscordViews
     /// <summary>One message per run, edited in place as it advances: where it has got to, and Cancel or Retry.</summary>
     private static MessagePayload RunProgress(RunProgressView r)
     {
-        var (headline, color) = r.Status switch
+        var headline = ViewText.Headline(r);
+        var color = r.Status switch
         {
-            RunStatus.Queued => (r.Note ?? "Queued: waiting for a free staff agent.", Grey),
-            RunStatus.Running when r.CurrentStep is not null => ($"Step {r.StepsDone.Count + 1} of {r.TotalSteps}: {r.CurrentStep}…", Blurple),
-            RunStatus.Running => ("Starting…", Blurple),
-            RunStatus.Succeeded => ("Finished.", Green),
-            RunStatus.Failed => ("Failed: " + (r.Error ?? "no reason was given."), Red),
-            _ => (r.Note ?? "Cancelled.", Yellow),
+            RunStatus.Queued => Grey,
+            RunStatus.Running => Blurple,
+            RunStatus.Succeeded => Green,
+            RunStatus.Failed => Red,
+            _ => Yellow,
         };
         var description = new StringBuilder("**").Append(headline).Append("**");
         foreach (var step in r.StepsDone.TakeLast(20))
@@ -260,8 +252,6 @@ public static class DiscordViews
     /// <summary>An address Discord accepts as a link (absolute http or https), else none.</summary>
     private static string? Link(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? url : null;
-
-    private static string? Day(DateOnly? date) => date?.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture);
 
     /// <summary>A Discord timestamp, shown in each reader's own time zone.</summary>
     private static string When(DateTime? at) =>
