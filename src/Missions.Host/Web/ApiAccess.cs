@@ -183,6 +183,9 @@ public static class ApiAccess
             return Actor.Human(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "api", user.Identity.Name ?? "API");
         }
 
-        return Actor.Human("local", "Local user");
+        return LocalUser;
     }
+
+    /// <summary>Whoever is at this machine, when nothing says more: API calls without keys, the board's pages.</summary>
+    public static Actor LocalUser { get; } = Actor.Human("local", "Local user");
 }
