@@ -57,7 +57,6 @@ public sealed partial class DiscordGateway(DiscordRestClient rest, DiscordRestOp
     private static readonly int[] Fatal = [4004, 4010, 4011, 4012, 4013, 4014];
 
     private GatewaySession session = new();
-    private volatile IReadOnlySet<string> botRoles = new HashSet<string>();
 
     public int Intents { get; init; } = Guilds | GuildMessages;
 
@@ -68,7 +67,7 @@ public sealed partial class DiscordGateway(DiscordRestClient rest, DiscordRestOp
     public string? BotUserId => Session.BotUserId;
 
     /// <summary>The bot's managed roles in the guilds it is in (a mention of one is a mention of the bot).</summary>
-    public IReadOnlySet<string> BotRoleIds => botRoles;
+    public IReadOnlyList<string> BotRoleIds => Session.BotRoleIds ?? [];
 
     private enum Next
     {
@@ -80,7 +79,6 @@ public sealed partial class DiscordGateway(DiscordRestClient rest, DiscordRestOp
     public async Task RunAsync(GatewaySession? from, Func<GatewayDispatch, CancellationToken, Task> onDispatch, CancellationToken stop)
     {
         Volatile.Write(ref session, from ?? new GatewaySession());
-        botRoles = new HashSet<string>(Session.BotRoleIds ?? [], StringComparer.Ordinal);
         Uri? gateway = null;
         var failures = 0;
         while (!stop.IsCancellationRequested)
@@ -114,7 +112,6 @@ public sealed partial class DiscordGateway(DiscordRestClient rest, DiscordRestOp
             if (next == Next.Identify)
             {
                 Volatile.Write(ref session, new GatewaySession());
-                botRoles = new HashSet<string>();
                 // A random 1–5 s before identifying again, as Discord's guide once asked.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1000, 5000)), stop);
             }
@@ -302,8 +299,7 @@ public sealed partial class DiscordGateway(DiscordRestClient rest, DiscordRestOp
                     .Select(r => r.GetProperty("id").GetString()!).ToList();
                 if (mine.Count > 0)
                 {
-                    botRoles = new HashSet<string>(botRoles.Concat(mine), StringComparer.Ordinal);
-                    Volatile.Write(ref session, Session with { BotRoleIds = [.. botRoles] });
+                    Volatile.Write(ref session, Session with { BotRoleIds = [.. BotRoleIds.Union(mine, StringComparer.Ordinal)] });
                 }
 
                 break;

@@ -84,9 +84,7 @@ public sealed partial class DiscordAdapter(
         {
             var stored = JsonNode.Parse(claim.PayloadJson)!;
             var message = stored["message"].Deserialize<DiscordMessage>(DiscordJson.Options) ?? throw new JsonException($"Queued event '{claim.EventId}' has no message.");
-            var author = message.Author!;
-            var name = message.Member?.Nick is { Length: > 0 } nick ? nick : author.DisplayName;
-            return new ChatTurn(Name, claim.ConversationReferenceId, new ChatUser(author.Id, CleanText.Line(name) is { Length: > 0 and <= 100 } clean ? clean : "Discord user"),
+            return new ChatTurn(Name, claim.ConversationReferenceId, UserOf(message.Author!, message.Member),
                 (string?)stored["text"], null, MessageReplyPrefix + message.Id, null);
         }
 
@@ -155,7 +153,7 @@ public sealed partial class DiscordAdapter(
     /// inserts instead), its words without the mention are stored and handled like a chat message. The bot's own
     /// messages, other bots' and webhooks' are ignored; a message heard twice (a resumed session) is handled once.
     /// </summary>
-    public async Task MentionAsync(JsonElement data, string botUserId, IReadOnlySet<string> botRoleIds, CancellationToken cancellationToken)
+    public async Task MentionAsync(JsonElement data, string botUserId, IReadOnlyList<string> botRoleIds, CancellationToken cancellationToken)
     {
         var message = data.Deserialize<DiscordMessage>(DiscordJson.Options);
         if (message?.Author is not { } author || author.Bot == true || message.WebhookId is not null || author.Id == botUserId || message.ChannelId is null)
@@ -170,8 +168,7 @@ public sealed partial class DiscordAdapter(
         }
 
         var text = MentionPattern().Replace(message.Content ?? "", m => m.Groups["id"].Value == botUserId || botRoleIds.Contains(m.Groups["id"].Value) ? " " : m.Value).Trim();
-        var reference = await ConversationStore.EnsureAsync(db, new ConversationInfo(Name, message.ChannelId, TenantId: message.GuildId, BotId: options.Value.ApplicationId,
-            ConversationType: message.GuildId is null ? "private" : "guild"), clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var reference = await ReferenceAsync(message.ChannelId, message.GuildId, options.Value.ApplicationId, appPermissions: null, cancellationToken);
         var stored = new JsonObject { ["message"] = JsonNode.Parse(data.GetRawText()), ["text"] = text };
         await pipeline.QueueAsync(Name, MentionEvent + message.Id, reference.Id, stored.ToJsonString(), "", null, cancellationToken);
     }
@@ -368,10 +365,16 @@ public sealed partial class DiscordAdapter(
     /// started in, where the mission was proposed (so its buttons work in the thread).
     /// </summary>
     private Task<ConversationReference> ReferenceAsync(Interaction interaction, CancellationToken cancellationToken) =>
+        ReferenceAsync(ConversationOf(interaction), interaction.GuildId, interaction.ApplicationId, interaction.AppPermissions, cancellationToken);
+
+    /// <summary>
+    /// A channel's conversation, brought up to date. The bot's permissions there come with interactions only; a mention
+    /// (no permissions said) keeps what the last interaction said.
+    /// </summary>
+    private Task<ConversationReference> ReferenceAsync(string channel, string? guild, string? application, string? appPermissions, CancellationToken cancellationToken) =>
         ConversationStore.EnsureAsync(db, new ConversationInfo(
-            Name, ConversationOf(interaction), TenantId: interaction.GuildId, BotId: interaction.ApplicationId,
-            ConversationType: interaction.GuildId is null ? "private" : "guild",
-            ReferenceJson: new JsonObject { ["guildId"] = interaction.GuildId, ["appPermissions"] = interaction.AppPermissions }.ToJsonString()),
+            Name, channel, TenantId: guild, BotId: application, ConversationType: guild is null ? "private" : "guild",
+            ReferenceJson: appPermissions is null ? null : new JsonObject { ["guildId"] = guild, ["appPermissions"] = appPermissions }.ToJsonString()),
             clock.GetUtcNow().UtcDateTime, cancellationToken);
 
     /// <summary>Threads are channels of types 10, 11 and 12 with a parent.</summary>
@@ -380,10 +383,13 @@ public sealed partial class DiscordAdapter(
             ? parent
             : interaction.ChannelId!;
 
-    private static ChatTurn TurnOf(Interaction interaction, Guid referenceId, string? text, ChatAction? action, string? replyTo)
+    private static ChatTurn TurnOf(Interaction interaction, Guid referenceId, string? text, ChatAction? action, string? replyTo) =>
+        new(Name, referenceId, UserOf(interaction.Invoker!, interaction.Member), text, action, replyTo, null);
+
+    /// <summary>Who wrote or clicked: their server nickname, else their display name, made safe to show.</summary>
+    private static ChatUser UserOf(DiscordUser user, GuildMember? member)
     {
-        var user = interaction.Invoker!;
-        var name = interaction.Member?.Nick is { Length: > 0 } nick ? nick : user.DisplayName;
-        return new ChatTurn(Name, referenceId, new ChatUser(user.Id, CleanText.Line(name) is { Length: > 0 and <= 100 } clean ? clean : "Discord user"), text, action, replyTo, null);
+        var name = member?.Nick is { Length: > 0 } nick ? nick : user.DisplayName;
+        return new ChatUser(user.Id, CleanText.Line(name) is { Length: > 0 and <= 100 } clean ? clean : "Discord user");
     }
 }
