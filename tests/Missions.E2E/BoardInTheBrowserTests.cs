@@ -153,28 +153,14 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
         Assert.Empty(consoleProblems);
     }
 
-    /// <summary>Types into a Fluent text area as a person does: click in, replace what is there, leave it.</summary>
-    private static async Task TypeAsync(ILocator textArea, string text)
-    {
-        var input = textArea.Locator("textarea");
-        await input.ClickAsync();
-        await input.PressAsync("Control+A");
-        await input.PressSequentiallyAsync(text);
-        await input.PressAsync("Tab");
-    }
-
     /// <summary>The page says when its connection to the server is up (until then it is the server's first rendering).</summary>
     private Task WhenInteractiveAsync() => Expect(page.Locator("[data-interactive='true']")).ToBeVisibleAsync();
 
-    /// <summary>A Fluent button by its exact words (a web component: found by its text, not a role).</summary>
-    private ILocator Button(string name) => page.Locator("fluent-button").GetByText(name, new() { Exact = true }).Or(page.Locator("fluent-button").Filter(new() { HasText = name })).First;
+    private ILocator Button(string name) => Browser.Button(page, name);
 
-    private static string Artifact(string name)
-    {
-        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        return Path.Combine(folder, name);
-    }
+    private static Task TypeAsync(ILocator textArea, string text) => Browser.TypeAsync(textArea, text);
+
+    private static string Artifact(string name) => Browser.Artifact(name);
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }

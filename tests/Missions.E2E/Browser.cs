@@ -22,6 +22,30 @@ public static class Browser
         });
         return (playwright, browser);
     }
+
+    /// <summary>A Fluent button by its words (a web component: found by its text, not a role), on a page or in a frame.</summary>
+    public static ILocator Button(IPage page, string name) => Button(page.Locator("fluent-button"), name);
+
+    public static ILocator Button(ILocator buttons, string name) =>
+        buttons.GetByText(name, new() { Exact = true }).Or(buttons.Filter(new() { HasText = name })).First;
+
+    /// <summary>Types into a Fluent text area as a person does: click in, replace what is there, leave it.</summary>
+    public static async Task TypeAsync(ILocator textArea, string text)
+    {
+        var input = textArea.Locator("textarea");
+        await input.ClickAsync();
+        await input.PressAsync("Control+A");
+        await input.PressSequentiallyAsync(text);
+        await input.PressAsync("Tab");
+    }
+
+    /// <summary>Where a test's screenshots go (beside the test assembly, under screenshots/).</summary>
+    public static string Artifact(string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name);
+    }
 }
 
 /// <summary>A browser test; skipped with the reason where Chromium is missing, except under ./test.sh, which installs it.</summary>

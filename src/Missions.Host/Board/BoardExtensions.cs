@@ -5,7 +5,8 @@ namespace Missions.Host.Board;
 
 /// <summary>
 /// The board (<c>/board</c>) and mission pages (<c>/missions/M-12</c>): Razor components with Fluent UI, interactive
-/// over the server's connection, behind the same access rule as the REST API (this machine only, with no keys).
+/// over the server's connection: for signed-in people when sign-in is configured (<see cref="SignIn"/>), else behind
+/// the REST API's rule (this machine only, with no keys).
 /// </summary>
 public static class BoardExtensions
 {
@@ -32,7 +33,8 @@ public static class BoardExtensions
         app.UseStaticFiles();
         app.UseAntiforgery();
         // Blazor would send its own frame-ancestors 'self'; the host's security headers say who may frame the pages (Teams).
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null).RequireAuthorization(ApiAccess.Policy);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null).RequireAuthorization(ApiAccess.PagesPolicy);
+        SignIn.Map(app);
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -93,6 +94,9 @@ public static partial class DataExtensions
 
             ((IDbContextOptionsBuilderInfrastructure)db).AddOrUpdateExtension(new WriteGateExtension(writeGate));
         }
+
+        // Sessions, sign-in state and the pages' circuits are protected with keys every host shares: in the database.
+        builder.Services.AddDataProtection().SetApplicationName("Missions").PersistKeysToDbContext<MissionsDbContext>();
 
         builder.Services.AddSingleton<IContentStore>(sp =>
         {

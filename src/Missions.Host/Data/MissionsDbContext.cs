@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -18,7 +19,7 @@ namespace Missions.Host.Data;
 /// that each keeps its own migrations and model snapshot (<c>Data/Migrations/&lt;provider&gt;</c>, made by dotnet-ef), as
 /// EF's guide to migrations with several providers describes; everything else asks for this type.
 /// </summary>
-public abstract class MissionsDbContext : DbContext
+public abstract class MissionsDbContext : DbContext, IDataProtectionKeyContext
 {
     /// <summary>
     /// The write gate travels in the options (see <see cref="WriteGateExtension"/>). Built by hand without one (tools,
@@ -80,6 +81,9 @@ public abstract class MissionsDbContext : DbContext
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<Counter> Counters => Set<Counter>();
     public DbSet<HostLease> HostLeases => Set<HostLease>();
+
+    /// <summary>ASP.NET Core's data-protection key ring, shared by every host (sessions, sign-in state, the pages).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<WebChat.DirectLineActivity> DirectLineActivities => Set<WebChat.DirectLineActivity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -309,6 +313,12 @@ public abstract class MissionsDbContext : DbContext
             b.HasKey(l => l.Name);
             b.Property(l => l.Name).HasMaxLength(64);
             b.Property(l => l.Owner).HasMaxLength(NameLength);
+        });
+
+        modelBuilder.Entity<DataProtectionKey>(b =>
+        {
+            b.ToTable("DataProtectionKeys");
+            b.Property(k => k.FriendlyName).HasMaxLength(NameLength);
         });
     }
 

@@ -5,15 +5,19 @@ namespace Missions.Host.Teams;
 
 /// <summary>
 /// Writes the Teams app package: <c>manifests/teams/manifest.json</c> with the bot's app id and the public host
-/// filled in, and the two icons, zipped flat as Teams expects.
-/// <c>dotnet run --project src/Missions.Host -- teams-package --app-id &lt;id&gt; --host &lt;host&gt; [--out file.zip]</c>
+/// filled in (and, with sign-in configured, the tab's single sign-on: the app registration and its Application ID URI),
+/// and the two icons, zipped flat as Teams expects.
+/// <c>dotnet run --project src/Missions.Host -- teams-package --app-id &lt;id&gt; --host &lt;host&gt; [--sign-in-client-id &lt;id&gt;] [--out file.zip]</c>
 /// </summary>
 public static class TeamsAppPackage
 {
     public const string TemplateHost = "missions.example.com";
     public const string TemplateBotId = "00000000-0000-0000-0000-000000000000";
 
-    public static JsonObject Manifest(string templateFolder, string appId, string host)
+    /// <summary>The Application ID URI Teams asks tokens for, for a tab on <paramref name="host"/>: <c>api://host/client id</c>.</summary>
+    public static string AppIdUri(string host, Guid clientId) => $"api://{host}/{clientId}";
+
+    public static JsonObject Manifest(string templateFolder, string appId, string host, string? signInClientId = null)
     {
         if (!Guid.TryParse(appId, out var id))
         {
@@ -35,12 +39,24 @@ public static class TeamsAppPackage
         var text = File.ReadAllText(Path.Combine(templateFolder, "manifest.json"))
             .Replace(TemplateBotId, id.ToString(), StringComparison.Ordinal)
             .Replace(TemplateHost, host, StringComparison.Ordinal);
-        return JsonNode.Parse(text)!.AsObject();
+        var manifest = JsonNode.Parse(text)!.AsObject();
+        if (signInClientId is not null)
+        {
+            if (!Guid.TryParse(signInClientId, out var clientId))
+            {
+                throw new ArgumentException($"The sign-in client id '{signInClientId}' is not a GUID (the app registration's Application (client) ID).", nameof(signInClientId));
+            }
+
+            // The tab's single sign-on: Teams asks Entra ID for a token for this app (Missions:SignIn:ClientId, AppIdUri).
+            manifest["webApplicationInfo"] = new JsonObject { ["id"] = clientId.ToString(), ["resource"] = AppIdUri(host, clientId) };
+        }
+
+        return manifest;
     }
 
-    public static void Write(string templateFolder, string appId, string host, string zipPath)
+    public static void Write(string templateFolder, string appId, string host, string zipPath, string? signInClientId = null)
     {
-        var manifest = Manifest(templateFolder, appId, host);
+        var manifest = Manifest(templateFolder, appId, host, signInClientId);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(zipPath))!);
         File.Delete(zipPath);
         using var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create);
@@ -62,7 +78,7 @@ public static class TeamsAppPackage
         var host = Arg("--host");
         if (appId is null || host is null)
         {
-            Console.Error.WriteLine("usage: teams-package --app-id <Azure Bot app id> --host <public host> [--out missions-teams.zip] [--manifests manifests/teams]");
+            Console.Error.WriteLine("usage: teams-package --app-id <Azure Bot app id> --host <public host> [--sign-in-client-id <app registration id>] [--out missions-teams.zip] [--manifests manifests/teams]");
             return 2;
         }
 
@@ -70,7 +86,7 @@ public static class TeamsAppPackage
         var output = Arg("--out") ?? "missions-teams.zip";
         try
         {
-            Write(folder, appId, host, output);
+            Write(folder, appId, host, output, Arg("--sign-in-client-id"));
         }
         catch (ArgumentException e)
         {

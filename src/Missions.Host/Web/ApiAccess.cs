@@ -6,6 +6,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using Microsoft.Identity.Web;
 using Missions.Host.Missions;
 
 namespace Missions.Host.Web;
@@ -28,7 +29,8 @@ public sealed class ApiKeyEntry
 
 /// <summary>
 /// Authenticates <c>X-Api-Key</c> (or <c>Authorization: ApiKey …</c>). The policy <see cref="ApiAccess.Policy"/>
-/// then decides: keys configured → a valid key is required; none configured → the caller must be on loopback.
+/// then decides: a valid key or a signed-in person's session (<see cref="SignIn"/>) is required when either is
+/// configured; with neither, the caller must be on this machine.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -39,18 +41,21 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
 
+    /// <summary>Whether the request carries a key at all (valid or not).</summary>
+    public static bool IsSent(HttpRequest request) => Presented(request).Length > 0;
+
+    private static string Presented(HttpRequest request)
+    {
+        var presented = request.Headers["X-Api-Key"].ToString();
+        var authorization = request.Headers.Authorization.ToString();
+        return presented.Length == 0 && authorization.StartsWith(SchemeName + " ", StringComparison.OrdinalIgnoreCase)
+            ? authorization[(SchemeName.Length + 1)..].Trim()
+            : presented;
+    }
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var presented = Request.Headers["X-Api-Key"].ToString();
-        if (presented.Length == 0)
-        {
-            var authorization = Request.Headers.Authorization.ToString();
-            if (authorization.StartsWith(SchemeName + " ", StringComparison.OrdinalIgnoreCase))
-            {
-                presented = authorization[(SchemeName.Length + 1)..].Trim();
-            }
-        }
-
+        var presented = Presented(Request);
         if (presented.Length == 0)
         {
             return Task.FromResult(AuthenticateResult.NoResult());
@@ -74,7 +79,9 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        if (!access.CurrentValue.Keys.Any(k => k.Key.Length > 0))
+        var keys = access.CurrentValue.Keys.Any(k => k.Key.Length > 0);
+        var signIn = SignIn.IsConfigured(Context.RequestServices.GetRequiredService<IConfiguration>());
+        if (!keys && !signIn)
         {
             // No keys to ask for: the caller is refused for where it is, not for what it sent.
             await HandleForbiddenAsync(properties);
@@ -83,13 +90,20 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = SchemeName;
-        await WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", "Send a valid API key in the X-Api-Key header.");
+        await WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", (keys, signIn) switch
+        {
+            (true, true) => $"Send a valid API key in the X-Api-Key header, or sign in at {SignIn.Path}.",
+            (true, false) => "Send a valid API key in the X-Api-Key header.",
+            _ => $"Sign in at {SignIn.Path} first.",
+        });
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        await WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "With no API key configured, the API answers callers on this machine only.");
+        await WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", Context.User.Identity?.IsAuthenticated == true
+            ? "A change made with a signed-in session must come from this host's own pages, not from a page of another site."
+            : "With no API key or sign-in configured, the API answers callers on this machine only.");
     }
 
     private Task WriteProblemAsync(int status, string title, string detail) =>
@@ -102,20 +116,23 @@ internal sealed class ApiKeyAuthenticationHandler(
 
 internal sealed class ApiAccessRequirement : IAuthorizationRequirement;
 
-internal sealed class ApiAccessHandler(IOptionsMonitor<ApiAccessOptions> access, IHttpContextAccessor http)
+internal sealed class ApiAccessHandler(IOptionsMonitor<ApiAccessOptions> access, IHttpContextAccessor http, IConfiguration configuration)
     : AuthorizationHandler<ApiAccessRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ApiAccessRequirement requirement)
     {
-        if (access.CurrentValue.Keys.Any(k => k.Key.Length > 0))
+        var request = http.HttpContext;
+        if (context.User.Identity is { IsAuthenticated: true } identity)
         {
-            if (context.User.Identity is { IsAuthenticated: true, AuthenticationType: ApiKeyAuthenticationHandler.SchemeName })
+            // A key is a tool's; a session is a browser's, whose cookie another site's page could make it send.
+            if (identity.AuthenticationType == ApiKeyAuthenticationHandler.SchemeName || request is null || ApiAccess.IsNotCrossSite(request.Request))
             {
                 context.Succeed(requirement);
             }
         }
-        else if (http.HttpContext is { } request && ApiAccess.IsLocal(request))
+        else if (!access.CurrentValue.Keys.Any(k => k.Key.Length > 0) && !SignIn.IsConfigured(configuration) && request is not null && ApiAccess.IsLocal(request))
         {
+            // Neither keys nor sign-in configured: a caller on this machine.
             context.Succeed(requirement);
         }
 
@@ -127,6 +144,12 @@ public static class ApiAccess
 {
     public const string Policy = "MissionsApi";
 
+    /// <summary>The board and mission pages: signed-in people when sign-in is configured, else as the API.</summary>
+    public const string PagesPolicy = "MissionsPages";
+
+    /// <summary>An API caller: a key when one is sent, else a signed-in person's session (the pages' links).</summary>
+    private const string CallerScheme = "MissionsCaller";
+
     public static IHostApplicationBuilder AddApiAccess(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ApiAccessOptions>().BindConfiguration(ApiAccessOptions.Section)
@@ -134,12 +157,37 @@ public static class ApiAccess
             .Validate(o => o.Keys.Select(k => k.Key).Distinct(StringComparer.Ordinal).Count() == o.Keys.Count, "Missions:Api:Keys: two entries have the same key.")
             .ValidateOnStart();
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        var signIn = SignIn.IsConfigured(builder.Configuration);
+        var authentication = builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddPolicyScheme(CallerScheme, null, o =>
+            {
+                o.ForwardDefaultSelector = http => signIn && !ApiKeyAuthenticationHandler.IsSent(http.Request) && http.Request.Cookies.ContainsKey(SignIn.SessionCookie)
+                    ? SignIn.SessionScheme
+                    : ApiKeyAuthenticationHandler.SchemeName;
+                o.ForwardChallenge = ApiKeyAuthenticationHandler.SchemeName;
+                o.ForwardForbid = ApiKeyAuthenticationHandler.SchemeName;
+            });
+        if (signIn)
+        {
+            SignIn.Add(builder, authentication);
+        }
+
         builder.Services.AddSingleton<IAuthorizationHandler, ApiAccessHandler>();
-        builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
-            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-            .AddRequirements(new ApiAccessRequirement()));
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policy, p => p.AddAuthenticationSchemes(CallerScheme).AddRequirements(new ApiAccessRequirement()))
+            .AddPolicy(PagesPolicy, p =>
+            {
+                if (signIn)
+                {
+                    // Not signed in: to the sign-in page (Teams inside Teams, else Entra ID), then back.
+                    p.AddAuthenticationSchemes(SignIn.SessionScheme).RequireAuthenticatedUser().AddRequirements(new ApiAccessRequirement());
+                }
+                else
+                {
+                    p.AddAuthenticationSchemes(CallerScheme).AddRequirements(new ApiAccessRequirement());
+                }
+            });
         return builder;
     }
 
@@ -147,11 +195,19 @@ public static class ApiAccess
     /// A request from this machine, by this machine's own pages or tools: a loopback connection (or one with no IP at
     /// all: a Unix socket, the in-process test server), addressed to a loopback name — not a page of another site that
     /// a browser here was made to call through a name that points here (DNS rebinding), nor a proxy forwarding from
-    /// outside — and, for a change, not sent by a page of another origin (a cross-site form or fetch).
+    /// outside — and not sent across sites (<see cref="IsNotCrossSite"/>).
     /// </summary>
     public static bool IsLocal(HttpContext http) =>
-        IsLoopback(http.Connection) && IsLoopbackName(http.Request.Host.Host) && (HttpMethods.IsGet(http.Request.Method)
-            || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method) || IsSameOrigin(http.Request));
+        IsLoopback(http.Connection) && IsLoopbackName(http.Request.Host.Host) && IsNotCrossSite(http.Request);
+
+    /// <summary>
+    /// A read, or a change or WebSocket (the pages' live connection) sent by this host's own pages or by a tool: not a
+    /// cross-site form, fetch or socket that a page of another site made a browser send, with its cookies.
+    /// </summary>
+    public static bool IsNotCrossSite(HttpRequest request) =>
+        ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
+            && request.Headers.Upgrade.Count == 0)
+        || IsSameOrigin(request);
 
     private static bool IsLoopback(ConnectionInfo connection) =>
         connection.RemoteIpAddress is null || IPAddress.IsLoopback(connection.RemoteIpAddress);
@@ -170,20 +226,31 @@ public static class ApiAccess
 
         var origin = request.Headers.Origin.ToString();
         return origin.Length == 0
-            || (Uri.TryCreate(origin, UriKind.Absolute, out var from) && IsLoopbackName(from.Host)
-                && string.Equals(from.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
+            || (Uri.TryCreate(origin, UriKind.Absolute, out var from) && string.Equals(from.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>The actor for what an API caller does: the key's holder, or the local user.</summary>
-    public static Actor ActorOf(HttpContext context)
+    /// <summary>The actor for what an API caller does: the key's holder, the signed-in person, or the local user.</summary>
+    public static Actor ActorOf(HttpContext context) => ActorOf(context.User);
+
+    /// <summary>
+    /// The actor for a caller: a signed-in person by their Entra object id (which approver policies may name), a key
+    /// by its holder's name, and whoever is at this machine when nothing is configured.
+    /// </summary>
+    public static Actor ActorOf(ClaimsPrincipal user)
     {
-        var user = context.User;
-        if (user.Identity?.IsAuthenticated == true)
+        if (user.Identity?.IsAuthenticated != true)
         {
-            return Actor.Human(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "api", user.Identity.Name ?? "API");
+            return LocalUser;
         }
 
-        return LocalUser;
+        if (user.GetObjectId() is { Length: > 0 } objectId)
+        {
+            // The person's name as the directory has it ("name"), not their sign-in name.
+            var name = user.FindFirstValue(ClaimConstants.Name) is { Length: > 0 } n ? n : user.GetDisplayName() ?? objectId;
+            return Actor.Human("entra:" + objectId, name, objectId);
+        }
+
+        return Actor.Human(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "api", user.Identity.Name ?? "API");
     }
 
     /// <summary>Whoever is at this machine, when nothing says more: API calls without keys, the board's pages.</summary>

@@ -86,7 +86,14 @@ public sealed class LoopbackOnlyTests
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         await app.CreateMissionAsync();
 
-        foreach (var path in new[] { "/", "/board", "/missions/M-1", "/api/missions/M-1", "/webchat/app.js", "/no-such-page" })
+        // A mission that does not exist is a 404 page that says so (not a page that looks found).
+        using (var missing = await http.GetAsync("/missions/M-404"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            Assert.Contains("There is no mission M-404", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        foreach (var path in new[] { "/", "/board", "/missions/M-1", "/missions/M-404", "/api/missions/M-1", "/webchat/app.js", "/no-such-page" })
         {
             using var response = await http.GetAsync(path);
             var policy = response.Headers.GetValues("Content-Security-Policy").Single();

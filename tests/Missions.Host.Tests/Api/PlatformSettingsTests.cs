@@ -72,6 +72,9 @@ public sealed class PlatformSettingsTests
             Assert.True(published == 0, "dotnet publish failed:\n" + log + errors);
             Assert.True(File.Exists(Path.Combine(output.FullName, "wwwroot", "index.html")) || File.Exists(Path.Combine(output.FullName, "WebChat", "Page", "index.html")), "the chat page is not in the publish output");
             Assert.True(Directory.GetFiles(output.FullName, "webchat.js", SearchOption.AllDirectories).Length > 0, "the web chat bundle is not in the publish output");
+            // The sign-in page and the Teams tab's teams-js bundle travel too (used when sign-in is configured).
+            Assert.True(File.Exists(Path.Combine(output.FullName, "Web", "SignInPage", "signin.js")), "the sign-in page is not in the publish output");
+            Assert.True(Directory.GetFiles(output.FullName, "MicrosoftTeams.min.js", SearchOption.AllDirectories).Length > 0, "the teams-js bundle is not in the publish output");
 
             var port = LocalProcess.FreePort();
             var environment = new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["DOTNET_ENVIRONMENT"] = "Production" };

@@ -16,9 +16,10 @@ public sealed class TeamsManifestTests
     {
         var zipPath = Path.Combine(Path.GetTempPath(), $"missions-teams-{Guid.NewGuid():N}.zip");
         var appId = Guid.NewGuid().ToString();
+        var signInClientId = Guid.NewGuid().ToString();
         try
         {
-            Assert.Equal(0, TeamsAppPackage.Run(["teams-package", "--app-id", appId, "--host", "https://missions.contoso.com/", "--out", zipPath, "--manifests", Template]));
+            Assert.Equal(0, TeamsAppPackage.Run(["teams-package", "--app-id", appId, "--host", "https://missions.contoso.com/", "--sign-in-client-id", signInClientId, "--out", zipPath, "--manifests", Template]));
             using var zip = ZipFile.OpenRead(zipPath);
             Assert.Equal(["color.png", "manifest.json", "outline.png"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
             JsonObject manifest;
@@ -31,6 +32,9 @@ public sealed class TeamsManifestTests
             Assert.Equal(appId, manifest["composeExtensions"]![0]!["botId"]!.GetValue<string>());
             Assert.Equal("missions.contoso.com", manifest["validDomains"]![0]!.GetValue<string>());
             Assert.Equal("https://missions.contoso.com/board", manifest["staticTabs"]![1]!["contentUrl"]!.GetValue<string>());
+            // The tab's single sign-on names the app registration and the Application ID URI the host accepts.
+            Assert.Equal(signInClientId, manifest["webApplicationInfo"]!["id"]!.GetValue<string>());
+            Assert.Equal($"api://missions.contoso.com/{signInClientId}", manifest["webApplicationInfo"]!["resource"]!.GetValue<string>());
             Assert.DoesNotContain(TeamsAppPackage.TemplateHost, manifest.ToJsonString(), StringComparison.Ordinal);
             var scopes = manifest["bots"]![0]!["scopes"]!.AsArray().Select(s => s!.GetValue<string>()).ToList();
             Assert.Equal(["personal", "team", "groupChat"], scopes);
@@ -56,6 +60,7 @@ public sealed class TeamsManifestTests
         Assert.Equal(2, TeamsAppPackage.Run(["teams-package", "--app-id", "not-a-guid", "--host", "missions.contoso.com", "--manifests", Template]));
         Assert.Equal(2, TeamsAppPackage.Run(["teams-package", "--app-id", Guid.NewGuid().ToString(), "--host", "bad host!", "--manifests", Template]));
         Assert.Equal(2, TeamsAppPackage.Run(["teams-package", "--host", "missions.contoso.com"]));
+        Assert.Equal(2, TeamsAppPackage.Run(["teams-package", "--app-id", Guid.NewGuid().ToString(), "--host", "missions.contoso.com", "--sign-in-client-id", "not-a-guid", "--manifests", Template]));
     }
 
     [Theory]
