@@ -25,7 +25,7 @@ public sealed class SqlServerScriptTests
         Assert.All(db.Database.GetMigrations(), id => Assert.Contains($"N'{id}'", script, StringComparison.Ordinal));
         var missing = new List<string>();
         var tables = db.Model.GetEntityTypes().Where(e => e.GetTableName() is not null).ToList();
-        Assert.Equal(18, tables.Select(e => e.GetTableName()).Distinct().Count());
+        Assert.Equal(19, tables.Select(e => e.GetTableName()).Distinct().Count());
         foreach (var entity in tables)
         {
             var table = entity.GetTableName()!;
