@@ -14,12 +14,12 @@ namespace Missions.Benchmarks;
 /// browser paints before the page connects) and a move's round trip (<c>POST /api/missions/{n}/move</c>, the operation
 /// a drag on the board performs), on a database seeded with <c>missions</c> missions across the four columns.
 /// </summary>
-internal sealed class BoardLoad(int missions, int requests, string databasePath)
+internal sealed class BoardLoad(int missions, int requests, BenchDatabase database)
 {
     public async Task<IReadOnlyList<Result>> RunAsync()
     {
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(ChatLoopLoad.RepositoryRoot(), "src", "Missions.Host"));
-        await using var host = new Host(databasePath);
+        await using var host = new Host(database);
         host.UseKestrel(port: 0);
         host.StartServer();
         await SeedAsync(host.Services);
@@ -110,14 +110,8 @@ internal sealed class BoardLoad(int missions, int requests, string databasePath)
         await db.Counters.Where(c => c.Name == Counters.MissionNumber).ExecuteUpdateAsync(s => s.SetProperty(c => c.Value, missions));
     }
 
-    private sealed class Host(string databasePath) : WebApplicationFactory<Program>
+    private sealed class Host(BenchDatabase database) : WebApplicationFactory<Program>
     {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Production");
-            builder.UseSetting("ConnectionStrings:Missions", $"Data Source={databasePath}");
-            builder.UseSetting("Missions:Content:Path", Path.Combine(Path.GetDirectoryName(databasePath)!, "content"));
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        }
+        protected override void ConfigureWebHost(IWebHostBuilder builder) => database.Apply(builder);
     }
 }

@@ -19,13 +19,13 @@ namespace Missions.Benchmarks;
 /// the proposal card is there; press Approve (an adaptiveCard/action invoke), poll until the card shows the decision.
 /// Beside it, on the same host and in the same run, a bare endpoint that returns a fixed card.
 /// </summary>
-internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan duration, string databasePath)
+internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan duration, BenchDatabase database)
 {
     public async Task<IReadOnlyList<Result>> RunAsync()
     {
         // The factory finds a test project's content root by itself; an executable has to say where the host is.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(RepositoryRoot(), "src", "Missions.Host"));
-        await using var host = new Host(databasePath);
+        await using var host = new Host(database);
         host.UseKestrel(port: 0);
         host.StartServer();
         var baseAddress = host.ClientOptions.BaseAddress;
@@ -96,10 +96,12 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
         toProposal.Start();
         toDecided.Start();
         var cost = ProcessCost.Take();
+        var memory = WorkingSet.WatchAsync(duration);
         await Task.Delay(duration);
         toProposal.Stop();
         toDecided.Stop();
         var spent = ProcessCost.Take() - cost;
+        Console.WriteLine(await memory);
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 
@@ -242,14 +244,11 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
     }
 
     /// <summary>The product host, plus one bare endpoint that answers a fixed card without touching the database.</summary>
-    internal sealed class Host(string databasePath) : WebApplicationFactory<Program>
+    internal sealed class Host(BenchDatabase database) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Production");
-            builder.UseSetting("ConnectionStrings:Missions", $"Data Source={databasePath}");
-            builder.UseSetting("Missions:Content:Path", Path.Combine(Path.GetDirectoryName(databasePath)!, "content"));
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            database.Apply(builder);
             var fixedCard = Encoding.UTF8.GetBytes(ViewCards.Render(SampleProposal()).Card!.ToJson());
             builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new FixedCardEndpoint(fixedCard)));
         }
@@ -300,6 +299,29 @@ internal sealed class Failures
         {
             return counts.OrderByDescending(c => c.Value).Take(5).Select(c => (c.Key, c.Value)).ToList();
         }
+    }
+}
+
+/// <summary>The process's working set (host and load generator together) while the load runs: sampled every 100 ms.</summary>
+internal static class WorkingSet
+{
+    public static async Task<string> WatchAsync(TimeSpan duration)
+    {
+        var peak = 0L;
+        var samples = new List<long>();
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        using var process = Process.GetCurrentProcess();
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            process.Refresh();
+            samples.Add(process.WorkingSet64);
+            peak = Math.Max(peak, process.WorkingSet64);
+            await Task.Delay(100);
+        }
+
+        samples.Sort();
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"working set while measuring (host + load generator): median {samples[samples.Count / 2] / 1048576.0:F0} MB, peak {peak / 1048576.0:F0} MB; managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F0} MB after the last collection");
     }
 }
 

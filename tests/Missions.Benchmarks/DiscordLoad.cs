@@ -16,7 +16,7 @@ namespace Missions.Benchmarks;
 /// has been edited into its response on a local Discord that answers at once. Measures the initial answer (what
 /// Discord waits at most 3 s for) and the time until the proposal is there.
 /// </summary>
-internal sealed class DiscordLoad(int concurrency, TimeSpan warmUp, TimeSpan duration, string databasePath)
+internal sealed class DiscordLoad(int concurrency, TimeSpan warmUp, TimeSpan duration, BenchDatabase database)
 {
     private readonly Key key = Key.Create(SignatureAlgorithm.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> waiting = new();
@@ -25,7 +25,7 @@ internal sealed class DiscordLoad(int concurrency, TimeSpan warmUp, TimeSpan dur
     {
         await using var discord = await StartDiscordAsync();
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(ChatLoopLoad.RepositoryRoot(), "src", "Missions.Host"));
-        await using var host = new Host(databasePath, Convert.ToHexString(key.Export(KeyBlobFormat.RawPublicKey)), discord.Urls.First() + "/api/v10");
+        await using var host = new Host(database, Convert.ToHexString(key.Export(KeyBlobFormat.RawPublicKey)), discord.Urls.First() + "/api/v10");
         host.UseKestrel(port: 0);
         host.StartServer();
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = host.ClientOptions.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -141,14 +141,11 @@ internal sealed class DiscordLoad(int concurrency, TimeSpan warmUp, TimeSpan dur
         return app;
     }
 
-    private sealed class Host(string databasePath, string publicKey, string discordApi) : WebApplicationFactory<Program>
+    private sealed class Host(BenchDatabase database, string publicKey, string discordApi) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Production");
-            builder.UseSetting("ConnectionStrings:Missions", $"Data Source={databasePath}");
-            builder.UseSetting("Missions:Content:Path", Path.Combine(Path.GetDirectoryName(databasePath)!, "content"));
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            database.Apply(builder);
             builder.UseSetting("Missions:Discord:ApplicationId", "845027738276462632");
             builder.UseSetting("Missions:Discord:PublicKey", publicKey);
             builder.UseSetting("Missions:Discord:BotToken", "bench-token");

@@ -15,12 +15,12 @@ namespace Missions.Benchmarks;
 /// outbox takes to deliver what they write (progress cards and review prompts into web chat conversations), measured
 /// from when each message was due (progress is deliberately spaced per conversation) to when it was sent.
 /// </summary>
-internal sealed class RunQueueLoad(int runs, int conversations, string databasePath)
+internal sealed class RunQueueLoad(int runs, int conversations, BenchDatabase database)
 {
     public async Task RunAsync()
     {
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(ChatLoopLoad.RepositoryRoot(), "src", "Missions.Host"));
-        await using var host = new ChatLoopLoad.Host(databasePath);
+        await using var host = new ChatLoopLoad.Host(database);
         host.UseKestrel(port: 0);
         host.StartServer();
         using var http = new HttpClient { BaseAddress = host.ClientOptions.BaseAddress };

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Missions.Host.Conversations;
 using Missions.Host.Data;
@@ -115,7 +116,7 @@ public static class DirectLineApi
                 : Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
         });
 
-        directLine.MapGet("/conversations/{conversationId}/activities", async (string conversationId, [FromQuery] string? watermark, HttpContext http, DirectLineTokens tokens, WebChatChannel turns, TranscriptSignals signals, IOptions<WebChatOptions> options, CancellationToken ct) =>
+        directLine.MapGet("/conversations/{conversationId}/activities", async (string conversationId, [FromQuery] string? watermark, HttpContext http, DirectLineTokens tokens, WebChatChannel turns, TranscriptSignals signals, IOptions<WebChatOptions> options, MissionsDbContext db, CancellationToken ct) =>
         {
             var (_, failure) = Authenticate(http, tokens, conversationId);
             if (failure is not null)
@@ -129,7 +130,7 @@ public static class DirectLineApi
             using (var written = signals.Watch(conversationId))
             {
                 rows = await turns.TranscriptAsync(conversationId, after, options.Value.MaxActivitiesPerPoll, ct);
-                if (rows.Count == 0 && after > 0 && options.Value.PollWait > TimeSpan.Zero && await written.WaitAsync(options.Value.PollWait, ct))
+                if (rows.Count == 0 && after > 0 && options.Value.PollWait > TimeSpan.Zero && await WaitForAnswerAsync(db, written, options.Value.PollWait, ct))
                 {
                     // The bot's answer was just written: return it now rather than at the next poll.
                     rows = await turns.TranscriptAsync(conversationId, after, options.Value.MaxActivitiesPerPoll, ct);
@@ -192,6 +193,30 @@ public static class DirectLineApi
     public const string DefaultUserName = "Web chat user";
 
     /// <summary>Direct Line's conversation answer: the conversation and a fresh token for it, for the same user.</summary>
+    /// <summary>
+    /// Waits for the bot's answer to be written. On a database server the connection goes back to the pool meanwhile:
+    /// every waiting poll would otherwise hold one of the server's connections for up to PollWait, and a few dozen
+    /// open conversations would leave none for the turns they are waiting for. SQLite's are in-process and cheap to
+    /// keep, and dear to open again.
+    /// </summary>
+    private static async Task<bool> WaitForAnswerAsync(MissionsDbContext db, TranscriptSignals.Registration written, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsSqlite())
+        {
+            return await written.WaitAsync(wait, cancellationToken);
+        }
+
+        await db.Database.CloseConnectionAsync();
+        try
+        {
+            return await written.WaitAsync(wait, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.OpenConnectionAsync(CancellationToken.None);
+        }
+    }
+
     private static IResult TokenResponse(DirectLineTokens tokens, DirectLineClaims claims, int status = StatusCodes.Status200OK) =>
         Results.Json(new { conversationId = claims.ConversationId, token = tokens.Issue(claims.ConversationId, claims.UserId, claims.UserName), expires_in = tokens.LifetimeSeconds }, statusCode: status);
 

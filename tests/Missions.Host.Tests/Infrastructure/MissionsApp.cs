@@ -87,6 +87,9 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
     /// <summary>The host on a database the test has prepared (which it then owns and drops).</summary>
     public static MissionsApp StartOn(TestDatabase database) => StartOn(database, null, kestrel: false);
 
+    /// <summary>The host on a database the test has prepared, with settings of its own (they win).</summary>
+    public static MissionsApp StartOn(TestDatabase database, IDictionary<string, string?> settings) => StartOn(database, settings, kestrel: false);
+
     private static MissionsApp StartOn(TestDatabase database, IDictionary<string, string?>? settings, bool kestrel, Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>

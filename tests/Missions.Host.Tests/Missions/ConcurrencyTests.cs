@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Missions.Host.Data;
 using Missions.Host.Missions;
 using Missions.Host.Tests.Infrastructure;
 
@@ -89,5 +91,28 @@ public sealed class ConcurrencyTests
         var numbers = created.Select(m => m["number"]!.GetValue<string>()).ToList();
         Assert.Equal(Racers, numbers.Distinct().Count());
         Assert.Equal(Enumerable.Range(1, Racers).Select(n => $"M-{n}").Order(), numbers.Order());
+    }
+
+    /// <summary>
+    /// On PostgreSQL a mission number is taken in a statement of its own: a turn that took one and has not committed
+    /// yet holds up nobody else's mission (in its transaction, the counter's row would stay locked until it commits).
+    /// </summary>
+    [Theory, Postgres]
+    public async Task A_number_taken_by_a_transaction_still_open_holds_up_no_other_mission(Provider provider)
+    {
+        await using var app = await MissionsApp.StartAsync(provider);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
+        long taken;
+        await using (var open = await db.BeginWriteAsync(CancellationToken.None))
+        {
+            taken = await Counters.NextAsync(db, Counters.MissionNumber, CancellationToken.None);
+            var created = await app.CreateMissionAsync("Not held up").WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(Mission.FormatNumber(taken + 1), created["number"]!.GetValue<string>());
+        }
+
+        // The open transaction rolled back: its number stays unused, never given to another mission.
+        var next = await app.CreateMissionAsync("After the rollback");
+        Assert.Equal(Mission.FormatNumber(taken + 2), next["number"]!.GetValue<string>());
     }
 }

@@ -196,4 +196,41 @@ public sealed class DirectLineProtocolTests
         Assert.Equal(sent, await chat.SendAsync("write the launch FAQ", clientActivityId: "f-1"));
         Assert.Empty(await chat.PollAsync());
     }
+
+    /// <summary>
+    /// A poll waiting for the bot's answer holds no database connection: on PostgreSQL a pool of four serves eight open
+    /// conversations that are all waiting, and a ninth person's request is answered meanwhile.
+    /// </summary>
+    [Theory, Postgres]
+    public async Task Polls_waiting_for_an_answer_hold_no_database_connection(Provider provider)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        var fourConnections = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 4, Timeout = 5 }.ConnectionString;
+        await using var app = MissionsApp.StartOn(database, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Missions"] = fourConnections,
+            ["Missions:WebChat:PollWait"] = "00:00:06",
+        });
+        using var http = app.CreateClient();
+        var open = new List<DirectLineClient>();
+        for (var i = 0; i < 8; i++)
+        {
+            var chat = await DirectLineClient.StartAsync(http, $"Person {i}");
+            await chat.WaitForReplyAsync(await chat.SendAsync("help"));
+            await chat.PollAsync(); // read up to the answer: the next poll has nothing new
+            open.Add(chat);
+        }
+
+        // Eight polls wait for news that does not come (for up to six seconds each).
+        var waiting = open.Select(c => c.PollAsync()).ToList();
+        await Task.Delay(500);
+        Assert.All(waiting, w => Assert.False(w.IsCompleted, "a poll with nothing new should wait"));
+
+        using var ninth = await DirectLineClient.StartAsync(http, "Ninth");
+        await ninth.WaitForReplyAsync(await ninth.SendAsync("board")).WaitAsync(TimeSpan.FromSeconds(5));
+
+        // And every waiting poll ends well (nothing new: an empty page), none of them starved of a connection.
+        Assert.All(await Task.WhenAll(waiting), Assert.Empty);
+        open.ForEach(c => c.Dispose());
+    }
 }
