@@ -19,7 +19,7 @@ namespace Missions.Benchmarks;
 /// the proposal card is there; press Approve (an adaptiveCard/action invoke), poll until the card shows the decision.
 /// Beside it, on the same host and in the same run, a bare endpoint that returns a fixed card.
 /// </summary>
-internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan duration, BenchDatabase database)
+internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan duration, BenchDatabase database, bool stream = false)
 {
     public async Task<IReadOnlyList<Result>> RunAsync()
     {
@@ -71,7 +71,7 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
         using var stop = new CancellationTokenSource();
         var workers = Enumerable.Range(0, conversations).Select(i => Task.Run(async () =>
         {
-            var chat = await Conversation.StartAsync(http);
+            var chat = await Conversation.StartAsync(http, stream);
             var n = 0;
             while (!stop.IsCancellationRequested)
             {
@@ -139,18 +139,90 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
         recorder.Add(Stopwatch.GetElapsedTime(started));
     }
 
-    /// <summary>One Web Chat conversation: token, post, poll by watermark.</summary>
+    /// <summary>One Web Chat conversation: token, post, and poll by watermark or (with <c>stream</c>) read Direct Line's stream.</summary>
     private sealed class Conversation(HttpClient http, string conversationId, string token, string userId)
     {
         private string watermark = "";
+        private System.Threading.Channels.Channel<JsonObject>? streamed;
 
-        public static async Task<Conversation> StartAsync(HttpClient http)
+        public static async Task<Conversation> StartAsync(HttpClient http, bool stream)
         {
             using var response = await http.PostAsync("/v3/directline/tokens/generate", null);
             var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
             var chat = new Conversation(http, body["conversationId"]!.GetValue<string>(), body["token"]!.GetValue<string>(), body["userId"]!.GetValue<string>());
-            await chat.PollAsync();
+            if (stream)
+            {
+                await chat.OpenStreamAsync();
+            }
+            else
+            {
+                await chat.PollAsync();
+            }
+
             return chat;
+        }
+
+        /// <summary>As Web Chat does by default: start the conversation, open its streamUrl, and read activity sets as they come.</summary>
+        private async Task OpenStreamAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v3/directline/conversations");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(request);
+            var streamUrl = (await response.Content.ReadFromJsonAsync<JsonObject>())!["streamUrl"]!.GetValue<string>();
+            var socket = new System.Net.WebSockets.ClientWebSocket();
+            await socket.ConnectAsync(new Uri(streamUrl), CancellationToken.None);
+            streamed = System.Threading.Channels.Channel.CreateUnbounded<JsonObject>();
+            _ = Task.Run(async () =>
+            {
+                var buffer = new byte[1 << 20];
+                while (socket.State == System.Net.WebSockets.WebSocketState.Open)
+                {
+                    var length = 0;
+                    System.Net.WebSockets.WebSocketReceiveResult received;
+                    do
+                    {
+                        received = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), CancellationToken.None);
+                        length += received.Count;
+                    }
+                    while (!received.EndOfMessage);
+
+                    if (length > 0)
+                    {
+                        var set = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, length))!.AsObject();
+                        foreach (var activity in set["activities"]!.AsArray())
+                        {
+                            streamed.Writer.TryWrite(activity!.AsObject());
+                        }
+                    }
+                }
+            });
+        }
+
+        /// <summary>What is new: from the stream when there is one (waiting up to a second), else a poll.</summary>
+        private async Task<List<JsonObject>> NextAsync()
+        {
+            if (streamed is null)
+            {
+                return await PollAsync();
+            }
+
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            var fresh = new List<JsonObject>();
+            try
+            {
+                fresh.Add(await streamed.Reader.ReadAsync(wait.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                return fresh;
+            }
+
+            while (streamed.Reader.TryRead(out var more))
+            {
+                fresh.Add(more);
+            }
+
+            return fresh;
         }
 
         /// <summary>The proposal card, or null when the bot answered with something else (counted as a failure).</summary>
@@ -166,7 +238,7 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
             var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                foreach (var activity in await PollAsync())
+                foreach (var activity in await NextAsync())
                 {
                     if (activity["replyToId"]?.GetValue<string>() == id)
                     {
@@ -199,7 +271,7 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
             var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                foreach (var activity in await PollAsync())
+                foreach (var activity in await NextAsync())
                 {
                     var json = activity.ToJsonString();
                     if (json.Contains("Approved as M-", StringComparison.Ordinal))

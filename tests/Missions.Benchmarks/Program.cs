@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Missions.Benchmarks;
 
 /// <summary>
-/// Usage: dotnet run -c Release --project tests/Missions.Benchmarks -- [--postgres] [conversations] [seconds] [warm-up seconds]
+/// Usage: dotnet run -c Release --project tests/Missions.Benchmarks -- [--postgres] [--stream] [conversations] [seconds] [warm-up seconds]
+/// (--stream: the conversations read Direct Line's stream, as Web Chat does, instead of polling),
 /// or: … -- [--postgres] runs [runs] [conversations] (the run queue: runs per second and the outbox delivery delay),
 /// or: … -- [--postgres] discord [senders] [seconds] [warm-up seconds] (signed slash commands: the initial answer),
 /// or: … -- [--postgres] board [missions] [requests] (the board's first paint and a move's round trip with many missions).
@@ -15,7 +16,8 @@ internal static class Bench
     public static async Task Main(string[] args)
     {
         var postgres = args.Contains("--postgres");
-        args = args.Where(a => a != "--postgres").ToArray();
+        var stream = args.Contains("--stream");
+        args = args.Where(a => a is not "--postgres" and not "--stream").ToArray();
         int Arg(int index, int otherwise) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : otherwise;
         await using var database = await BenchDatabase.CreateAsync(postgres);
         var machine = $"{Environment.ProcessorCount} cores, .NET {Environment.Version}";
@@ -41,9 +43,9 @@ internal static class Bench
                 // 20 s of warm-up: the chat code is still being recompiled by the tiering JIT for ~15 s after it first
                 // runs (thousands of methods, up to a third of a core), which is start-up cost, not the steady state.
                 var (conversations, seconds, warmUp) = (Arg(0, 32), Arg(1, 20), Arg(2, 20));
-                Console.WriteLine($"Missions chat-loop load: {conversations} concurrent Direct Line conversations, {warmUp} s warm-up, {seconds} s measured per scenario, {database.Description}");
+                Console.WriteLine($"Missions chat-loop load: {conversations} concurrent Direct Line conversations ({(stream ? "reading the stream" : "polling")}), {warmUp} s warm-up, {seconds} s measured per scenario, {database.Description}");
                 Console.WriteLine($"{machine}, server and load generator in one process");
-                Print(await new ChatLoopLoad(conversations, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds), database).RunAsync());
+                Print(await new ChatLoopLoad(conversations, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds), database, stream).RunAsync());
                 break;
         }
     }

@@ -17,6 +17,8 @@ public sealed class ChatLoopInTheBrowserTests : IAsyncLifetime
     private IBrowser browser = null!;
     private IPage page = null!;
     private readonly List<string> consoleProblems = [];
+    private readonly List<string> sockets = [];
+    private int polls;
 
     public async Task InitializeAsync()
     {
@@ -32,6 +34,14 @@ public sealed class ChatLoopInTheBrowserTests : IAsyncLifetime
             }
         };
         page.PageError += (_, error) => consoleProblems.Add("page error: " + error);
+        page.WebSocket += (_, socket) => sockets.Add(socket.Url);
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "GET" && request.Url.Contains("/activities", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref polls);
+            }
+        };
     }
 
     public async Task DisposeAsync()
@@ -83,6 +93,10 @@ public sealed class ChatLoopInTheBrowserTests : IAsyncLifetime
         Assert.Equal(1, await app.WithDbAsync(db => db.Missions.CountAsync()));
 
         await AssertCardsRenderCleanlyAsync();
+
+        // Everything arrived over Direct Line's stream (a WebSocket), not by polling.
+        Assert.Contains(sockets, url => url.Contains("/v3/directline/conversations/", StringComparison.Ordinal) && url.Contains("/stream?", StringComparison.Ordinal));
+        Assert.Equal(0, polls);
     }
 
     [BrowserFact]

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -46,6 +47,8 @@ public static class DirectLineApi
         }
 
         WebChatPage.Map(app);
+        // Direct Line's stream (streamUrl): Web Chat's default transport, the activities pushed as they are written.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         var directLine = app.MapGroup("/v3/directline")
             .WithTags("Direct Line")
             .WithMetadata(new RequestSizeLimitAttribute(MaxActivityBytes))
@@ -99,11 +102,11 @@ public static class DirectLineApi
                 return Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
             }
 
-            // streamUrl is left out: this endpoint serves polling clients (Web Chat with webSocket: false).
-            return TokenResponse(tokens, claims, StatusCodes.Status201Created);
+            return StreamResponse(http, tokens, claims, null, StatusCodes.Status201Created);
         });
 
-        directLine.MapGet("/conversations/{conversationId}", async (string conversationId, HttpContext http, DirectLineTokens tokens, WebChatChannel turns, CancellationToken ct) =>
+        // Reconnecting (a dropped stream): a fresh token and the stream from the watermark the client has.
+        directLine.MapGet("/conversations/{conversationId}", async (string conversationId, [FromQuery] string? watermark, HttpContext http, DirectLineTokens tokens, WebChatChannel turns, CancellationToken ct) =>
         {
             var (claims, failure) = Authenticate(http, tokens, conversationId);
             if (failure is not null)
@@ -112,9 +115,35 @@ public static class DirectLineApi
             }
 
             return await turns.ConversationExistsAsync(conversationId, ct)
-                ? TokenResponse(tokens, claims!)
+                ? StreamResponse(http, tokens, claims!, watermark, StatusCodes.Status200OK)
                 : Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
         });
+
+        // The stream is outside the group: it must not hold the request's database connection for its whole life.
+        app.Map("/v3/directline/conversations/{conversationId}/stream", async (string conversationId, [FromQuery] string? watermark, HttpContext http, DirectLineTokens tokens, WebChatChannel turns, TranscriptSignals signals, IOptions<WebChatOptions> options, IHostApplicationLifetime lifetime) =>
+        {
+            var (_, failure) = Authenticate(http, tokens, conversationId, tokenInQuery: true);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            if (!http.WebSockets.IsWebSocketRequest)
+            {
+                return Error(StatusCodes.Status400BadRequest, "WebSocket expected", "Open the streamUrl with a WebSocket.");
+            }
+
+            if (!await turns.ConversationExistsAsync(conversationId, http.RequestAborted))
+            {
+                return Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
+            }
+
+            var after = long.TryParse(watermark, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : 0;
+            using var socket = await http.WebSockets.AcceptWebSocketAsync();
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+            await StreamAsync(socket, conversationId, after, turns, signals, options.Value.MaxActivitiesPerPoll, stopping.Token);
+            return Results.Empty;
+        }).ExcludeFromDescription();
 
         directLine.MapGet("/conversations/{conversationId}/activities", async (string conversationId, [FromQuery] string? watermark, HttpContext http, DirectLineTokens tokens, WebChatChannel turns, TranscriptSignals signals, IOptions<WebChatOptions> options, MissionsDbContext db, CancellationToken ct) =>
         {
@@ -142,16 +171,8 @@ public static class DirectLineApi
                 return Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
             }
 
-            // The activities are stored as the JSON that was sent: write them as they are, without parsing them again.
-            var next = (rows.Count == 0 ? after : rows[^1].Id).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var body = new StringBuilder("{\"activities\":[", 256 + rows.Sum(r => r.Json.Length));
-            for (var i = 0; i < rows.Count; i++)
-            {
-                body.Append(i == 0 ? "" : ",").Append(rows[i].Json);
-            }
-
-            body.Append("],\"watermark\":\"").Append(next).Append("\"}");
-            return Results.Text(body.ToString(), "application/json; charset=utf-8");
+            // The activities are stored as the JSON that was sent: written as they are, without parsing them again.
+            return Results.Text(ActivitySet(rows, after), "application/json; charset=utf-8");
         });
 
         directLine.MapPost("/conversations/{conversationId}/activities", async (string conversationId, HttpContext http, DirectLineTokens tokens, WebChatChannel turns, CancellationToken ct) =>
@@ -220,6 +241,113 @@ public static class DirectLineApi
     private static IResult TokenResponse(DirectLineTokens tokens, DirectLineClaims claims, int status = StatusCodes.Status200OK) =>
         Results.Json(new { conversationId = claims.ConversationId, token = tokens.Issue(claims.ConversationId, claims.UserId, claims.UserName), expires_in = tokens.LifetimeSeconds }, statusCode: status);
 
+    /// <summary>
+    /// Direct Line's answer to starting or reconnecting to a conversation: the token, and the <c>streamUrl</c> where the
+    /// conversation's activities are pushed over a WebSocket from <paramref name="watermark"/> on.
+    /// </summary>
+    private static IResult StreamResponse(HttpContext http, DirectLineTokens tokens, DirectLineClaims claims, string? watermark, int status)
+    {
+        var token = tokens.Issue(claims.ConversationId, claims.UserId, claims.UserName);
+        var scheme = http.Request.IsHttps ? "wss" : "ws";
+        var streamUrl = $"{scheme}://{http.Request.Host}{http.Request.PathBase}/v3/directline/conversations/{Uri.EscapeDataString(claims.ConversationId)}/stream"
+            + $"?watermark={Uri.EscapeDataString(watermark ?? "")}&t={Uri.EscapeDataString(token)}";
+        return Results.Json(new { conversationId = claims.ConversationId, token, expires_in = tokens.LifetimeSeconds, streamUrl }, statusCode: status);
+    }
+
+    /// <summary>Direct Line's ActivitySet: the activities as they were stored (not parsed again) and the next watermark.</summary>
+    private static string ActivitySet(List<DirectLineQueries.TranscriptRow> rows, long after)
+    {
+        var next = (rows.Count == 0 ? after : rows[^1].Id).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var body = new StringBuilder("{\"activities\":[", 256 + rows.Sum(r => r.Json.Length));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            body.Append(i == 0 ? "" : ",").Append(rows[i].Json);
+        }
+
+        return body.Append("],\"watermark\":\"").Append(next).Append("\"}").ToString();
+    }
+
+    /// <summary>
+    /// The stream: what the polls would return, pushed as it is written. Looks again every few seconds even without a
+    /// signal (another host may have written), sends an empty message now and then so that proxies keep an idle
+    /// socket open, and holds no database connection between looks.
+    /// </summary>
+    private static async Task StreamAsync(WebSocket socket, string conversationId, long after, WebChatChannel turns, TranscriptSignals signals, int maxPerSet, CancellationToken cancellationToken)
+    {
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The client says nothing on the stream; reading finds out when it goes (or closes it).
+        var listening = Task.Run(async () =>
+        {
+            var buffer = new byte[1024];
+            try
+            {
+                while (socket.State == WebSocketState.Open && !(await socket.ReceiveAsync(buffer, closing.Token)).CloseStatus.HasValue)
+                {
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+            }
+            finally
+            {
+                await closing.CancelAsync();
+            }
+        }, CancellationToken.None);
+
+        var quiet = 0;
+        try
+        {
+            while (!closing.IsCancellationRequested)
+            {
+                List<DirectLineQueries.TranscriptRow> rows;
+                using (var written = signals.Watch(conversationId))
+                {
+                    rows = await turns.TranscriptAsync(conversationId, after, maxPerSet, closing.Token);
+                    if (rows.Count == 0)
+                    {
+                        if (!await written.WaitAsync(StreamRecheck, closing.Token) && ++quiet * StreamRecheck >= StreamKeepAlive)
+                        {
+                            quiet = 0;
+                            await socket.SendAsync(ReadOnlyMemory<byte>.Empty, WebSocketMessageType.Text, endOfMessage: true, closing.Token);
+                        }
+
+                        continue;
+                    }
+                }
+
+                quiet = 0;
+                await socket.SendAsync(Encoding.UTF8.GetBytes(ActivitySet(rows, after)), WebSocketMessageType.Text, endOfMessage: true, closing.Token);
+                after = rows[^1].Id;
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The client went, or the host is stopping.
+        }
+
+        // The closing handshake: answering the client's close, or saying the host is going.
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            try
+            {
+                using var bye = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, socket.State == WebSocketState.Open ? "The host is stopping." : null, bye.Token);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+            }
+        }
+
+        await closing.CancelAsync();
+        await listening;
+    }
+
+    /// <summary>How long the stream waits for this host's signal before looking anyway (another host may have written).</summary>
+    private static readonly TimeSpan StreamRecheck = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a stream stays silent before an empty message (idle sockets are closed by proxies).</summary>
+    private static readonly TimeSpan StreamKeepAlive = TimeSpan.FromSeconds(30);
+
     private sealed record TokenUser(string? Id, string Name);
 
     /// <summary>
@@ -257,9 +385,10 @@ public static class DirectLineApi
     /// <summary>The user a conversation's token speaks for: one person per local conversation.</summary>
     private static string UserFor(string conversationId) => "user-" + conversationId[3..Math.Min(conversationId.Length, 15)];
 
-    private static (DirectLineClaims? Claims, IResult? Failure) Authenticate(HttpContext http, DirectLineTokens tokens, string? conversationId = null)
+    private static (DirectLineClaims? Claims, IResult? Failure) Authenticate(HttpContext http, DirectLineTokens tokens, string? conversationId = null, bool tokenInQuery = false)
     {
-        var token = Bearer(http);
+        // A WebSocket cannot send headers from a browser: the stream's address carries the token (t=), as Direct Line's does.
+        var token = tokenInQuery ? http.Request.Query["t"].ToString() is { Length: > 0 } t ? t : null : Bearer(http);
         if (token is null)
         {
             return (null, Error(StatusCodes.Status401Unauthorized, "Unauthorized", "Send the conversation token as a bearer token."));

@@ -233,4 +233,92 @@ public sealed class DirectLineProtocolTests
         Assert.All(await Task.WhenAll(waiting), Assert.Empty);
         open.ForEach(c => c.Dispose());
     }
+
+    /// <summary>
+    /// Direct Line's stream, as Web Chat uses it by default: starting the conversation names a WebSocket (streamUrl)
+    /// on which the activities arrive as they are written; reconnecting with a watermark resumes after it.
+    /// </summary>
+    [Fact]
+    public async Task The_stream_pushes_activities_as_they_are_written_and_resumes_from_a_watermark()
+    {
+        await using var app = await StartAsync();
+        using var http = app.CreateClient();
+        using var chat = await DirectLineClient.StartAsync(http);
+        var started = await MissionsApp.ReadOkAsync(await chat.SendRawAsync(HttpMethod.Post, "/v3/directline/conversations", null), HttpStatusCode.Created);
+        var streamUrl = new Uri(started["streamUrl"]!.GetValue<string>());
+        Assert.Equal("ws", streamUrl.Scheme);
+        Assert.Equal($"/v3/directline/conversations/{chat.ConversationId}/stream", streamUrl.AbsolutePath);
+
+        var sockets = app.Server.CreateWebSocketClient();
+        using (var stream = await sockets.ConnectAsync(streamUrl, CancellationToken.None))
+        {
+            var sent = await chat.PostActivityAsync(Message(chat, "help"));
+            var (reply, watermark) = await ReceiveUntilAsync(stream, a => a["replyToId"]?.GetValue<string>() == sent);
+            Assert.Equal("bot", reply["from"]!["role"]!.GetValue<string>());
+            Assert.True(long.Parse(watermark, System.Globalization.CultureInfo.InvariantCulture) > 0);
+            await stream.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+
+            // Reconnecting from that watermark: only what came after it.
+            var again = await MissionsApp.ReadOkAsync(await chat.SendRawAsync(HttpMethod.Get, $"/v3/directline/conversations/{chat.ConversationId}?watermark={watermark}", null));
+            using var resumed = await sockets.ConnectAsync(new Uri(again["streamUrl"]!.GetValue<string>()), CancellationToken.None);
+            var next = await chat.PostActivityAsync(Message(chat, "board"));
+            var seen = new List<JsonObject>();
+            await ReceiveUntilAsync(resumed, a =>
+            {
+                seen.Add(a);
+                return a["replyToId"]?.GetValue<string>() == next;
+            });
+            Assert.DoesNotContain(seen, a => a["id"]?.GetValue<string>() == sent || a["replyToId"]?.GetValue<string>() == sent);
+        }
+
+        // No token, a bad one, another conversation's: refused before any socket is opened; a plain GET is a 400.
+        using var plain = app.CreateClient();
+        var path = $"/v3/directline/conversations/{chat.ConversationId}/stream?t=";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await plain.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await plain.GetAsync(path + "not-a-token")).StatusCode);
+        using var other = await DirectLineClient.StartAsync(http);
+        Assert.Equal(HttpStatusCode.Forbidden, (await plain.GetAsync(path + Uri.EscapeDataString(other.Token))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await plain.GetAsync(path + Uri.EscapeDataString(chat.Token))).StatusCode);
+        await Assert.ThrowsAnyAsync<Exception>(() => sockets.ConnectAsync(new Uri(streamUrl.GetLeftPart(UriPartial.Path) + "?t=not-a-token"), CancellationToken.None));
+    }
+
+    private static JsonObject Message(DirectLineClient chat, string text) => new()
+    {
+        ["type"] = "message",
+        ["text"] = text,
+        ["from"] = new JsonObject { ["id"] = chat.UserId, ["name"] = "Alice", ["role"] = "user" },
+        ["channelData"] = new JsonObject { ["clientActivityID"] = Guid.NewGuid().ToString("N") },
+    };
+
+    /// <summary>Reads activity sets from the stream until one has an activity that matches; returns it and the set's watermark.</summary>
+    private static async Task<(JsonObject Activity, string Watermark)> ReceiveUntilAsync(System.Net.WebSockets.WebSocket stream, Func<JsonObject, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var buffer = new byte[1 << 20];
+        while (true)
+        {
+            var length = 0;
+            System.Net.WebSockets.WebSocketReceiveResult received;
+            do
+            {
+                received = await stream.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), timeout.Token);
+                length += received.Count;
+            }
+            while (!received.EndOfMessage);
+
+            if (length == 0)
+            {
+                continue; // a keep-alive
+            }
+
+            var set = JsonNode.Parse(System.Text.Encoding.UTF8.GetString(buffer, 0, length))!.AsObject();
+            foreach (var activity in set["activities"]!.AsArray().Select(a => a!.AsObject()))
+            {
+                if (match(activity))
+                {
+                    return (activity, set["watermark"]!.GetValue<string>());
+                }
+            }
+        }
+    }
 }

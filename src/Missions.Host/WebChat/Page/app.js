@@ -56,8 +56,8 @@
     const directLine = window.WebChat.createDirectLine({
       token,
       domain: location.origin + '/v3/directline',
-      webSocket: false,
-      pollingInterval: 300
+      // Activities are pushed over the stream Direct Line names (streamUrl) as they are written; no polling.
+      webSocket: true
     });
 
     const sendInvoke = action =>
