@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.Options;
 using Microsoft.Identity.Web;
 
 namespace Missions.Host.Web;
@@ -42,17 +43,17 @@ public static class SignIn
         var tenantId = section["TenantId"] ?? "";
         if (!Guid.TryParse(clientId, out _))
         {
-            throw new InvalidOperationException($"{Section}:ClientId must be the app registration's Application (client) ID, a GUID.");
+            throw Invalid($"{Section}:ClientId must be the app registration's Application (client) ID, a GUID.");
         }
 
         if (tenantId.Length == 0)
         {
-            throw new InvalidOperationException($"{Section}:TenantId is required: the directory (tenant) ID, or 'organizations' for any work account.");
+            throw Invalid($"{Section}:TenantId is required: the directory (tenant) ID, or 'organizations' for any work account.");
         }
 
         if (!Uri.TryCreate(instance, UriKind.Absolute, out var instanceUri) || (instanceUri.Scheme != Uri.UriSchemeHttps && !IsLoopback(instanceUri)))
         {
-            throw new InvalidOperationException($"{Section}:Instance must be an https address (for example https://login.microsoftonline.com/).");
+            throw Invalid($"{Section}:Instance must be an https address (for example https://login.microsoftonline.com/).");
         }
 
         // An http identity provider only on this machine (a local test provider); Entra ID itself is https.
@@ -116,6 +117,9 @@ public static class SignIn
             ? [v2, $"https://sts.windows.net/{tenant}/"]
             : [v2];
     }
+
+    private static OptionsValidationException Invalid(string message) =>
+        new(Section, typeof(MicrosoftIdentityOptions), [message]);
 
     private static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IPAddress.IsLoopback(address));

@@ -223,3 +223,26 @@ public sealed partial class SignInTests : IAsyncLifetime
         Assert.Equal("Approved", byAda["status"]!.GetValue<string>());
     }
 }
+
+/// <summary>Sign-in switched on with a setting missing or malformed stops the host at start, naming the key.</summary>
+public sealed class SignInSettingsTests
+{
+    [Theory]
+    [InlineData("Missions:SignIn:ClientId", "not-a-guid", "Missions:SignIn:ClientId")]
+    [InlineData("Missions:SignIn:TenantId", "", "Missions:SignIn:TenantId")]
+    [InlineData("Missions:SignIn:Instance", "http://login.example.com/", "Missions:SignIn:Instance")]
+    public async Task A_bad_sign_in_setting_stops_the_host_naming_the_key(string key, string value, string named)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Missions:SignIn:ClientId"] = Guid.NewGuid().ToString(),
+            ["Missions:SignIn:TenantId"] = EntraCloud.TenantId,
+            [key] = value,
+        };
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => MissionsApp.StartAsync(Provider.Sqlite, settings));
+        var validation = failure as Microsoft.Extensions.Options.OptionsValidationException ?? failure.InnerException as Microsoft.Extensions.Options.OptionsValidationException;
+        Assert.NotNull(validation);
+        Assert.Contains(named, validation.Message, StringComparison.Ordinal);
+    }
+}
