@@ -67,6 +67,7 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
         await page.GotoAsync(new Uri(app.BaseAddress, "/board").ToString());
         await Expect(Lane("Backlog").Locator("article.card")).ToHaveCountAsync(3);
         await Expect(Card("M-1")).ToContainTextAsync("(overdue)");
+        await Expect(page.Locator("header nav a", new() { HasText = "Chat" })).ToHaveAttributeAsync("href", "/");
         // Interactive: the page is connected to the server before anything is dragged.
         await WhenInteractiveAsync();
 

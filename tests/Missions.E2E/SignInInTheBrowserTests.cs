@@ -67,6 +67,8 @@ public sealed class SignInInTheBrowserTests : IAsyncLifetime
         Assert.Equal("/missions/M-1", new Uri(page.Url).AbsolutePath);
         Assert.Single(entra.AuthorizeRequests);
         await Expect(page.Locator("header .person")).ToHaveTextAsync("Ada Lovelace");
+        // The local chat page answers this machine only: no link to it for someone signed in from elsewhere.
+        await Expect(page.Locator("header nav a", new() { HasText = "Chat" })).ToHaveCountAsync(0);
         await Expect(page.Locator("[data-interactive='true']")).ToBeVisibleAsync();
 
         await Browser.TypeAsync(page.Locator("fluent-textarea").Last, "Start with the FAQ.");
