@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Logging;
 using NSec.Cryptography;
 
 namespace Missions.Benchmarks;
@@ -123,10 +122,7 @@ internal sealed class DiscordLoad(int concurrency, TimeSpan warmUp, TimeSpan dur
     /// <summary>Discord's side, answering at once: the deferred response "thinking…", then edited.</summary>
     private async Task<WebApplication> StartDiscordAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = Missions.Host.Tests.Infrastructure.LoopbackServer.Create();
         app.Map("/api/v10/{**path}", (HttpContext http) =>
         {
             if (HttpMethods.IsPatch(http.Request.Method) && http.Request.Path.Value!.EndsWith("/@original", StringComparison.Ordinal)

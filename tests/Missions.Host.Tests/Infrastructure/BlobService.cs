@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Missions.Host.Tests.Infrastructure;
 
@@ -34,10 +32,7 @@ public sealed class BlobService : IAsyncDisposable
     public static async Task<BlobService> StartAsync()
     {
         var service = new BlobService();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        service.app = builder.Build();
+        service.app = LoopbackServer.Create();
         service.app.Map($"/{Account}/{Container}/{{**name}}", service.HandleAsync);
         await service.app.StartAsync();
         service.Address = new Uri(service.app.Urls.First() + "/");

@@ -4,10 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Identity.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -147,32 +145,14 @@ public sealed class BotFrameworkCloud : IAsyncDisposable
 
     // ---- waiting for the Connector ---------------------------------------------------------------------------------
 
-    public async Task<ConnectorCall[]> WaitForCallsAsync(Func<ConnectorCall, bool> match, int count = 1, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var found = calls.Where(c => c.Status < 300 && match(c)).ToArray();
-            if (found.Length >= count)
-            {
-                return found;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Expected {count} matching Connector calls, saw {found.Length}. All calls:\n" +
-                    string.Join("\n", calls.Select(c => $"{c.Method} {c.Path} {c.Status} {c.Text}")));
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task<ConnectorCall[]> WaitForCallsAsync(Func<ConnectorCall, bool> match, int count = 1, TimeSpan? timeout = null) =>
+        LoopbackServer.WaitForCallsAsync(() => Calls, c => c.Status, match, count, timeout ?? TimeSpan.FromSeconds(20), "Connector", c => $"{c.Method} {c.Path} {c.Status} {c.Text}");
 
     // ---- the servers ---------------------------------------------------------------------------------------------
 
     private WebApplication BuildKeyServer()
     {
-        var app = Slim();
+        var app = LoopbackServer.Create();
         app.MapGet("/v1/.well-known/openidconfiguration", (HttpContext http) => Results.Json(new JsonObject
         {
             ["issuer"] = Issuer,
@@ -233,7 +213,7 @@ public sealed class BotFrameworkCloud : IAsyncDisposable
 
     private WebApplication BuildConnector()
     {
-        var app = Slim();
+        var app = LoopbackServer.Create();
         app.Map("/{**path}", async (HttpContext http) =>
         {
             JsonObject? body = null;
@@ -284,14 +264,6 @@ public sealed class BotFrameworkCloud : IAsyncDisposable
                 : Results.Json(new JsonObject { ["id"] = id }, statusCode: 201);
         });
         return app;
-    }
-
-    private static WebApplication Slim()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        return builder.Build();
     }
 
     public async ValueTask DisposeAsync()

@@ -3,9 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Missions.Discord;
 using NSec.Cryptography;
 
@@ -60,10 +58,7 @@ public sealed class DiscordCloud : IAsyncDisposable
     public static async Task<DiscordCloud> StartAsync()
     {
         var cloud = new DiscordCloud();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        cloud.server = builder.Build();
+        cloud.server = LoopbackServer.Create();
         cloud.server.UseWebSockets();
         cloud.server.Map("/gateway", (HttpContext http) => cloud.Gateway.AcceptAsync(http, resumeUrl: false));
         cloud.server.Map("/gateway-resume", (HttpContext http) => cloud.Gateway.AcceptAsync(http, resumeUrl: true));
@@ -228,26 +223,8 @@ public sealed class DiscordCloud : IAsyncDisposable
 
     // ---- waiting --------------------------------------------------------------------------------------------------------
 
-    public async Task<ApiCall[]> WaitForCallsAsync(Func<ApiCall, bool> match, int count = 1)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var found = calls.Where(c => c.Status < 300 && match(c)).ToArray();
-            if (found.Length >= count)
-            {
-                return found;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Expected {count} matching Discord calls, saw {found.Length}. All calls:\n" +
-                    string.Join("\n", calls.Select(c => $"{c.Method} {c.Path} {c.Status}")));
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task<ApiCall[]> WaitForCallsAsync(Func<ApiCall, bool> match, int count = 1) =>
+        LoopbackServer.WaitForCallsAsync(() => Calls, c => c.Status, match, count, TimeSpan.FromSeconds(20), "Discord", c => $"{c.Method} {c.Path} {c.Status}");
 
     // ---- the server ----------------------------------------------------------------------------------------------------
 

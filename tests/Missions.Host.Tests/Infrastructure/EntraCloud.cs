@@ -3,9 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -48,10 +46,7 @@ public sealed class EntraCloud : IAsyncDisposable
     public static async Task<EntraCloud> StartAsync()
     {
         var cloud = new EntraCloud();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        cloud.server = builder.Build();
+        cloud.server = LoopbackServer.Create();
         cloud.Map(cloud.server);
         await cloud.server.StartAsync();
         cloud.Instance = new Uri(cloud.server.Urls.First() + "/");
@@ -75,18 +70,9 @@ public sealed class EntraCloud : IAsyncDisposable
         Person? person = null, string? audience = null, string? issuer = null, string? tenant = null, string? scope = "access_as_user",
         TimeSpan? expiresIn = null, bool forged = false)
     {
-        person ??= User;
         var now = DateTime.UtcNow;
-        var claims = new Dictionary<string, object>
-        {
-            ["ver"] = "2.0",
-            ["oid"] = person.ObjectId,
-            ["sub"] = "sub-" + person.ObjectId,
-            ["tid"] = tenant ?? TenantId,
-            ["name"] = person.Name,
-            ["preferred_username"] = person.UserName,
-            ["azp"] = TeamsClientId,
-        };
+        var claims = Claims(person ?? User, tenant ?? TenantId);
+        claims["azp"] = TeamsClientId;
         if (scope is not null)
         {
             claims["scp"] = scope;
@@ -95,6 +81,17 @@ public sealed class EntraCloud : IAsyncDisposable
         var expires = now + (expiresIn ?? TimeSpan.FromHours(1));
         return Sign(issuer ?? Issuer, audience ?? AppIdUri, claims, now.AddMinutes(-1) < expires ? now.AddMinutes(-1) : expires.AddMinutes(-1), expires, forged);
     }
+
+    /// <summary>Who the person is, as Entra ID's v2.0 tokens (id and access) say it.</summary>
+    private static Dictionary<string, object> Claims(Person person, string tenant) => new()
+    {
+        ["ver"] = "2.0",
+        ["oid"] = person.ObjectId,
+        ["sub"] = "sub-" + person.ObjectId,
+        ["tid"] = tenant,
+        ["name"] = person.Name,
+        ["preferred_username"] = person.UserName,
+    };
 
     private string Sign(string issuer, string audience, Dictionary<string, object> claims, DateTime notBefore, DateTime expires, bool forged) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -149,16 +146,9 @@ public sealed class EntraCloud : IAsyncDisposable
             }
 
             var now = DateTime.UtcNow;
-            var idToken = Sign(Issuer, ClientId, new Dictionary<string, object>
-            {
-                ["ver"] = "2.0",
-                ["oid"] = User.ObjectId,
-                ["sub"] = "sub-" + User.ObjectId,
-                ["tid"] = TenantId,
-                ["name"] = User.Name,
-                ["preferred_username"] = User.UserName,
-                ["nonce"] = query["nonce"].ToString(),
-            }, now.AddMinutes(-1), now.AddHours(1), forged: false);
+            var claims = Claims(User, TenantId);
+            claims["nonce"] = query["nonce"].ToString();
+            var idToken = Sign(Issuer, ClientId, claims, now.AddMinutes(-1), now.AddHours(1), forged: false);
             var redirect = WebUtility.HtmlEncode(query["redirect_uri"]);
             var state = WebUtility.HtmlEncode(query["state"]);
             return Results.Content(
