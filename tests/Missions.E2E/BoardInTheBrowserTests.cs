@@ -28,16 +28,7 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
         });
         api = new HttpClient { BaseAddress = app.BaseAddress };
         (playwright, browser) = await Browser.LaunchAsync();
-        page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
-        page.SetDefaultTimeout(15_000);
-        page.Console += (_, message) =>
-        {
-            if (message.Type is "error")
-            {
-                consoleProblems.Add($"{message.Type}: {message.Text}");
-            }
-        };
-        page.PageError += (_, error) => consoleProblems.Add("page error: " + error);
+        page = await Browser.NewPageAsync(browser, new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } }, consoleProblems, m => m.Type is "error");
     }
 
     public async Task DisposeAsync()

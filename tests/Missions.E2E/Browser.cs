@@ -23,6 +23,25 @@ public static class Browser
         return (playwright, browser);
     }
 
+    /// <summary>
+    /// A page with the tests' default wait (15 s) whose console errors the page reports, and those of its own that
+    /// <paramref name="isProblem"/> picks, are written to <paramref name="problems"/>, for the test to assert there are none.
+    /// </summary>
+    public static async Task<IPage> NewPageAsync(IBrowser browser, BrowserNewPageOptions options, List<string> problems, Func<IConsoleMessage, bool> isProblem)
+    {
+        var page = await browser.NewPageAsync(options);
+        page.SetDefaultTimeout(15_000);
+        page.Console += (_, message) =>
+        {
+            if (isProblem(message))
+            {
+                problems.Add($"{message.Type}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => problems.Add("page error: " + error);
+        return page;
+    }
+
     /// <summary>A Fluent button by its words (a web component: found by its text, not a role), on a page or in a frame.</summary>
     public static ILocator Button(IPage page, string name) => Button(page.Locator("fluent-button"), name);
 

@@ -24,16 +24,7 @@ public sealed class ChatLoopInTheBrowserTests : IAsyncLifetime
     {
         app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite);
         (playwright, browser) = await Browser.LaunchAsync();
-        page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 1400 } });
-        page.SetDefaultTimeout(15_000);
-        page.Console += (_, message) =>
-        {
-            if (message.Type is "error" or "warning")
-            {
-                consoleProblems.Add($"{message.Type}: {message.Text}");
-            }
-        };
-        page.PageError += (_, error) => consoleProblems.Add("page error: " + error);
+        page = await Browser.NewPageAsync(browser, new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 1400 } }, consoleProblems, m => m.Type is "error" or "warning");
         page.WebSocket += (_, socket) => sockets.Add(socket.Url);
         page.Request += (_, request) =>
         {

@@ -35,17 +35,12 @@ public sealed class SignInInTheBrowserTests : IAsyncLifetime
         (playwright, browser) = await Browser.LaunchAsync();
         // Teams (a public site) framing this host on loopback is what Chromium's local network access checks stop
         // unless the person allows it; a real deployment's host is public, so allow it as that person would.
-        page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, Permissions = ["local-network-access"] });
-        page.SetDefaultTimeout(15_000);
-        page.Console += (_, message) =>
-        {
-            // teams-js asks Microsoft's CDN for its list of Teams origins; there is no network here (it falls back to its own list).
-            if (message.Type is "error" && !message.Text.Contains("res.cdn.office.net", StringComparison.Ordinal) && !message.Text.Contains("Failed to load resource", StringComparison.Ordinal))
-            {
-                consoleProblems.Add($"{message.Type}: {message.Text}");
-            }
-        };
-        page.PageError += (_, error) => consoleProblems.Add("page error: " + error);
+        // teams-js asks Microsoft's CDN for its list of Teams origins; there is no network here (it falls back to its own list).
+        page = await Browser.NewPageAsync(
+            browser,
+            new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, Permissions = ["local-network-access"] },
+            consoleProblems,
+            m => m.Type is "error" && !m.Text.Contains("res.cdn.office.net", StringComparison.Ordinal) && !m.Text.Contains("Failed to load resource", StringComparison.Ordinal));
     }
 
     public async Task DisposeAsync()
