@@ -67,10 +67,6 @@ public sealed class DiscordRestClient(HttpClient http, DiscordRestOptions option
     public Task<DiscordMessage> EditMessageAsync(string channelId, string messageId, MessagePayload message, CancellationToken cancellationToken) =>
         SendAsync<DiscordMessage>(HttpMethod.Patch, $"channels/{channelId}/messages/{messageId}", "channels/{id}/messages/{m}", channelId, DiscordLimits.Fit(message), bot: true, cancellationToken);
 
-    /// <summary>The first answer to an interaction, when not given inline.</summary>
-    public Task CreateInteractionResponseAsync(string interactionId, string token, InteractionResponse response, CancellationToken cancellationToken) =>
-        SendAsync<JsonNode>(HttpMethod.Post, $"interactions/{interactionId}/{token}/callback", "interactions/{id}/{token}/callback", interactionId + token, response, bot: false, cancellationToken);
-
     public Task<DiscordMessage> GetOriginalResponseAsync(string applicationId, string token, CancellationToken cancellationToken) =>
         SendAsync<DiscordMessage>(HttpMethod.Get, $"webhooks/{applicationId}/{token}/messages/@original", "webhooks/{id}/{token}/messages/@original", applicationId + token, null, bot: false, cancellationToken);
 

@@ -17,6 +17,9 @@ public sealed class ApiAccessOptions
     public const string Section = "Missions:Api";
 
     public List<ApiKeyEntry> Keys { get; set; } = [];
+
+    /// <summary>Whether any key is configured (then every call needs one, or a signed-in session).</summary>
+    public bool HasKeys => Keys.Any(k => k.Key.Length > 0);
 }
 
 public sealed class ApiKeyEntry
@@ -79,7 +82,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var keys = access.CurrentValue.Keys.Any(k => k.Key.Length > 0);
+        var keys = access.CurrentValue.HasKeys;
         var signIn = SignIn.IsConfigured(Context.RequestServices.GetRequiredService<IConfiguration>());
         if (!keys && !signIn)
         {
@@ -130,7 +133,7 @@ internal sealed class ApiAccessHandler(IOptionsMonitor<ApiAccessOptions> access,
                 context.Succeed(requirement);
             }
         }
-        else if (!access.CurrentValue.Keys.Any(k => k.Key.Length > 0) && !SignIn.IsConfigured(configuration) && request is not null && ApiAccess.IsLocal(request))
+        else if (!access.CurrentValue.HasKeys && !SignIn.IsConfigured(configuration) && request is not null && ApiAccess.IsLocal(request))
         {
             // Neither keys nor sign-in configured: a caller on this machine.
             context.Succeed(requirement);
