@@ -99,7 +99,7 @@ public sealed partial class OutboxDispatcher(
                 return;
             }
 
-            if (!await ClaimAsync(db, head, now, CancellationToken.None))
+            if (await ClaimAsync(db, head, CancellationToken.None) is not { } claimedUntil)
             {
                 return;
             }
@@ -107,7 +107,7 @@ public sealed partial class OutboxDispatcher(
             // Claimed: from here the steps run to the end (a stopping host gets a moment, then gives the message back).
             try
             {
-                if (!await DeliverHeadAsync(db, head, conversation, grace.Token))
+                if (!await DeliverHeadAsync(db, head, claimedUntil, conversation, grace.Token))
                 {
                     return;
                 }
@@ -135,7 +135,7 @@ public sealed partial class OutboxDispatcher(
     }
 
     /// <summary>Delivers the claimed head; false when the conversation must stop draining for now.</summary>
-    private async Task<bool> DeliverHeadAsync(MissionsDbContext db, OutboxMessage head, Guid conversationId, CancellationToken cancellationToken)
+    private async Task<bool> DeliverHeadAsync(MissionsDbContext db, OutboxMessage head, DateTime claimedUntil, Guid conversationId, CancellationToken cancellationToken)
     {
         var reference = await db.ConversationReferences.AsNoTracking().SingleAsync(c => c.Id == conversationId, cancellationToken);
         if (reference.ClosedAt is not null)
@@ -159,7 +159,7 @@ public sealed partial class OutboxDispatcher(
             using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 // The claim is held for as long as the delivery takes, so no other host sends it again meanwhile.
-                var renewal = RenewWhileDeliveringAsync(head.Id, renewing.Token);
+                var renewal = RenewWhileDeliveringAsync(head.Id, claimedUntil, renewing.Token);
                 try
                 {
                     sentId = await transport.DeliverAsync(reference, payload, existing, cancellationToken);
@@ -207,22 +207,37 @@ public sealed partial class OutboxDispatcher(
         return true;
     }
 
-    /// <summary>Extends the claim on a message every third of the lease until the delivery ends.</summary>
-    private async Task RenewWhileDeliveringAsync(long messageId, CancellationToken stop)
+    /// <summary>
+    /// Extends the claim on a message until the delivery ends: a third of the way into each lease, counted from the time
+    /// the claim was last written (not from when the delivery began), so two thirds of a lease are left as slack for a
+    /// renewal that is slow to get through.
+    /// </summary>
+    private async Task RenewWhileDeliveringAsync(long messageId, DateTime until, CancellationToken stop)
     {
-        var every = settings.Lease / 3;
+        var renewAt = until - settings.Lease * 2 / 3;
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(every, clock, stop);
+                if (renewAt - clock.GetUtcNow().UtcDateTime is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait, clock, stop);
+                }
+
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
-                var until = clock.GetUtcNow().UtcDateTime + settings.Lease;
+                var next = clock.GetUtcNow().UtcDateTime + settings.Lease;
                 await using var write = await db.BeginWriteAsync(stop);
-                await db.OutboxMessages.Where(o => o.Id == messageId && o.LeaseOwner == owner && o.Status == OutboxStatus.Pending)
-                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseExpiresAt, until), stop);
+                var renewed = await db.OutboxMessages.Where(o => o.Id == messageId && o.LeaseOwner == owner && o.Status == OutboxStatus.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseExpiresAt, next), stop);
                 await write.CommitAsync(stop);
+                if (renewed == 0)
+                {
+                    LogClaimLost(logger, messageId);
+                    return;
+                }
+
+                renewAt = next - settings.Lease * 2 / 3;
             }
             catch (OperationCanceledException)
             {
@@ -231,6 +246,7 @@ public sealed partial class OutboxDispatcher(
             catch (Exception e)
             {
                 LogRenewalFailed(logger, e, messageId); // a passing hiccup: the lease has slack for the next try
+                renewAt = clock.GetUtcNow().UtcDateTime + settings.Lease / 6;
             }
         }
     }
@@ -241,15 +257,21 @@ public sealed partial class OutboxDispatcher(
         return TimeSpan.FromSeconds(seconds * (0.75 + Random.Shared.NextDouble() / 2));
     }
 
-    private async Task<bool> ClaimAsync(MissionsDbContext db, OutboxMessage head, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims the head read as <paramref name="head"/>, if it is still that version and nobody else's claim is running
+    /// (checked in the update itself, so a claim renewed after the head was read is not taken over); the claim's end.
+    /// </summary>
+    private async Task<DateTime?> ClaimAsync(MissionsDbContext db, OutboxMessage head, CancellationToken cancellationToken)
     {
         await using var write = await db.BeginWriteAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
         var until = now + settings.Lease;
         var claimed = await db.OutboxMessages
-            .Where(o => o.Id == head.Id && o.Version == head.Version && o.Status == OutboxStatus.Pending)
+            .Where(o => o.Id == head.Id && o.Version == head.Version && o.Status == OutboxStatus.Pending
+                && (o.LeaseOwner == null || o.LeaseOwner == owner || o.LeaseExpiresAt == null || o.LeaseExpiresAt < now))
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, owner).SetProperty(o => o.LeaseExpiresAt, until).SetProperty(o => o.Version, o => o.Version + 1), cancellationToken);
         await write.CommitAsync(cancellationToken);
-        return claimed == 1;
+        return claimed == 1 ? until : null;
     }
 
     private async Task FinishAsync(MissionsDbContext db, OutboxMessage head, OutboxStatus status, string? sentId, string? error, CancellationToken cancellationToken)
@@ -319,4 +341,7 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "Renewing the claim on outbox message {Id} failed; trying again")]
     private static partial void LogRenewalFailed(ILogger logger, Exception exception, long id);
+
+    [LoggerMessage(EventId = 506, Level = LogLevel.Warning, Message = "The claim on outbox message {Id} ran out while it was being delivered; another host may deliver it again")]
+    private static partial void LogClaimLost(ILogger logger, long id);
 }

@@ -107,10 +107,10 @@ public sealed class TeamsDeliveryTests
     public async Task Two_dispatchers_deliver_each_message_once_in_order_when_the_Connector_asks_to_wait_longer_than_a_claim_lasts(Provider provider)
     {
         await using var cloud = await BotFrameworkCloud.StartAsync();
-        // A claim lasts one second; the Connector asks for two seconds' patience and sometimes takes over two to answer.
+        // A claim lasts a second and a half; the Connector asks for two seconds' patience and sometimes takes three to answer.
         var settings = cloud.HostSettings(new Dictionary<string, string?>
         {
-            ["Missions:Outbox:Lease"] = "00:00:01",
+            ["Missions:Outbox:Lease"] = "00:00:01.500",
             ["Missions:Outbox:PollInterval"] = "00:00:00.100",
         });
         await using var first = await MissionsApp.StartOnLoopbackAsync(provider, settings, cloud.Configure);
@@ -126,7 +126,7 @@ public sealed class TeamsDeliveryTests
         cloud.Behaviour = (call, _) => call.Text is { } text && paced.Contains(text) && refused.TryAdd(text, true)
             ? new BotFrameworkCloud.Failure(429, """{"error":{"code":"TooManyRequests","message":"Too many requests"}}""", TimeSpan.FromSeconds(2))
             : null;
-        cloud.Latency = call => call.Text is "Paced 03" or "Paced 07" ? TimeSpan.FromSeconds(2.5) : null;
+        cloud.Latency = call => call.Text is "Paced 03" or "Paced 07" ? TimeSpan.FromSeconds(3) : null;
 
         await first.ShowAsync(reference, Enumerable.Range(1, 12).Select(i => new NoticeView($"Paced {i:D2}")));
 
