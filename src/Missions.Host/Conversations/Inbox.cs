@@ -79,7 +79,7 @@ public sealed partial class InboxWorker(
     InboxSignal signal,
     IOptions<InboxOptions> options,
     TimeProvider clock,
-    ILogger<InboxWorker> logger) : LaneWorker(signal, logger)
+    ILogger<InboxWorker> logger) : LaneWorker(signal, clock, logger)
 {
     private readonly InboxOptions settings = options.Value;
 
@@ -97,7 +97,7 @@ public sealed partial class InboxWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         return await db.InboundEvents.AsNoTracking()
             .Where(e => e.Status == InboundEventStatus.Queued && (e.NextAttemptAt == null || e.NextAttemptAt <= now)
                 && (e.LeaseExpiresAt == null || e.LeaseExpiresAt < now || e.LeaseOwner == Owner))
@@ -112,7 +112,7 @@ public sealed partial class InboxWorker(
             // One scope (and one database connection) for an event: finding it, claiming it, and its turn.
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = Clock.GetUtcNow().UtcDateTime;
             cancellationToken.ThrowIfCancellationRequested();
             var head = await TurnQueries.For(db).InboxHead(db, lane);
             // Claimed for this host when it was queued here, and not yet taken up (a lane drains one event at a time).
@@ -162,7 +162,7 @@ public sealed partial class InboxWorker(
 
             var wait = TimeSpan.FromSeconds(Math.Pow(2, claim.Attempt) * (0.75 + Random.Shared.NextDouble() / 2));
             LogRetrying(logger, e, claim.Channel, claim.EventId, claim.Attempt, wait);
-            await ReleaseAsync(claim, clock.GetUtcNow().UtcDateTime + wait, CancellationToken.None);
+            await ReleaseAsync(claim, Clock.GetUtcNow().UtcDateTime + wait, CancellationToken.None);
             return false; // the events after it wait, so the conversation keeps its order
         }
     }
@@ -220,7 +220,7 @@ public sealed partial class InboxWorker(
         await using var write = await db.BeginWriteAsync(cancellationToken);
         await Owned(db, claim).ExecuteUpdateAsync(s => s
             .SetProperty(e => e.Status, InboundEventStatus.Failed)
-            .SetProperty(e => e.CompletedAt, clock.GetUtcNow().UtcDateTime)
+            .SetProperty(e => e.CompletedAt, Clock.GetUtcNow().UtcDateTime)
             .SetProperty(e => e.LeaseOwner, (string?)null)
             .SetProperty(e => e.LeaseExpiresAt, (DateTime?)null), cancellationToken);
         await write.CommitAsync(cancellationToken);

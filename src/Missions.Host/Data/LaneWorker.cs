@@ -7,7 +7,7 @@ namespace Missions.Host.Data;
 /// host has just written work for it. On stop it waits for the drains under way, which decide themselves how to end
 /// (finish, or give their claim back).
 /// </summary>
-public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : BackgroundService
+public abstract partial class LaneWorker(WorkSignal signal, TimeProvider clock, ILogger logger) : BackgroundService
 {
     private readonly object gate = new();
     private readonly Dictionary<Guid, Lane> draining = [];
@@ -28,6 +28,8 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
             }
         }
     }
+
+    protected TimeProvider Clock { get; } = clock;
 
     protected abstract TimeSpan PollInterval { get; }
 
@@ -54,6 +56,36 @@ public abstract partial class LaneWorker(WorkSignal signal, ILogger logger) : Ba
         if (!Start(lane, again: true))
         {
             signal.Pulse(); // every lane is busy: the loop looks again when one ends
+        }
+    }
+
+    /// <summary>
+    /// Drains the lane again once <paramref name="wait"/> has passed (its head must wait until then: a retry, the
+    /// channel's pace), rather than at the first poll after. A longer wait than <see cref="PollInterval"/> times ten
+    /// is left to the polls, so no timer is held for long.
+    /// </summary>
+    protected void DrainAfter(Guid lane, TimeSpan wait)
+    {
+        if (wait > PollInterval * 10)
+        {
+            return;
+        }
+
+        _ = WakeAsync();
+
+        async Task WakeAsync()
+        {
+            try
+            {
+                // A moment past the due time, so the head is due when it is looked at.
+                await Task.Delay(TimeSpan.FromTicks(Math.Max(0, wait.Ticks)) + TimeSpan.FromMilliseconds(1), Clock, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            Nudge(lane);
         }
     }
 

@@ -46,7 +46,7 @@ public sealed partial class OutboxDispatcher(
     IOptions<OutboxOptions> options,
     TimeProvider clock,
     Diagnostics.MissionsTelemetry telemetry,
-    ILogger<OutboxDispatcher> logger) : LaneWorker(signal, logger)
+    ILogger<OutboxDispatcher> logger) : LaneWorker(signal, clock, logger)
 {
     private readonly string owner = Leases.NewOwner();
     private readonly Dictionary<string, IOutboxTransport> byChannel = transports.ToDictionary(t => t.Channel, StringComparer.Ordinal);
@@ -68,7 +68,7 @@ public sealed partial class OutboxDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         return await db.OutboxMessages.AsNoTracking()
             .Where(o => o.Status == OutboxStatus.Pending && o.NextAttemptAt <= now && (o.LeaseExpiresAt == null || o.LeaseExpiresAt < now))
             .OrderBy(o => o.Id).Select(o => o.ConversationReferenceId).Take(1000).ToListAsync(cancellationToken);
@@ -82,7 +82,7 @@ public sealed partial class OutboxDispatcher(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = Clock.GetUtcNow().UtcDateTime;
             var head = await db.OutboxMessages.AsNoTracking()
                 .Where(o => o.ConversationReferenceId == conversation && o.Status == OutboxStatus.Pending)
                 .OrderBy(o => o.Id).FirstOrDefaultAsync(cancellationToken);
@@ -94,9 +94,26 @@ public sealed partial class OutboxDispatcher(
             if (head.Kind == OutboxKinds.Progress && await ProgressDueAsync(db, head, conversation, now) is { } due)
             {
                 // The last progress message went out less than the interval ago: this one waits its turn.
-                await db.OutboxMessages.Where(o => o.Id == head.Id && o.Version == head.Version && o.Status == OutboxStatus.Pending)
-                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.NextAttemptAt, due).SetProperty(o => o.Version, o => o.Version + 1), CancellationToken.None);
+                await using (var write = await db.BeginWriteAsync(CancellationToken.None))
+                {
+                    await db.OutboxMessages.Where(o => o.Id == head.Id && o.Version == head.Version && o.Status == OutboxStatus.Pending)
+                        .ExecuteUpdateAsync(s => s.SetProperty(o => o.NextAttemptAt, due).SetProperty(o => o.Version, o => o.Version + 1), CancellationToken.None);
+                    await write.CommitAsync(CancellationToken.None);
+                }
+
+                DrainAfter(conversation, due - now);
                 return;
+            }
+
+            var reference = await db.ConversationReferences.AsNoTracking().SingleAsync(c => c.Id == conversation, cancellationToken);
+            if (reference.ClosedAt is null && byChannel.GetValueOrDefault(reference.Channel) is ITransactionalTransport local && Readable(head) is { } payload)
+            {
+                if (!await DeliverHereAsync(db, head, reference, local, payload))
+                {
+                    return;
+                }
+
+                continue;
             }
 
             if (await ClaimAsync(db, head, CancellationToken.None) is not { } claimedUntil)
@@ -107,7 +124,7 @@ public sealed partial class OutboxDispatcher(
             // Claimed: from here the steps run to the end (a stopping host gets a moment, then gives the message back).
             try
             {
-                if (!await DeliverHeadAsync(db, head, claimedUntil, conversation, grace.Token))
+                if (!await DeliverHeadAsync(db, head, claimedUntil, reference, grace.Token))
                 {
                     return;
                 }
@@ -118,6 +135,51 @@ public sealed partial class OutboxDispatcher(
                 await ReleaseAsync(db, head, CancellationToken.None);
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Delivers the head into a channel that lives in this database (web chat's transcript): the delivery and its
+    /// record are one transaction, and need no claim (nothing leaves the database before it commits). The head must
+    /// still be the version read and nobody else's claim may be running, or nothing of it is kept. False when another
+    /// host was quicker.
+    /// </summary>
+    private async Task<bool> DeliverHereAsync(MissionsDbContext db, OutboxMessage head, ConversationReference reference, ITransactionalTransport local, OutboxPayload payload)
+    {
+        var existing = head.ViewKey is null ? null : await ConversationOutbox.Queries.For(db).DeliveredMessageId(db, reference.Id, head.ViewKey);
+        await using var write = await db.BeginWriteAsync(CancellationToken.None);
+        var sentId = await local.DeliverInAsync(db, reference, payload, existing, CancellationToken.None);
+        var now = Clock.GetUtcNow().UtcDateTime;
+        var won = await db.OutboxMessages
+            .Where(o => o.Id == head.Id && o.Version == head.Version && o.Status == OutboxStatus.Pending && (o.LeaseExpiresAt == null || o.LeaseExpiresAt < now))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Status, OutboxStatus.Sent)
+                .SetProperty(o => o.Attempts, o => o.Attempts + 1)
+                .SetProperty(o => o.SentMessageId, sentId)
+                .SetProperty(o => o.SentAt, now)
+                .SetProperty(o => o.LeaseOwner, (string?)null)
+                .SetProperty(o => o.LeaseExpiresAt, (DateTime?)null)
+                .SetProperty(o => o.Version, o => o.Version + 1), CancellationToken.None);
+        if (won == 0)
+        {
+            return false; // rolled back: the transcript is as it was
+        }
+
+        await write.SaveAndCommitAsync(db, CancellationToken.None);
+        telemetry.Delivered(reference.Channel, now - head.CreatedAt);
+        return true;
+    }
+
+    /// <summary>The head's payload, or null when it cannot be read (the claimed path then records it as failed).</summary>
+    private static OutboxPayload? Readable(OutboxMessage head)
+    {
+        try
+        {
+            return OutboxPayload.FromJson(head.PayloadJson);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 
@@ -135,9 +197,9 @@ public sealed partial class OutboxDispatcher(
     }
 
     /// <summary>Delivers the claimed head; false when the conversation must stop draining for now.</summary>
-    private async Task<bool> DeliverHeadAsync(MissionsDbContext db, OutboxMessage head, DateTime claimedUntil, Guid conversationId, CancellationToken cancellationToken)
+    private async Task<bool> DeliverHeadAsync(MissionsDbContext db, OutboxMessage head, DateTime claimedUntil, ConversationReference reference, CancellationToken cancellationToken)
     {
-        var reference = await db.ConversationReferences.AsNoTracking().SingleAsync(c => c.Id == conversationId, cancellationToken);
+        var conversationId = reference.Id;
         if (reference.ClosedAt is not null)
         {
             await AbandonQueueAsync(db, conversationId, "The conversation is closed to the bot.", cancellationToken);
@@ -172,14 +234,14 @@ public sealed partial class OutboxDispatcher(
             }
 
             await FinishAsync(db, head, OutboxStatus.Sent, sentId ?? existing, null, CancellationToken.None);
-            telemetry.Delivered(reference.Channel, clock.GetUtcNow().UtcDateTime - head.CreatedAt);
+            telemetry.Delivered(reference.Channel, Clock.GetUtcNow().UtcDateTime - head.CreatedAt);
         }
         catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.ConversationClosed)
         {
             LogConversationClosed(logger, reference.Channel, reference.ConversationId, e.Message);
             await using (var write = await db.BeginWriteAsync(cancellationToken))
             {
-                await ConversationStore.CloseAsync(db, conversationId, Trim(e.Message), clock.GetUtcNow().UtcDateTime, cancellationToken);
+                await ConversationStore.CloseAsync(db, conversationId, Trim(e.Message), Clock.GetUtcNow().UtcDateTime, cancellationToken);
                 await write.CommitAsync(cancellationToken);
             }
 
@@ -188,14 +250,17 @@ public sealed partial class OutboxDispatcher(
         catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.Deferred)
         {
             // The channel's pace, not a failure: try at the time it gives, without spending an attempt.
-            await RescheduleAsync(db, head, clock.GetUtcNow().UtcDateTime + (e.RetryAfter ?? settings.PollInterval), null, countAttempt: false, cancellationToken);
+            var wait = e.RetryAfter ?? settings.PollInterval;
+            await RescheduleAsync(db, head, Clock.GetUtcNow().UtcDateTime + wait, null, countAttempt: false, cancellationToken);
+            DrainAfter(conversationId, wait);
             return false;
         }
         catch (OutboxDeliveryException e) when (e.Failure == DeliveryFailure.Transient && head.Attempts + 1 < settings.MaxAttempts)
         {
             var wait = e.RetryAfter is { } after && after > TimeSpan.Zero ? after : Backoff(head.Attempts + 1);
             LogRetrying(logger, head.Id, head.Attempts + 1, wait, e.Message);
-            await RescheduleAsync(db, head, clock.GetUtcNow().UtcDateTime + wait, Trim(e.Message), countAttempt: true, cancellationToken);
+            await RescheduleAsync(db, head, Clock.GetUtcNow().UtcDateTime + wait, Trim(e.Message), countAttempt: true, cancellationToken);
+            DrainAfter(conversationId, wait);
             return false; // the messages after it wait, so the conversation keeps its order
         }
         catch (Exception e) when (e is OutboxDeliveryException or InvalidOperationException or System.Text.Json.JsonException or NotSupportedException)
@@ -219,14 +284,14 @@ public sealed partial class OutboxDispatcher(
         {
             try
             {
-                if (renewAt - clock.GetUtcNow().UtcDateTime is { Ticks: > 0 } wait)
+                if (renewAt - Clock.GetUtcNow().UtcDateTime is { Ticks: > 0 } wait)
                 {
-                    await Task.Delay(wait, clock, stop);
+                    await Task.Delay(wait, Clock, stop);
                 }
 
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
-                var next = clock.GetUtcNow().UtcDateTime + settings.Lease;
+                var next = Clock.GetUtcNow().UtcDateTime + settings.Lease;
                 await using var write = await db.BeginWriteAsync(stop);
                 var renewed = await db.OutboxMessages.Where(o => o.Id == messageId && o.LeaseOwner == owner && o.Status == OutboxStatus.Pending)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseExpiresAt, next), stop);
@@ -246,7 +311,7 @@ public sealed partial class OutboxDispatcher(
             catch (Exception e)
             {
                 LogRenewalFailed(logger, e, messageId); // a passing hiccup: the lease has slack for the next try
-                renewAt = clock.GetUtcNow().UtcDateTime + settings.Lease / 6;
+                renewAt = Clock.GetUtcNow().UtcDateTime + settings.Lease / 6;
             }
         }
     }
@@ -264,7 +329,7 @@ public sealed partial class OutboxDispatcher(
     private async Task<DateTime?> ClaimAsync(MissionsDbContext db, OutboxMessage head, CancellationToken cancellationToken)
     {
         await using var write = await db.BeginWriteAsync(cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         var until = now + settings.Lease;
         var claimed = await db.OutboxMessages
             .Where(o => o.Id == head.Id && o.Version == head.Version && o.Status == OutboxStatus.Pending
@@ -276,7 +341,7 @@ public sealed partial class OutboxDispatcher(
 
     private async Task FinishAsync(MissionsDbContext db, OutboxMessage head, OutboxStatus status, string? sentId, string? error, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         await using var write = await db.BeginWriteAsync(cancellationToken);
         await db.OutboxMessages.Where(o => o.Id == head.Id && o.LeaseOwner == owner)
             .ExecuteUpdateAsync(s => s

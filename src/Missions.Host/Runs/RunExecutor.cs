@@ -131,12 +131,20 @@ public sealed partial class RunExecutor(
         return renewed == 1;
     }
 
-    /// <summary>Reports the agent's steps: a log entry and the progress card, written only while this host holds the run.</summary>
+    /// <summary>
+    /// Reports the agent's steps: a log entry and the progress card, written only while this host holds the run. A
+    /// step that comes less than <see cref="StepSpacing"/> after the last one written waits to be written with the
+    /// next (or with the run's end): nobody can read steps that fast, the conversation sees progress at most every
+    /// two seconds anyway, and a quick run is not a transaction per step.
+    /// </summary>
     private sealed class StepReporter(RunExecutor executor, MissionsDbContext db, RunViews views, TimeProvider clock, Run run, Mission mission, string owner) : IRunProgress
     {
+        public static readonly TimeSpan StepSpacing = TimeSpan.FromMilliseconds(500);
+
         private readonly List<string> done = [];
         private string? current;
         private int total;
+        private DateTime? written;
 
         public RunViews.RunStep Done => new(current is null ? done : [.. done, current], null, total);
 
@@ -150,15 +158,21 @@ public sealed partial class RunExecutor(
             current = name;
             this.total = total;
             var now = clock.GetUtcNow().UtcDateTime;
+            db.RunLogEntries.Add(new RunLogEntry { RunId = run.Id, At = now, Level = RunLogLevel.Info, Step = name, Text = RunViews.StepStarted });
+            if (written is { } last && now - last < StepSpacing)
+            {
+                return;
+            }
+
             await using var scope = await db.BeginWriteAsync(cancellationToken);
             if (!await executor.RenewLeaseAsync(db, run.Id, owner, cancellationToken))
             {
                 throw new RunLostException(run.Id);
             }
 
-            db.RunLogEntries.Add(new RunLogEntry { RunId = run.Id, At = now, Level = RunLogLevel.Info, Step = name, Text = RunViews.StepStarted });
             await views.ProgressAsync(run, mission, new RunViews.RunStep(done, name, total), null, cancellationToken);
             await scope.SaveAndCommitAsync(db, cancellationToken);
+            written = now;
         }
 
         public async Task LogAsync(RunLogLevel level, string name, string text, CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ public sealed class RunWorker(
     RunSignal signal,
     IOptions<RunOptions> options,
     TimeProvider clock,
-    ILogger<RunWorker> logger) : LaneWorker(signal, logger)
+    ILogger<RunWorker> logger) : LaneWorker(signal, clock, logger)
 {
     private readonly string owner = Leases.NewOwner();
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> stops = new();
@@ -52,7 +52,7 @@ public sealed class RunWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         return await Due(db, now).OrderBy(r => r.QueuedAt).Select(r => r.Id).Take(64).ToListAsync(cancellationToken);
     }
 
@@ -81,7 +81,7 @@ public sealed class RunWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         var run = await Due(db, now).SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
         if (run is null)
         {
@@ -90,9 +90,11 @@ public sealed class RunWorker(
 
         // A run found running under an expired lease lost its host: this is its next attempt.
         var attempt = run.Status == RunStatus.Running ? run.Attempt + 1 : run.Attempt;
-        var until = now + settings.Lease;
         await using var write = await db.BeginWriteAsync(cancellationToken);
-        var claimed = await db.Runs.Where(r => r.Id == run.Id && r.Version == run.Version)
+        now = Clock.GetUtcNow().UtcDateTime;
+        var until = now + settings.Lease;
+        // Checked again in the update: a lease renewed since the run was read (a renewal leaves the version as it is) is not taken over.
+        var claimed = await db.Runs.Where(r => r.Id == run.Id && r.Version == run.Version && (r.Status == RunStatus.Queued || r.LeaseExpiresAt < now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, RunStatus.Running)
                 .SetProperty(r => r.Attempt, attempt)

@@ -148,7 +148,10 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
         db.OutboxMessages.Where(o => o.ViewKey == Host.Conversations.ProposalView.KeyOf(proposalId) && o.SentMessageId != null)
             .Select(o => o.SentMessageId).FirstOrDefaultAsync());
 
-    /// <summary>Shows views in a conversation through the outbox, as a change made elsewhere in the product would.</summary>
+    /// <summary>
+    /// Shows views in a conversation through the outbox, in one transaction, as a change made elsewhere in the product
+    /// would (a run's progress as a run reports it).
+    /// </summary>
     public async Task ShowAsync(Guid conversation, IEnumerable<Host.Conversations.ChatView> views)
     {
         await using var scope = Services.CreateAsyncScope();
@@ -157,7 +160,9 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
         await using var write = await db.BeginWriteAsync(CancellationToken.None);
         foreach (var view in views)
         {
-            await outbox.PostAsync(conversation, view, null, CancellationToken.None);
+            await (view is Host.Conversations.RunProgressView
+                ? outbox.ProgressAsync(conversation, view, CancellationToken.None)
+                : outbox.PostAsync(conversation, view, null, CancellationToken.None));
         }
 
         await write.SaveAndCommitAsync(db, CancellationToken.None);

@@ -79,6 +79,10 @@ public sealed class RunLifecycleTests
 
         Assert.Empty(DirectLineClient.ActionIds(progressCard));
 
+        // Every step is in the run's log, in order, however quickly the steps went (quick ones are written together).
+        var logged = await app.WithDbAsync(db => db.RunLogEntries.Where(l => l.Text == RunViews.StepStarted).OrderBy(l => l.Id).Select(l => l.Step).ToListAsync());
+        Assert.Equal(OfflineStaffAgent.Steps, logged);
+
         // The artifact links work over HTTP: the brief rendered, the PDF downloaded.
         var links = Links(reviewCard);
         Assert.Equal(2, links.Count);
