@@ -4,18 +4,23 @@ namespace Missions.Host.Data;
 /// A background worker that drains lanes (a conversation's queue, one run): each lane by one drain at a time, so its
 /// items keep their order, and up to a limit of lanes at once. It looks for due lanes when signalled and at every poll
 /// interval (another host may have written work); a lane can also be started directly (<see cref="Nudge"/>) when this
-/// host has just written work for it. On stop it waits for the drains under way, which decide themselves how to end
-/// (finish, or give their claim back).
+/// host has just written work for it. A lane that finds every lane taken waits in line and starts when one ends, so a
+/// busy host does not look through the database at every lane's end. On stop it waits for the drains under way, which
+/// decide themselves how to end (finish, or give their claim back).
 /// </summary>
 public abstract partial class LaneWorker(WorkSignal signal, TimeProvider clock, ILogger logger) : BackgroundService
 {
     private readonly object gate = new();
     private readonly Dictionary<Guid, Lane> draining = [];
+
+    /// <summary>Lanes with work (nudged, or found by the loop) while every lane was busy, in the order they came: started as lanes end.</summary>
+    private readonly Queue<Guid> waiting = new();
+    private readonly HashSet<Guid> waitingSet = [];
+
+    /// <summary>The loop's last look found more lanes than were free: look again when those waiting have all started.</summary>
+    private bool lookAgain;
     private CancellationToken stopping = CancellationToken.None;
     private volatile bool started;
-
-    /// <summary>A lane was turned away because every lane was taken: look for due lanes again when one ends.</summary>
-    private volatile bool turnedAway;
 
     /// <summary>Lanes being drained on this host right now (a run executing, a conversation being delivered to).</summary>
     public int Busy
@@ -43,7 +48,8 @@ public abstract partial class LaneWorker(WorkSignal signal, TimeProvider clock, 
 
     /// <summary>
     /// Drains the lane now: this host has just written work for it. A lane being drained is drained once more when
-    /// its drain ends, so work written while it ran is never left waiting for the next poll.
+    /// its drain ends, so work written while it ran is never left waiting for the next poll; when every lane is busy,
+    /// it is started as soon as one ends (no look through the database is needed to find it).
     /// </summary>
     public void Nudge(Guid lane)
     {
@@ -53,10 +59,7 @@ public abstract partial class LaneWorker(WorkSignal signal, TimeProvider clock, 
             return;
         }
 
-        if (!Start(lane, again: true))
-        {
-            signal.Pulse(); // every lane is busy: the loop looks again when one ends
-        }
+        Start(lane, again: true);
     }
 
     /// <summary>
@@ -99,10 +102,7 @@ public abstract partial class LaneWorker(WorkSignal signal, TimeProvider clock, 
             {
                 foreach (var lane in await DueLanesAsync(stoppingToken))
                 {
-                    if (!Start(lane, again: false))
-                    {
-                        break;
-                    }
+                    Start(lane, again: false);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -131,9 +131,10 @@ public abstract partial class LaneWorker(WorkSignal signal, TimeProvider clock, 
 
     /// <summary>
     /// Starts a drain of the lane; a lane already being drained is asked to go once more when <paramref name="again"/>
-    /// (new work was written for it) and otherwise left alone. False when every lane is taken.
+    /// (new work was written for it) and otherwise left alone. When every lane is taken, the lane waits for the next
+    /// one to end.
     /// </summary>
-    private bool Start(Guid lane, bool again)
+    private void Start(Guid lane, bool again)
     {
         Lane state;
         lock (gate)
@@ -141,13 +142,24 @@ public abstract partial class LaneWorker(WorkSignal signal, TimeProvider clock, 
             if (draining.TryGetValue(lane, out var running))
             {
                 running.Again |= again;
-                return true;
+                return;
             }
 
-            if (draining.Count >= MaxLanes || stopping.IsCancellationRequested)
+            if (stopping.IsCancellationRequested)
             {
-                turnedAway = true;
-                return false;
+                return;
+            }
+
+            if (draining.Count >= MaxLanes)
+            {
+                if (waitingSet.Add(lane))
+                {
+                    waiting.Enqueue(lane);
+                }
+
+                // The loop found more than it could start: there may be more still, looked for once these have started.
+                lookAgain |= !again;
+                return;
             }
 
             state = new Lane();
@@ -155,7 +167,47 @@ public abstract partial class LaneWorker(WorkSignal signal, TimeProvider clock, 
         }
 
         _ = Task.Run(() => RunLaneAsync(lane, state), CancellationToken.None);
-        return true;
+    }
+
+    /// <summary>A lane has ended: the lane that has waited longest takes its place.</summary>
+    private void StartWaiting()
+    {
+        Guid lane;
+        Lane state;
+        lock (gate)
+        {
+            while (true)
+            {
+                if (stopping.IsCancellationRequested || draining.Count >= MaxLanes)
+                {
+                    return;
+                }
+
+                if (!waiting.TryDequeue(out lane))
+                {
+                    if (lookAgain)
+                    {
+                        lookAgain = false;
+                        signal.Pulse();
+                    }
+
+                    return;
+                }
+
+                waitingSet.Remove(lane);
+                if (draining.TryGetValue(lane, out var running))
+                {
+                    running.Again = true; // started meanwhile (it was nudged again when a lane was free)
+                    continue;
+                }
+
+                state = new Lane();
+                draining[lane] = state;
+                break;
+            }
+        }
+
+        _ = Task.Run(() => RunLaneAsync(lane, state), CancellationToken.None);
     }
 
     private async Task RunLaneAsync(Guid lane, Lane state)
@@ -192,12 +244,7 @@ public abstract partial class LaneWorker(WorkSignal signal, TimeProvider clock, 
         finally
         {
             state.Done.TrySetResult();
-            if (turnedAway)
-            {
-                // A lane is free now for work that found none; other work is found when it is signalled or at the next poll.
-                turnedAway = false;
-                signal.Pulse();
-            }
+            StartWaiting();
         }
     }
 

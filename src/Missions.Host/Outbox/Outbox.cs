@@ -36,7 +36,7 @@ public static class OutboxKinds
     public const string Progress = "progress";
 }
 
-/// <summary>Wakes the dispatcher when a transaction that wrote outbox messages has committed.</summary>
+/// <summary>Wakes the dispatcher's look for due conversations (a lane freed, or one could not be started).</summary>
 public sealed class OutboxSignal : WorkSignal;
 
 /// <summary>Sends views into one channel, rendered its own way.</summary>
@@ -92,7 +92,7 @@ public sealed class OutboxDeliveryException(DeliveryFailure failure, string mess
 /// transaction, unless earlier messages of the conversation are still waiting (their order is kept); every other
 /// delivery is the dispatcher's. A conversation closed to the bot gets nothing.
 /// </summary>
-public sealed class ConversationOutbox(MissionsDbContext db, IEnumerable<IOutboxTransport> transports, OutboxSignal signal, TimeProvider clock)
+public sealed class ConversationOutbox(MissionsDbContext db, IEnumerable<IOutboxTransport> transports, OutboxDispatcher dispatcher, TimeProvider clock)
 {
     private readonly HashSet<Guid> queuedHere = [];
     private readonly Dictionary<(Guid, string), string> deliveredHere = [];
@@ -207,7 +207,9 @@ public sealed class ConversationOutbox(MissionsDbContext db, IEnumerable<IOutbox
             CreatedAt = now,
             NextAttemptAt = now,
         });
-        db.AfterCommit(signal.Pulse);
+        // Delivered from the moment it commits: the conversation is started on this host's dispatcher directly (the
+        // dispatcher does not look through every waiting message to find it).
+        db.AfterCommit(() => dispatcher.Nudge(conversationId));
     }
 
     /// <summary>The outbox's reads, compiled once per provider.</summary>

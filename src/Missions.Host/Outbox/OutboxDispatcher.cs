@@ -69,15 +69,21 @@ public sealed partial class OutboxDispatcher(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
         var now = Clock.GetUtcNow().UtcDateTime;
+        // Each conversation once, the one waiting longest first (a backlog of many messages in few conversations is a
+        // few rows, not one per message).
         return await db.OutboxMessages.AsNoTracking()
             .Where(o => o.Status == OutboxStatus.Pending && o.NextAttemptAt <= now && (o.LeaseExpiresAt == null || o.LeaseExpiresAt < now))
-            .OrderBy(o => o.Id).Select(o => o.ConversationReferenceId).Take(1000).ToListAsync(cancellationToken);
+            .GroupBy(o => o.ConversationReferenceId)
+            .Select(g => new { Lane = g.Key, Oldest = g.Min(o => o.Id) })
+            .OrderBy(l => l.Oldest).Select(l => l.Lane).Take(MaxLanes * 4).ToListAsync(cancellationToken);
     }
 
     /// <summary>Delivers one conversation's messages in order until it is empty or its head must wait.</summary>
     protected override async Task DrainAsync(Guid lane, CancellationToken cancellationToken)
     {
         var conversation = lane;
+        // Read once per drain: a conversation closed meanwhile says so when the next message is sent into it.
+        ConversationReference? reference = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -105,7 +111,7 @@ public sealed partial class OutboxDispatcher(
                 return;
             }
 
-            var reference = await db.ConversationReferences.AsNoTracking().SingleAsync(c => c.Id == conversation, cancellationToken);
+            reference ??= await db.ConversationReferences.AsNoTracking().SingleAsync(c => c.Id == conversation, cancellationToken);
             if (reference.ClosedAt is null && byChannel.GetValueOrDefault(reference.Channel) is ITransactionalTransport local && Readable(head) is { } payload)
             {
                 if (!await DeliverHereAsync(db, head, reference, local, payload))
