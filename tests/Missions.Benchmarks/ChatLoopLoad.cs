@@ -393,7 +393,7 @@ internal static class WorkingSet
 
         samples.Sort();
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"working set while measuring (host + load generator): median {samples[samples.Count / 2] / 1048576.0:F0} MB, peak {peak / 1048576.0:F0} MB; managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F0} MB after the last collection");
+            $"working set while measuring (host + load generator): median {samples[samples.Count / 2] / 1048576.0:F0} MB, peak {peak / 1048576.0:F0} MB; managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F0} MB after the last collection, {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F0} MB committed by the GC");
     }
 }
 
