@@ -200,6 +200,30 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
         return await ReadOkAsync(response, HttpStatusCode.Created);
     }
 
+    /// <summary>
+    /// Creates missions "Research topic 1…n" and queues a run for each in one transaction, as a burst of work would
+    /// (the missions in progress while their runs wait); the run worker finds them at its next look.
+    /// </summary>
+    public async Task QueueRunsForNewMissionsAsync(int count)
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            await CreateMissionAsync($"Research topic {i}", $"A short summary of topic {i}.");
+        }
+
+        await WithDbAsync(async db =>
+        {
+            var now = DateTime.UtcNow;
+            await db.Missions.ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, Host.Missions.MissionStatus.InProgress));
+            foreach (var mission in await db.Missions.AsNoTracking().ToListAsync())
+            {
+                db.Runs.Add(new Host.Runs.Run { Id = Guid.CreateVersion7(), MissionId = mission.Id, Trigger = Host.Runs.RunTriggers.Requested, QueuedAt = now });
+            }
+
+            return await db.SaveChangesAsync();
+        });
+    }
+
     public static async Task<HttpResponseMessage> TransitionAsync(HttpClient client, string number, string to, long? version = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/missions/{number}/transitions") { Content = JsonContent.Create(new { to }) };

@@ -18,23 +18,8 @@ public sealed class RunQueueTests
             ["Missions:Runs:PollInterval"] = "00:01:00",
         };
         await using var app = await MissionsApp.StartAsync(Provider.Sqlite, settings);
-        for (var i = 1; i <= 80; i++)
-        {
-            await app.CreateMissionAsync($"Research topic {i}", $"A short summary of topic {i}.");
-        }
-
         // Eighty runs queued in one transaction, and the worker told once, as queueing does when it commits.
-        await app.WithDbAsync(async db =>
-        {
-            var now = DateTime.UtcNow;
-            await db.Missions.ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, Host.Missions.MissionStatus.InProgress));
-            foreach (var mission in await db.Missions.AsNoTracking().ToListAsync())
-            {
-                db.Runs.Add(new Run { Id = Guid.CreateVersion7(), MissionId = mission.Id, Trigger = RunTriggers.Requested, QueuedAt = now });
-            }
-
-            return await db.SaveChangesAsync();
-        });
+        await app.QueueRunsForNewMissionsAsync(80);
         app.Services.GetRequiredService<RunSignal>().Pulse();
 
         // Within the 20 s the wait allows: far less than the minute to the next poll.

@@ -20,23 +20,7 @@ public sealed class RunSharingTests
         await using var second = first.WithServices(_ => { });
 
         // Fifty missions, and fifty runs queued at once in one transaction: both hosts find them at their next look.
-        for (var i = 1; i <= 50; i++)
-        {
-            await first.CreateMissionAsync($"Research topic {i}", $"A short summary of topic {i}.");
-        }
-
-        await first.WithDbAsync(async db =>
-        {
-            var now = DateTime.UtcNow;
-            // As queueing does: the missions are in progress while their runs wait.
-            await db.Missions.ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, Host.Missions.MissionStatus.InProgress));
-            foreach (var mission in await db.Missions.AsNoTracking().ToListAsync())
-            {
-                db.Runs.Add(new Run { Id = Guid.CreateVersion7(), MissionId = mission.Id, Trigger = RunTriggers.Requested, QueuedAt = now });
-            }
-
-            return await db.SaveChangesAsync();
-        });
+        await first.QueueRunsForNewMissionsAsync(50);
 
         var runs = await first.WaitForAsync(async db =>
         {
