@@ -87,8 +87,9 @@ public static class DirectLineApi
         {
             if (IsSecret(http, options.Value))
             {
+                // Started with the secret (a page's own server, as Direct Line allows): the conversation's token and its stream.
                 var started = await turns.StartConversationAsync(ct);
-                return TokenResponse(tokens, new DirectLineClaims(started, UserFor(started), DefaultUserName, default), StatusCodes.Status201Created);
+                return StreamResponse(http, tokens, new DirectLineClaims(started, UserFor(started), DefaultUserName, default), null, StatusCodes.Status201Created);
             }
 
             var (claims, failure) = Authenticate(http, tokens);
@@ -238,8 +239,8 @@ public static class DirectLineApi
         }
     }
 
-    private static IResult TokenResponse(DirectLineTokens tokens, DirectLineClaims claims, int status = StatusCodes.Status200OK) =>
-        Results.Json(new { conversationId = claims.ConversationId, token = tokens.Issue(claims.ConversationId, claims.UserId, claims.UserName), expires_in = tokens.LifetimeSeconds }, statusCode: status);
+    private static IResult TokenResponse(DirectLineTokens tokens, DirectLineClaims claims) =>
+        Results.Json(new { conversationId = claims.ConversationId, token = tokens.Issue(claims.ConversationId, claims.UserId, claims.UserName), expires_in = tokens.LifetimeSeconds });
 
     /// <summary>
     /// Direct Line's answer to starting or reconnecting to a conversation: the token, and the <c>streamUrl</c> where the

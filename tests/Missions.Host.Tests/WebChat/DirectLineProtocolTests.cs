@@ -282,6 +282,31 @@ public sealed class DirectLineProtocolTests
         await Assert.ThrowsAnyAsync<Exception>(() => sockets.ConnectAsync(new Uri(streamUrl.GetLeftPart(UriPartial.Path) + "?t=not-a-token"), CancellationToken.None));
     }
 
+    /// <summary>A conversation started with the Direct Line secret (by a page's own server) gets its stream too, as from Direct Line.</summary>
+    [Fact]
+    public async Task A_conversation_started_with_the_secret_names_its_stream()
+    {
+        await using var app = await MissionsApp.StartAsync(Provider.Sqlite, new Dictionary<string, string?> { ["Missions:WebChat:Secret"] = "dl-secret" });
+        using var http = app.CreateClient();
+        using var start = new HttpRequestMessage(HttpMethod.Post, "/v3/directline/conversations");
+        start.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "dl-secret");
+        var started = await MissionsApp.ReadOkAsync(await http.SendAsync(start), HttpStatusCode.Created);
+        var conversationId = started["conversationId"]!.GetValue<string>();
+        var token = started["token"]!.GetValue<string>();
+        var streamUrl = new Uri(started["streamUrl"]!.GetValue<string>());
+        Assert.Equal($"/v3/directline/conversations/{conversationId}/stream", streamUrl.AbsolutePath);
+
+        using var stream = await app.Server.CreateWebSocketClient().ConnectAsync(streamUrl, CancellationToken.None);
+        using var post = new HttpRequestMessage(HttpMethod.Post, $"/v3/directline/conversations/{conversationId}/activities")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new JsonObject { ["type"] = "message", ["text"] = "help", ["from"] = new JsonObject { ["id"] = "someone" } }),
+        };
+        post.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var sent = (await MissionsApp.ReadOkAsync(await http.SendAsync(post)))["id"]!.GetValue<string>();
+        var (reply, _) = await ReceiveUntilAsync(stream, a => a["replyToId"]?.GetValue<string>() == sent);
+        Assert.Equal("bot", reply["from"]!["role"]!.GetValue<string>());
+    }
+
     private static JsonObject Message(DirectLineClient chat, string text) => new()
     {
         ["type"] = "message",
