@@ -46,13 +46,22 @@ internal sealed class BenchDatabase : IAsyncDisposable
     }
 
     /// <summary>The host's settings for this database, as production would have them (warnings and worse logged).</summary>
+    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["Missions:Database:Provider"] = Provider,
+        ["ConnectionStrings:Missions"] = ConnectionString,
+        ["Missions:Content:Path"] = Path.Combine(Folder, "content"),
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    /// <summary>Applies <see cref="Settings"/> to a host started in this process, in production.</summary>
     public void Apply(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        builder.UseSetting("Missions:Database:Provider", Provider);
-        builder.UseSetting("ConnectionStrings:Missions", ConnectionString);
-        builder.UseSetting("Missions:Content:Path", Path.Combine(Folder, "content"));
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Missions.Host.Data;
 using Missions.Host.Missions;
+using Missions.Host.Tests.Infrastructure;
 
 namespace Missions.Benchmarks;
 
@@ -18,7 +19,7 @@ internal sealed class BoardLoad(int missions, int requests, BenchDatabase databa
 {
     public async Task<IReadOnlyList<Result>> RunAsync()
     {
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(ChatLoopLoad.RepositoryRoot(), "src", "Missions.Host"));
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(Repository.Root, "src", "Missions.Host"));
         await using var host = new Host(database);
         host.UseKestrel(port: 0);
         host.StartServer();

@@ -11,36 +11,47 @@ using Microsoft.Extensions.DependencyInjection;
 using Missions.Host.Cards;
 using Missions.Host.Conversations;
 using Missions.Host.Proposals;
+using Missions.Host.Tests.Infrastructure;
 
 namespace Missions.Benchmarks;
 
 /// <summary>
 /// Drives the Direct Line endpoint the way Web Chat does, with many conversations at once: post a request, poll until
 /// the proposal card is there; press Approve (an adaptiveCard/action invoke), poll until the card shows the decision.
-/// Beside it, on the same host and in the same run, a bare endpoint that returns a fixed card.
+/// Beside it, on the same host and in the same run, a bare endpoint that returns a fixed card. With
+/// <c>hostProcess</c> the host runs in a process of its own (<c>dotnet Missions.Host.dll</c>, configured as an
+/// operator would), so what is measured of it — working set, CPU — is the host's alone; the bare endpoint is then not
+/// measured (it is added to a host started in this process).
 /// </summary>
-internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan duration, BenchDatabase database, bool stream = false)
+internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan duration, BenchDatabase database, bool stream = false, bool hostProcess = false)
 {
     public async Task<IReadOnlyList<Result>> RunAsync()
     {
+        if (hostProcess)
+        {
+            await using var process = await HostProcess.StartAsync(database.Settings);
+            using var client = Client(process.Address);
+            return await MeasureChatAsync(client, process.Process);
+        }
+
         // The factory finds a test project's content root by itself; an executable has to say where the host is.
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(RepositoryRoot(), "src", "Missions.Host"));
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(Repository.Root, "src", "Missions.Host"));
         await using var host = new Host(database);
         host.UseKestrel(port: 0);
         host.StartServer();
-        var baseAddress = host.ClientOptions.BaseAddress;
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = conversations * 4, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
-        {
-            BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromSeconds(30),
-        };
-
+        using var http = Client(host.ClientOptions.BaseAddress);
         var results = new List<Result>();
         results.Add(await MeasureAsync("bare endpoint: fixed card", http, warmUp, duration, (client, recorder) => BareLoopAsync(client, recorder)));
-        var chat = await MeasureChatAsync(http);
+        var chat = await MeasureChatAsync(http, null);
         results.AddRange(chat);
         return results;
     }
+
+    private HttpClient Client(Uri address) => new(new SocketsHttpHandler { MaxConnectionsPerServer = conversations * 4, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+    {
+        BaseAddress = address,
+        Timeout = TimeSpan.FromSeconds(30),
+    };
 
     private async Task<Result> MeasureAsync(string name, HttpClient http, TimeSpan warm, TimeSpan measure, Func<HttpClient, Recorder, Task> loop)
     {
@@ -63,7 +74,8 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
         return recorder.Summarize(name);
     }
 
-    private async Task<IReadOnlyList<Result>> MeasureChatAsync(HttpClient http)
+    /// <param name="host">The host's own process, when it has one; null when it shares this one.</param>
+    private async Task<IReadOnlyList<Result>> MeasureChatAsync(HttpClient http, Process? host)
     {
         var toProposal = new Recorder();
         var toDecided = new Recorder();
@@ -96,11 +108,13 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
         toProposal.Start();
         toDecided.Start();
         var cost = ProcessCost.Take();
-        var memory = WorkingSet.WatchAsync(duration);
+        var hostCpu = host is null ? TimeSpan.Zero : Cpu(host);
+        var memory = WorkingSet.WatchAsync(duration, host);
         await Task.Delay(duration);
         toProposal.Stop();
         toDecided.Stop();
         var spent = ProcessCost.Take() - cost;
+        hostCpu = host is null ? TimeSpan.Zero : Cpu(host) - hostCpu;
         Console.WriteLine(await memory);
         await stop.CancelAsync();
         await Task.WhenAll(workers);
@@ -113,21 +127,15 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
         var a = toProposal.Summarize("chat: request → proposal card");
         var b = toDecided.Summarize("chat: approve → decided card");
         var turns = (a.Count + b.Count) / duration.TotalSeconds;
-        Console.WriteLine(spent.Describe(a.Count + b.Count));
+        Console.WriteLine(host is null ? spent.Describe(a.Count + b.Count)
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"while measuring (the host process): CPU {hostCpu.TotalMilliseconds / Math.Max(1, a.Count + b.Count):F2} ms a turn"));
         return [a, b, new Result("chat: all turns", a.Count + b.Count, turns, double.NaN, double.NaN, double.NaN)];
     }
 
-    internal static string RepositoryRoot()
+    private static TimeSpan Cpu(Process process)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Missions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run the benchmark from inside the repository (Missions.sln not found).");
+        process.Refresh();
+        return process.TotalProcessorTime;
     }
 
     private static async Task BareLoopAsync(HttpClient http, Recorder recorder)
@@ -374,15 +382,19 @@ internal sealed class Failures
     }
 }
 
-/// <summary>The process's working set (host and load generator together) while the load runs: sampled every 100 ms.</summary>
+/// <summary>
+/// The host's working set while the load runs, sampled every 100 ms: of its own process when it has one, else of this
+/// process (host and load generator together).
+/// </summary>
 internal static class WorkingSet
 {
-    public static async Task<string> WatchAsync(TimeSpan duration)
+    public static async Task<string> WatchAsync(TimeSpan duration, Process? host)
     {
         var peak = 0L;
         var samples = new List<long>();
         var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        using var process = Process.GetCurrentProcess();
+        using var current = host is null ? Process.GetCurrentProcess() : null;
+        var process = host ?? current!;
         while (Stopwatch.GetTimestamp() < until)
         {
             process.Refresh();
@@ -392,8 +404,11 @@ internal static class WorkingSet
         }
 
         samples.Sort();
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"working set while measuring (host + load generator): median {samples[samples.Count / 2] / 1048576.0:F0} MB, peak {peak / 1048576.0:F0} MB; managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F0} MB after the last collection, {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F0} MB committed by the GC");
+        var size = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"median {samples[samples.Count / 2] / 1048576.0:F0} MB, peak {peak / 1048576.0:F0} MB");
+        return host is not null
+            ? $"working set while measuring (the host process alone): {size}"
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"working set while measuring (host + load generator): {size}; managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F0} MB after the last collection, {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F0} MB committed by the GC");
     }
 }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Missions.Host.Tests.Infrastructure;
 using NSec.Cryptography;
 
 namespace Missions.Benchmarks;
@@ -23,7 +24,7 @@ internal sealed class DiscordLoad(int concurrency, TimeSpan warmUp, TimeSpan dur
     public async Task<IReadOnlyList<Result>> RunAsync()
     {
         await using var discord = await StartDiscordAsync();
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(ChatLoopLoad.RepositoryRoot(), "src", "Missions.Host"));
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(Repository.Root, "src", "Missions.Host"));
         await using var host = new Host(database, Convert.ToHexString(key.Export(KeyBlobFormat.RawPublicKey)), discord.Urls.First() + "/api/v10");
         host.UseKestrel(port: 0);
         host.StartServer();

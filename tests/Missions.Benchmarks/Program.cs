@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Missions.Benchmarks;
 
 /// <summary>
-/// Usage: dotnet run -c Release --project tests/Missions.Benchmarks -- [--postgres] [--stream] [conversations] [seconds] [warm-up seconds]
-/// (--stream: the conversations read Direct Line's stream, as Web Chat does, instead of polling),
+/// Usage: dotnet run -c Release --project tests/Missions.Benchmarks -- [--postgres] [--stream] [--host-process] [conversations] [seconds] [warm-up seconds]
+/// (--stream: the conversations read Direct Line's stream, as Web Chat does, instead of polling; --host-process: the
+/// host in a process of its own, so its working set and CPU are measured alone),
 /// or: … -- [--postgres] runs [runs] [conversations] (the run queue: runs per second and the outbox delivery delay),
 /// or: … -- [--postgres] discord [senders] [seconds] [warm-up seconds] (signed slash commands: the initial answer),
 /// or: … -- [--postgres] board [missions] [requests] (the board's first paint and a move's round trip with many missions).
@@ -17,7 +18,8 @@ internal static class Bench
     {
         var postgres = args.Contains("--postgres");
         var stream = args.Contains("--stream");
-        args = args.Where(a => a is not "--postgres" and not "--stream").ToArray();
+        var hostProcess = args.Contains("--host-process");
+        args = args.Where(a => a is not "--postgres" and not "--stream" and not "--host-process").ToArray();
         int Arg(int index, int otherwise) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : otherwise;
         await using var database = await BenchDatabase.CreateAsync(postgres);
         var machine = $"{Environment.ProcessorCount} cores, .NET {Environment.Version}";
@@ -44,8 +46,8 @@ internal static class Bench
                 // runs (thousands of methods, up to a third of a core), which is start-up cost, not the steady state.
                 var (conversations, seconds, warmUp) = (Arg(0, 32), Arg(1, 20), Arg(2, 20));
                 Console.WriteLine($"Missions chat-loop load: {conversations} concurrent Direct Line conversations ({(stream ? "reading the stream" : "polling")}), {warmUp} s warm-up, {seconds} s measured per scenario, {database.Description}");
-                Console.WriteLine($"{machine}, server and load generator in one process");
-                Print(await new ChatLoopLoad(conversations, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds), database, stream).RunAsync());
+                Console.WriteLine($"{machine}, {(hostProcess ? "the host in its own process" : "server and load generator in one process")}");
+                Print(await new ChatLoopLoad(conversations, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds), database, stream, hostProcess).RunAsync());
                 break;
         }
     }

@@ -7,6 +7,7 @@ using Missions.Host.Conversations;
 using Missions.Host.Data;
 using Missions.Host.Missions;
 using Missions.Host.Runs;
+using Missions.Host.Tests.Infrastructure;
 
 namespace Missions.Benchmarks;
 
@@ -19,7 +20,7 @@ internal sealed class RunQueueLoad(int runs, int conversations, BenchDatabase da
 {
     public async Task RunAsync()
     {
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(ChatLoopLoad.RepositoryRoot(), "src", "Missions.Host"));
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(Repository.Root, "src", "Missions.Host"));
         await using var host = new ChatLoopLoad.Host(database);
         host.UseKestrel(port: 0);
         host.StartServer();

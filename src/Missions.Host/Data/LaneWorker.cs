@@ -19,6 +19,9 @@ public abstract partial class LaneWorker(WorkSignal signal, TimeProvider clock, 
 
     /// <summary>The loop's last look found more lanes than were free: look again when those waiting have all started.</summary>
     private bool lookAgain;
+
+    /// <summary>When each lane waiting for a due time is drained again (<see cref="DrainAfter"/>).</summary>
+    private readonly Dictionary<Guid, DateTimeOffset> wakes = [];
     private CancellationToken stopping = CancellationToken.None;
     private volatile bool started;
 
@@ -64,8 +67,8 @@ public abstract partial class LaneWorker(WorkSignal signal, TimeProvider clock, 
 
     /// <summary>
     /// Drains the lane again once <paramref name="wait"/> has passed (its head must wait until then: a retry, the
-    /// channel's pace), rather than at the first poll after. A longer wait than <see cref="PollInterval"/> times ten
-    /// is left to the polls, so no timer is held for long.
+    /// channel's pace), rather than at the first poll after; nothing new when a wake at or before then is already set.
+    /// A longer wait than <see cref="PollInterval"/> times ten is left to the polls, so no timer is held for long.
     /// </summary>
     protected void DrainAfter(Guid lane, TimeSpan wait)
     {
@@ -74,18 +77,38 @@ public abstract partial class LaneWorker(WorkSignal signal, TimeProvider clock, 
             return;
         }
 
+        wait = TimeSpan.FromTicks(Math.Max(0, wait.Ticks));
+        var at = Clock.GetUtcNow() + wait;
+        lock (gate)
+        {
+            if (wakes.TryGetValue(lane, out var set) && set <= at)
+            {
+                return;
+            }
+
+            wakes[lane] = at;
+        }
+
         _ = WakeAsync();
 
         async Task WakeAsync()
         {
             try
             {
-                // A moment past the due time, so the head is due when it is looked at.
-                await Task.Delay(TimeSpan.FromTicks(Math.Max(0, wait.Ticks)) + TimeSpan.FromMilliseconds(1), Clock, stopping);
+                // A moment past the due time (a timer may fire a little early), so the head is due when it is looked at.
+                await Task.Delay(wait + TimeSpan.FromMilliseconds(2), Clock, stopping);
             }
             catch (OperationCanceledException)
             {
                 return;
+            }
+
+            lock (gate)
+            {
+                if (wakes.TryGetValue(lane, out var set) && set == at)
+                {
+                    wakes.Remove(lane);
+                }
             }
 
             Nudge(lane);

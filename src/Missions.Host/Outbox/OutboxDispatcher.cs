@@ -92,9 +92,16 @@ public sealed partial class OutboxDispatcher(
             var head = await db.OutboxMessages.AsNoTracking()
                 .Where(o => o.ConversationReferenceId == conversation && o.Status == OutboxStatus.Pending)
                 .OrderBy(o => o.Id).FirstOrDefaultAsync(cancellationToken);
-            if (head is null || head.NextAttemptAt > now || (head.LeaseExpiresAt is { } held && held >= now && head.LeaseOwner != owner))
+            if (head is null || (head.LeaseExpiresAt is { } held && held >= now && head.LeaseOwner != owner))
             {
-                return; // empty, waiting for a retry, or another host is on it
+                return; // empty, or another host is on it
+            }
+
+            if (head.NextAttemptAt > now)
+            {
+                // Waiting for a retry or its turn: looked at again when it is due (whoever set the time may be gone).
+                DrainAfter(conversation, head.NextAttemptAt - now);
+                return;
             }
 
             if (head.Kind == OutboxKinds.Progress && await ProgressDueAsync(db, head, conversation, now) is { } due)

@@ -6,7 +6,7 @@ namespace Missions.Host.Tests.Infrastructure;
 
 /// <summary>
 /// The host as a real process (<c>dotnet Missions.Host.dll</c>), configured through environment variables the way an
-/// operator would, on a free loopback port: for tests that kill it.
+/// operator would, on a free loopback port: for tests that kill it, and for the benchmark that measures the host alone.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
@@ -20,6 +20,9 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>The running process (its working set and CPU time, for the benchmark).</summary>
+    public Process Process => process;
 
     public string Output
     {
@@ -68,7 +71,11 @@ public sealed class HostProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            Assert.False(process.HasExited, "The host process exited while starting:\n" + host.Output);
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException("The host process exited while starting:\n" + host.Output);
+            }
+
             try
             {
                 if ((await http.GetAsync(readyPath)).StatusCode == HttpStatusCode.OK)
@@ -81,7 +88,11 @@ public sealed class HostProcess : IAsyncDisposable
                 // Not listening yet.
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "The host process did not become healthy:\n" + host.Output);
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new InvalidOperationException("The host process did not become healthy:\n" + host.Output);
+            }
+
             await Task.Delay(200);
         }
     }

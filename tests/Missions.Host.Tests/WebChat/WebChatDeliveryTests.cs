@@ -38,7 +38,10 @@ public sealed class WebChatDeliveryTests
         var clock = Stopwatch.StartNew();
         await first.ShowAsync(reference, views);
         await first.WaitForAsync(async db => await db.OutboxMessages.CountAsync(o => o.ConversationReferenceId == reference && o.Status == OutboxStatus.Sent && (o.Kind == OutboxKinds.Progress || o.PayloadJson.Contains("Notice"))) == 10 ? (bool?)true : null);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"ten messages paced 0.3 s apart took {clock.Elapsed.TotalSeconds:F1} s: they waited for polls");
+        var took = clock.Elapsed;
+        var rows = await first.WithDbAsync(async db => string.Join("\n", (await db.OutboxMessages.AsNoTracking().Where(o => o.ConversationReferenceId == reference).OrderBy(o => o.Id).ToListAsync())
+            .Select(o => $"{o.Id} {o.Kind} v{o.Version} created {o.CreatedAt:HH:mm:ss.fff} due {o.NextAttemptAt:HH:mm:ss.fff} sent {o.SentAt:HH:mm:ss.fff}")));
+        Assert.True(took < TimeSpan.FromSeconds(8), $"ten messages paced 0.3 s apart took {took.TotalSeconds:F1} s: they waited for polls\n{rows}");
 
         // The transcript has each once, in the order written.
         await chat.PollAsync();
