@@ -111,6 +111,8 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
         await WhenInteractiveAsync();
 
         await Button("Edit objective and description").ClickAsync();
+        // The form is there (until it is, the first text area on the page is the comment box).
+        await Expect(Button("Save")).ToBeVisibleAsync();
         await TypeAsync(page.Locator("fluent-textarea").First, "A one-page pricing comparison the team can use in the Q3 deck.");
         await Button("Save").ClickAsync();
         await Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
