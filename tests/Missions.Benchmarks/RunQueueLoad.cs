@@ -13,8 +13,9 @@ namespace Missions.Benchmarks;
 
 /// <summary>
 /// A thousand offline runs queued at once on one host (SQLite): how many runs finish per second, and how long the
-/// outbox takes to deliver what they write (progress cards and review prompts into web chat conversations), measured
-/// from when each message was due (progress is deliberately spaced per conversation) to when it was sent.
+/// outbox takes to deliver what they write (progress cards and review prompts into web chat conversations): from when
+/// each message was due to when it was sent, and the dispatcher's own lag beyond the conversation's order and the
+/// spacing of its progress cards.
 /// </summary>
 internal sealed class RunQueueLoad(int runs, int conversations, BenchDatabase database)
 {

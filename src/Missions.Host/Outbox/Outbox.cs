@@ -36,7 +36,10 @@ public static class OutboxKinds
     public const string Progress = "progress";
 }
 
-/// <summary>Wakes the dispatcher's look for due conversations (a lane freed, or one could not be started).</summary>
+/// <summary>
+/// Wakes the dispatcher's look through the database for due conversations (work written before it started, or the
+/// line of conversations waiting for a free lane ran dry after a look found more than fitted).
+/// </summary>
 public sealed class OutboxSignal : WorkSignal;
 
 /// <summary>Sends views into one channel, rendered its own way.</summary>

@@ -33,7 +33,8 @@ public sealed class OutboxOptions
 /// <summary>
 /// Delivers the outbox: per conversation, in the order written, one message at a time, through the channel's
 /// transport. A message is claimed with a lease in the database, renewed while its delivery is under way (several
-/// hosts may share the outbox; a host that died mid-delivery loses its claim when the lease runs out); a message whose
+/// hosts may share the outbox; a host that died mid-delivery loses its claim when the lease runs out); a message for a
+/// channel in this database (web chat) needs no claim: its delivery and its record are one transaction. A message whose
 /// view was delivered before updates that message instead of posting another. This is the only place a delivery is
 /// tried again: a transport reports a failure (with the channel's Retry-After) and returns, and a failure that may
 /// pass is rescheduled with backoff while the messages after it wait; a conversation the channel closed to us is
