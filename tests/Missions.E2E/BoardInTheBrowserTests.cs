@@ -7,8 +7,8 @@ namespace Missions.E2E;
 
 /// <summary>
 /// The board and a mission's page in real Chromium against the real host: drag a card to another column, move one
-/// with the keyboard's menu, filter, watch a change made through the API arrive without a reload; on the mission's
-/// page edit the objective, comment, attach a file and run it.
+/// with the keyboard's menu, filter (text, project, assignee, mine), watch changes made in chat arrive without a
+/// reload; on the mission's page edit the objective, comment, attach a file and run it.
 /// </summary>
 public sealed class BoardInTheBrowserTests : IAsyncLifetime
 {
@@ -39,10 +39,22 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
         await app.DisposeAsync();
     }
 
-    private async Task CreateAsync(string title, string? due = null, string? assigneeId = null) =>
-        (await api.PostAsJsonAsync("/api/missions", new { title, objective = "An outcome for: " + title, dueDate = due, assigneeId })).EnsureSuccessStatusCode();
+    private async Task CreateAsync(string title, string? due = null, string? assigneeId = null, string? projectId = null) =>
+        (await api.PostAsJsonAsync("/api/missions", new { title, objective = "An outcome for: " + title, dueDate = due, assigneeId, projectId })).EnsureSuccessStatusCode();
+
+    private async Task<string> IdOfAsync(string list, string name) =>
+        (await api.GetFromJsonAsync<JsonArray>(list))!.First(s => (string?)s!["name"] == name)!["id"]!.GetValue<string>();
+
+    /// <summary>Picks an option of one of the board's filters as a person does: open the list, click the option.</summary>
+    private async Task ChooseAsync(string filter, string option)
+    {
+        await page.Locator($"fluent-dropdown[aria-label='{filter}']").ClickAsync();
+        await page.Locator($"fluent-dropdown[aria-label='{filter}'] fluent-option").Filter(new() { HasText = option }).ClickAsync();
+    }
 
     private ILocator Lane(string title) => page.Locator("section.lane").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = title }) });
+
+    private ILocator Mine => page.Locator("fluent-field", new() { HasText = "Mine" }).Locator("fluent-checkbox");
 
     private ILocator Card(string number) => page.Locator($"article.card[data-mission='{number}']");
 
@@ -51,8 +63,8 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task Drag_a_card_move_one_by_the_menu_filter_and_see_changes_made_elsewhere_without_a_reload()
     {
-        await CreateAsync("Draft the launch plan", due: "2026-01-05");
-        await CreateAsync("Fix the FAQ page links");
+        await CreateAsync("Draft the launch plan", due: "2026-01-05", projectId: await IdOfAsync("/api/projects", "Launch"));
+        await CreateAsync("Fix the FAQ page links", assigneeId: await IdOfAsync("/api/staff", "Engineer"));
         await CreateAsync("Summarise customer interviews");
 
         await page.GotoAsync(new Uri(app.BaseAddress, "/board").ToString());
@@ -92,6 +104,28 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
         await search.FillAsync("");
         await Expect(page.Locator("article.card")).ToHaveCountAsync(3);
 
+        // A mission asked for and approved in chat by someone else arrives on the open board too.
+        var proposed = await chat.SendAsync("draft the holiday schedule announcement");
+        var card = DirectLineClient.CardOf((await chat.PollAsync()).Last(a => a["replyToId"]?.GetValue<string>() == proposed))!;
+        await chat.ClickAsync(card, "approve", new Dictionary<string, string?> { ["projectId"] = "" }); // approved with no project
+        await Expect(Card("M-4")).ToBeVisibleAsync();
+
+        // Filter by project, by assignee, and to the missions this person asked for or approved.
+        await ChooseAsync("Project", "Launch");
+        await Expect(page.Locator("article.card")).ToHaveCountAsync(1);
+        await Expect(Card("M-1")).ToBeVisibleAsync();
+        await ChooseAsync("Project", "All projects");
+        await ChooseAsync("Assignee", "Engineer");
+        await Expect(page.Locator("article.card")).ToHaveCountAsync(1);
+        await Expect(Card("M-2")).ToBeVisibleAsync();
+        await ChooseAsync("Assignee", "Anyone");
+        await Expect(page.Locator("article.card")).ToHaveCountAsync(4);
+        await Mine.ClickAsync();
+        await Expect(page.Locator("article.card")).ToHaveCountAsync(3);
+        await Expect(Card("M-4")).ToHaveCountAsync(0);
+        await Mine.ClickAsync();
+        await Expect(page.Locator("article.card")).ToHaveCountAsync(4);
+
         // A move the lifecycle does not allow says why and changes nothing.
         await Card("M-2").GetByLabel("Move M-2").SelectOptionAsync(new SelectOptionValue { Label = "to Done" });
         await Expect(page.GetByText("cannot", new() { Exact = false }).First).ToBeVisibleAsync();
@@ -103,8 +137,7 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task On_a_missions_page_edit_the_objective_comment_attach_a_file_and_run_it()
     {
-        var analyst = (await api.GetFromJsonAsync<JsonArray>("/api/staff"))!.First(s => (string?)s!["name"] == "Analyst")!["id"]!.GetValue<string>();
-        await CreateAsync("Competitor pricing summary for the Q3 deck", assigneeId: analyst);
+        await CreateAsync("Competitor pricing summary for the Q3 deck", assigneeId: await IdOfAsync("/api/staff", "Analyst"));
         await page.GotoAsync(new Uri(app.BaseAddress, "/board").ToString());
         await Card("M-1").GetByRole(AriaRole.Link, new() { Name = "M-1" }).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("M-1 Competitor pricing summary for the Q3 deck");
