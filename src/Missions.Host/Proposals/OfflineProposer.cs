@@ -99,7 +99,7 @@ public sealed partial class OfflineProposer : IProposer
 
     // ---- cleaning -------------------------------------------------------------------------------------------------
 
-    /// <summary>One line of plain words: mentions of the bot, markup, links and list bullets out; typos fixed.</summary>
+    /// <summary>One line of plain words: mentions of the bot, markup, links and list bullets out; typos fixed; days, months and quarters spelled as names.</summary>
     internal static string Normalize(string text)
     {
         var s = AtTag().Replace(text, " ");
@@ -109,9 +109,47 @@ public sealed partial class OfflineProposer : IProposer
         s = s.Replace('\n', ' ').Replace('\r', ' ').Replace('\t', ' ');
         s = Emphasis().Replace(s, "$1");
         s = Symbols().Replace(s, " ");
-        var words = s.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(FixTypo);
+        var words = s.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(FixTypo).ToArray();
+        for (var i = 0; i < words.Length; i++)
+        {
+            words[i] = CalendarName(words[i], i > 0 ? words[i - 1] : "", i + 1 < words.Length ? words[i + 1] : "");
+        }
+
         return string.Join(' ', words);
     }
+
+    /// <summary>
+    /// "friday" → "Friday", "october" → "October", "q3" → "Q3"; a short month ("oct", "sept") or one that is also a
+    /// word ("march", "may") only where it reads as a month: after "in", "since", "for" and the like, or beside a day's
+    /// number ("oct 3", "3 may").
+    /// </summary>
+    private static string CalendarName(string word, string before, string after)
+    {
+        var bare = word.TrimEnd('.', ',', '!', '?', ';', ':');
+        var suffix = word[bare.Length..];
+        if (!CalendarNames.TryGetValue(bare, out var name))
+        {
+            return word;
+        }
+
+        if (name.Ambiguous)
+        {
+            var previous = before.TrimEnd('.', ',', ';', ':').ToLowerInvariant();
+            var asMonth = MonthLeads.Contains(previous) || IsDayNumber(previous) || IsDayNumber(after.TrimEnd('.', ',', '!', '?', ';', ':'));
+            if (!asMonth)
+            {
+                return word;
+            }
+
+            // "oct." is "October", its point went with the abbreviation.
+            suffix = suffix.StartsWith('.') && bare.Length < name.Name.Length ? suffix[1..] : suffix;
+        }
+
+        return name.Name + suffix;
+    }
+
+    private static bool IsDayNumber(string word) =>
+        word.TrimEnd('s', 't', 'n', 'd', 'r', 'h') is { Length: > 0 and <= 2 } digits && digits.All(char.IsAsciiDigit);
 
     private static string FixTypo(string word)
     {
@@ -840,6 +878,38 @@ public sealed partial class OfflineProposer : IProposer
         "a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "at", "by", "with", "from", "about", "our", "my", "your",
         "their", "this", "that", "these", "those", "it", "is", "be", "we", "i", "you", "me", "us", "some", "any", "new", "please",
         "can", "could", "would", "should", "will", "need", "someone", "something", "stuff", "thing", "things", "get", "got",
+    };
+
+    private static readonly Dictionary<string, (string Name, bool Ambiguous)> CalendarNames = BuildCalendarNames();
+
+    private static Dictionary<string, (string Name, bool Ambiguous)> BuildCalendarNames()
+    {
+        var names = new Dictionary<string, (string Name, bool Ambiguous)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var day in Enum.GetNames<DayOfWeek>())
+        {
+            names[day] = (day, false);
+        }
+
+        foreach (var month in CultureInfo.InvariantCulture.DateTimeFormat.MonthNames.Where(m => m.Length > 0))
+        {
+            names[month] = (month, month is "March" or "May");
+            names.TryAdd(month[..3], (month, true));
+        }
+
+        names["sept"] = ("September", true);
+        for (var quarter = 1; quarter <= 4; quarter++)
+        {
+            names["q" + quarter] = ("Q" + quarter, false);
+        }
+
+        return names;
+    }
+
+    /// <summary>Words after which "may", "march" or "oct" is a month.</summary>
+    private static readonly HashSet<string> MonthLeads = new(StringComparer.Ordinal)
+    {
+        "in", "since", "for", "of", "by", "until", "till", "through", "from", "before", "after", "mid", "early", "late",
+        "last", "next", "end", "during", "over", "into", "to",
     };
 
     private static readonly Dictionary<string, string> Typos = new(StringComparer.OrdinalIgnoreCase)

@@ -260,7 +260,7 @@ public sealed class OfflineProposerTests
     [Theory]
     // A question to a role or a person: the role is the assignee, the question words leave the title.
     [InlineData("can the engineer profile the checkout page? it feels slow", "Profile the checkout page", "Engineer", null)]
-    [InlineData("could the analyst look at why trial conversions dropped in october", "Look at why trial conversions dropped in october", "Analyst", null)]
+    [InlineData("could the analyst look at why trial conversions dropped in october", "Look at why trial conversions dropped in October", "Analyst", null)]
     [InlineData("would the researcher be able to find three case studies on churn by friday", "Find three case studies on churn", "Researcher", "2026-11-27")]
     [InlineData("Writer, can you outline the onboarding guide?", "Outline the onboarding guide", "Writer", null)]
     [InlineData("who can check what other tools charge for SSO?", "Check what other tools charge for SSO", "Researcher", null)]
@@ -273,13 +273,13 @@ public sealed class OfflineProposerTests
     [InlineData("it'd be great to have a forecast of Q1 signups", "Forecast Q1 signups", "Analyst", null)]
     [InlineData("we could really use a checklist for onboarding new hires", "Compile a checklist for onboarding new hires", null, null)]
     // An imperative verb outside the vocabulary keeps its place at the front, with no "Prepare" before it.
-    [InlineData("reconcile the stripe payouts with the ledger for october", "Reconcile the stripe payouts with the ledger for october", "Analyst", null)]
+    [InlineData("reconcile the stripe payouts with the ledger for october", "Reconcile the stripe payouts with the ledger for October", "Analyst", null)]
     [InlineData("shortlist three venues for the offsite by the 15th", "Shortlist three venues for the offsite", "Researcher", "2026-12-15")]
     [InlineData("localise the pricing page into french", "Localise the pricing page into french", "Writer", null)]
     [InlineData("pls triage the open support tickets", "Triage the open support tickets", "Engineer", null)]
     [InlineData("tidy up the shared drive folders before dec 3", "Tidy up the shared drive folders", null, "2026-12-03")]
     // Trailing remarks leave the title.
-    [InlineData("forecast december revenue, end of month is fine", "Forecast december revenue", "Analyst", "2026-11-30")]
+    [InlineData("forecast december revenue, end of month is fine", "Forecast December revenue", "Analyst", "2026-11-30")]
     [InlineData("research usage-based pricing models and tell us if we should switch", "Research usage-based pricing models", "Researcher", null)]
     [InlineData("set up error alerts for the payments service, no rush", "Set up error alerts for the payments service", "Engineer", null)]
     [InlineData("draft the partner newsletter - thoughts?", "Draft the partner newsletter", "Writer", null)]
@@ -292,6 +292,12 @@ public sealed class OfflineProposerTests
     [InlineData("script the weekly usage export", "Script the weekly usage export", "Engineer", null)]
     [InlineData("profile the search endpoint under load", "Profile the search endpoint under load", "Engineer", null)]
     [InlineData("analyse the survey responses from the beta", "Analyse the survey responses from the beta", "Analyst", null)]
+    // Days, months and quarters read as names; a short month or one that is also a word only where it is a month.
+    [InlineData("churn by plan for oct pls", "Calculate churn by plan for October", "Analyst", null)]
+    [InlineData("cull the feature flags nobody has touched since march", "Cull the feature flags nobody has touched since March", "Engineer", null)]
+    [InlineData("summarise the q3 board deck for the sales offsite", "Summarise the Q3 board deck for the sales offsite", "Researcher", null)]
+    [InlineData("list the incidents from sept. and what caused them", "List the incidents from September and what caused them", null, null)]
+    [InlineData("audit the slides that may need a refresh since mar", "Audit the slides that may need a refresh since March", null, null)]
     // Due dates: a day of the month, and "asap".
     [InlineData("write the board update by the 30th", "Write the board update", "Writer", "2026-11-30")]
     [InlineData("write the board update by the 2nd", "Write the board update", "Writer", "2026-12-02")]
