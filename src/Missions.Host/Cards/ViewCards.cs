@@ -73,6 +73,10 @@ public static class ViewCards
             new TextBlock("Mission proposal") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = TextColor.Accent },
             new TextBlock(budget.Cut(p.Title, 200)) { Size = FontSize.Large, Weight = FontWeight.Bolder, Style = TextBlockStyle.Heading },
             new TextBlock($"Requested by {p.RequestedByName ?? "someone"}" + (p.BlueprintName is null ? "" : $" · blueprint: {p.BlueprintName}")) { IsSubtle = true, Spacing = Spacing.None });
+        if (p.AutoRun)
+        {
+            card.Add(new TextBlock(ViewText.StartsOnApproval(p)) { IsSubtle = true, Spacing = Spacing.None });
+        }
 
         if (p.DuplicateHint is not null)
         {
@@ -165,14 +169,23 @@ public static class ViewCards
 
         if (approved && p.MissionNumber is { } number)
         {
-            // The next step, instead of an ending: have the staff agent start now, or open the mission's page.
-            card.AddActions(new ExecuteAction
+            // The next step, instead of an ending: have the staff agent start now (unless the approval started it),
+            // or open the mission's page.
+            if (p.AutoRun)
             {
-                Id = "runMission",
-                Title = $"Run {number} now",
-                Verb = CardActions.RunMissionVerb,
-                Data = CardActions.Data(CardActions.RunMissionVerb, CardActions.MissionField, number),
-            });
+                card.Add(new TextBlock(ViewText.StartedOnApproval(p)) { IsSubtle = true });
+            }
+            else
+            {
+                card.AddActions(new ExecuteAction
+                {
+                    Id = "runMission",
+                    Title = $"Run {number} now",
+                    Verb = CardActions.RunMissionVerb,
+                    Data = CardActions.Data(CardActions.RunMissionVerb, CardActions.MissionField, number),
+                });
+            }
+
             if (p.MissionUrl is { } url)
             {
                 card.AddActions(new OpenUrlAction { Id = "openMission", Title = $"Open {number}", Url = url });

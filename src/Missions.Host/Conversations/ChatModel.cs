@@ -108,6 +108,7 @@ public sealed record ProposalView(
     Guid? ProjectId,
     string? ProjectName,
     string? BlueprintName,
+    bool AutoRun,
     DateOnly? DueDate,
     IReadOnlyList<string> Questions,
     string? DuplicateHint,

@@ -31,6 +31,7 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
             p.AssigneeId, workspace.Staff.FirstOrDefault(s => s.Id == p.AssigneeId)?.Name,
             p.ProjectId, workspace.Projects.FirstOrDefault(x => x.Id == p.ProjectId)?.Name,
             workspace.Blueprints.FirstOrDefault(b => b.Id == p.BlueprintId)?.Name,
+            p.AutoRun,
             p.DueDate, p.Questions, p.DuplicateHint, p.RequestedByName, p.DecidedByName, p.DecidedAt, p.RejectionReason,
             missionNumber is null ? null : Mission.FormatNumber(missionNumber.Value),
             missionNumber is null ? null : address.Mission(missionNumber.Value),

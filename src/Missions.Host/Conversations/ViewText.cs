@@ -24,6 +24,12 @@ public static class ViewText
         ("Latest run", m.LatestRun),
     ];
 
+    /// <summary>On a proposal whose approval starts its first run: what approving does.</summary>
+    public static string StartsOnApproval(ProposalView p) => $"Approving starts {p.AssigneeName ?? "a staff agent"} on it at once.";
+
+    /// <summary>On an approved proposal whose first run was queued with the approval: what happens next.</summary>
+    public static string StartedOnApproval(ProposalView p) => $"{p.AssigneeName ?? "A staff agent"} is starting on it now; progress follows here.";
+
     /// <summary>Where a run has got to, in a line.</summary>
     public static string Headline(RunProgressView r) => r.Status switch
     {

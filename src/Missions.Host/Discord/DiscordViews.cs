@@ -69,6 +69,11 @@ public static class DiscordViews
             description.Append("\n\n**Open questions**\n").AppendJoin('\n', p.Questions.Take(8).Select(q => "• " + DiscordLimits.Cut(q, 300)));
         }
 
+        if (p.AutoRun)
+        {
+            description.Append("\n\n").Append(ViewText.StartsOnApproval(p));
+        }
+
         var embed = new Embed(
             Title: "Mission proposal: " + p.Title,
             Description: description.ToString(),
@@ -95,11 +100,11 @@ public static class DiscordViews
         var embed = new Embed(
             Title: $"{outcome}: {p.Title}",
             Url: approved ? Link(p.MissionUrl) : null,
-            Description: approved ? p.Objective : null,
+            Description: approved ? p.Objective + (p.AutoRun ? "\n\n" + ViewText.StartedOnApproval(p) : "") : null,
             Color: approved ? Green : Red,
             Fields: Fields(("Decision", $"{outcome} {by}"), ("Assignee", p.AssigneeName), ("Project", p.ProjectName), ("Due", ViewText.Day(p.DueDate)), ("Reason", p.RejectionReason)),
             Footer: new EmbedFooter($"Requested by {p.RequestedByName ?? "someone"}"));
-        return approved && p.MissionNumber is { } number && Missions.Mission.TryParseNumber(number, out var n)
+        return approved && !p.AutoRun && p.MissionNumber is { } number && Missions.Mission.TryParseNumber(number, out var n)
             ? Message(embed, Components.Row(Components.Button(ButtonStyle.Primary, $"Run {number} now", DiscordButtons.RunMission(n))))
             : Message(embed);
     }

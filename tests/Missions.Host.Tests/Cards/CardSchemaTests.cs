@@ -18,7 +18,7 @@ public sealed class CardSchemaTests
     private static ProposalView Proposal(ProposalStatus status = ProposalStatus.Pending, IReadOnlyList<string>? questions = null, string? duplicate = null,
         string? reason = null, IReadOnlyList<ChoiceOption>? staff = null, IReadOnlyList<ChoiceOption>? projects = null) => new(
         Guid.NewGuid(), 3, status, "Pull together a competitor pricing summary", "A competitor pricing summary, drafted and ready for review by Friday 27 November.",
-        Guid.Parse(Staff[0].Id), "Writer", Guid.Parse(Projects[0].Id), "Launch", "Competitor summary",
+        Guid.Parse(Staff[0].Id), "Writer", Guid.Parse(Projects[0].Id), "Launch", "Competitor summary", false,
         new DateOnly(2026, 11, 27), questions ?? ["When do you need it?", "Which project is this for: Launch?"], duplicate, "Alice",
         status == ProposalStatus.Pending ? null : "Bob", status == ProposalStatus.Pending ? null : DateTime.UtcNow, reason,
         status == ProposalStatus.Approved ? "M-7" : null, status == ProposalStatus.Approved ? MissionUrl : null, staff ?? Staff, projects ?? Projects);
@@ -34,6 +34,8 @@ public sealed class CardSchemaTests
         yield return ("proposal-pending-no-questions-duplicate", Proposal(questions: [], duplicate: "This looks like M-3 (in progress): “Compare pricing”."));
         yield return ("proposal-pending-empty-workspace", Proposal(staff: [], projects: []) with { AssigneeId = null, AssigneeName = null, ProjectId = null, ProjectName = null, DueDate = null, BlueprintName = null });
         yield return ("proposal-approved", Proposal(ProposalStatus.Approved));
+        yield return ("proposal-pending-auto-run", Proposal() with { AutoRun = true });
+        yield return ("proposal-approved-auto-run", Proposal(ProposalStatus.Approved) with { AutoRun = true });
         yield return ("proposal-rejected", Proposal(ProposalStatus.Rejected, reason: "Duplicate of M-3"));
         yield return ("proposal-rejected-no-reason", Proposal(ProposalStatus.Rejected) with { AssigneeName = null, ProjectName = null, DueDate = null });
         yield return ("proposal-expired", Proposal(ProposalStatus.Expired) with { DecidedByName = null, DecidedAt = null });
@@ -44,7 +46,7 @@ public sealed class CardSchemaTests
             Long(2000), [], MissionUrl));
         yield return ("proposal-pending-longest", Proposal(questions: Enumerable.Range(0, 8).Select(_ => Long(300)).ToList(), duplicate: Long(500),
             staff: Enumerable.Range(0, 120).Select(i => new ChoiceOption(Guid.NewGuid().ToString(), Long(100))).ToList()) with { Title = Long(200), Objective = Long(4000) });
-        yield return ("proposal-approved-longest", Proposal(ProposalStatus.Approved) with { Title = Long(200), Objective = Long(20_000) });
+        yield return ("proposal-approved-longest", Proposal(ProposalStatus.Approved) with { Title = Long(200), Objective = Long(20_000), AutoRun = true, AssigneeName = Long(300) });
         yield return ("list", new MissionListView("Your open missions", [new MissionLine("M-7", "Summary", MissionStatus.InProgress, "Writer", new DateOnly(2026, 12, 1)), new MissionLine("M-9", "Other", MissionStatus.Backlog, null, null)], "None."));
         yield return ("list-empty", new MissionListView("Your open missions", [], "You have no open missions."));
         var runId = Guid.NewGuid();

@@ -23,7 +23,7 @@ public sealed class DiscordViewsTests
         var artifacts = Enumerable.Range(0, 15).Select(i => new ArtifactLink($"artifact-{i}-{Long[..120]}.md", "text/markdown", 123_456, "https://missions.example.com/artifacts/" + Guid.NewGuid() + "?exp=1&sig=" + new string('a', 64))).ToList();
         foreach (var status in new[] { ProposalStatus.Pending, ProposalStatus.Approved, ProposalStatus.Rejected })
         {
-            yield return new ProposalView(Guid.NewGuid(), 3, status, Long[..400], Long, Guid.NewGuid(), Long[..300], Guid.NewGuid(), Long[..300], Long[..300], new DateOnly(2026, 12, 4),
+            yield return new ProposalView(Guid.NewGuid(), 3, status, Long[..400], Long, Guid.NewGuid(), Long[..300], Guid.NewGuid(), Long[..300], Long[..300], true, new DateOnly(2026, 12, 4),
                 Enumerable.Repeat(Long[..500], 30).ToList(), Long[..2000], Long[..300], Long[..300], DateTime.UtcNow, Long, "M-99999", "https://missions.example.com/missions/M-99999", staff, staff);
         }
 

@@ -190,10 +190,19 @@ public sealed class RunLifecycleTests
         await chat.PollAsync();
         var proposal = await app.WithDbAsync(db => db.Proposals.AsNoTracking().SingleAsync());
         Assert.True(proposal.AutoRun);
-        await chat.ClickAsync(chat.LastCard(), "approve");
+        // The card says what approving does.
+        var pending = chat.LastCard();
+        Assert.True(Says(pending, "Approving starts Writer on it at once."));
+        await chat.ClickAsync(pending, "approve");
 
         var run = await app.WithDbAsync(db => db.Runs.AsNoTracking().SingleAsync()); // queued with the approval, not later
         Assert.Equal(RunTriggers.Approved, run.Trigger);
+        // The decided card offers no "Run M-1 now" (the run is under way), only the mission's page.
+        await chat.PollAsync();
+        var decided = DirectLineClient.CardOf(chat.Activity(await app.CardMessageIdAsync(proposal.Id)))!;
+        Assert.True(Says(decided, "Approved as M-1"));
+        Assert.True(Says(decided, "Writer is starting on it now; progress follows here."));
+        Assert.Equal(["openMission"], DirectLineClient.ActionIds(decided));
         await WaitForCardAsync(chat, app, c => Says(c, "Ready for review · M-1"));
         Assert.Contains(chat.Transcript, a => DirectLineClient.CardOf(a) is { } c && Says(c, "Run · M-1") && Says(c, "Finished."));
     }
