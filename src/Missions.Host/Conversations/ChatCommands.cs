@@ -28,6 +28,9 @@ public sealed record ReplayCommand(long Number) : ChatCommand;
 
 public sealed record StopCommand(long Number) : ChatCommand;
 
+/// <summary>A greeting, thanks or an "ok" on its own: answered in kind, never a proposal.</summary>
+public sealed record SmallTalkCommand(bool Greeting) : ChatCommand;
+
 /// <summary>Anything that is not a command: a request, which becomes a proposal.</summary>
 public sealed record RequestCommand(string Text) : ChatCommand;
 
@@ -57,6 +60,11 @@ public static partial class ChatCommands
         if (line.Length == 0 || HelpPattern().IsMatch(line))
         {
             return new HelpCommand();
+        }
+
+        if (GreetingPattern().IsMatch(line) || ThanksPattern().IsMatch(line))
+        {
+            return new SmallTalkCommand(Greeting: GreetingPattern().IsMatch(line));
         }
 
         if (BoardPattern().IsMatch(line))
@@ -122,12 +130,26 @@ public static partial class ChatCommands
         return new RequestCommand(line);
     }
 
+    /// <summary>The answer to a greeting: what to say to get work done.</summary>
+    public const string Greeting =
+        "Hi! Tell me what you need, for example “pull together a competitor pricing summary for the Q3 deck by Friday”, and " +
+        "I'll draft a mission proposal for you to approve. Say **help** for commands.";
+
+    /// <summary>The answer to thanks or an "ok".</summary>
+    public const string Acknowledged = "You're welcome. Tell me whenever you need something else.";
+
     private static long Number(Match match) =>
         Mission.TryParseNumber(match.Groups["n"].Value, out var n) ? n
         : throw DomainException.Invalid("number", $"“{match.Groups["n"].Value}” is not a mission number.");
 
     [GeneratedRegex(@"^\s*(?:help|\?|commands|what can you do\??)\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex HelpPattern();
+
+    [GeneratedRegex(@"^\s*(?:hi|hello|hey|hiya|howdy|yo|greetings|good\s+(?:morning|afternoon|evening|day)|morning)(?:\s+(?:there|all|everyone|team|folks|missions|bot))?[\s!.,?:)👋]*$", RegexOptions.IgnoreCase)]
+    private static partial Regex GreetingPattern();
+
+    [GeneratedRegex(@"^\s*(?:(?:ok|okay|great|perfect|cool|nice|awesome|super|brilliant|lovely|got\s+it)[\s,!.]+)?(?:thanks|thank\s+you|thx|ty|cheers|ta|many\s+thanks|much\s+appreciated|appreciate\s+it|ok|okay|k|kk|cool|great|nice|perfect|awesome|got\s+it|noted|sounds\s+good|lgtm|👍|🙏)(?:\s+(?:so\s+much|a\s+lot|very\s+much|a\s+bunch|again|all|everyone|team|missions|bot))?[\s!.,:)👍🙏]*$", RegexOptions.IgnoreCase)]
+    private static partial Regex ThanksPattern();
 
     [GeneratedRegex(@"^\s*(?:show\s+(?:me\s+)?(?:the\s+)?)?board\s*[.!?]?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex BoardPattern();

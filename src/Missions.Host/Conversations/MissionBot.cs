@@ -81,6 +81,8 @@ public sealed class MissionBot(
         {
             case HelpCommand:
                 return BotReply.Post(new HelpView(ChatCommands.Help));
+            case SmallTalkCommand talk:
+                return BotReply.Post(new NoticeView(talk.Greeting ? ChatCommands.Greeting : ChatCommands.Acknowledged));
             case BoardCommand:
                 return BotReply.Post(await views.BoardAsync(cancellationToken));
             case ListCommand list:

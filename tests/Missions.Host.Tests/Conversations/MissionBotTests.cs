@@ -24,6 +24,33 @@ public sealed class MissionBotTests
         Assert.Equal(ChatCommands.Help, BotHarness.Only<HelpView>(await bot.SayAsync(here, "   ")).Lines);
     }
 
+    [Fact]
+    public async Task A_greeting_or_thanks_on_its_own_is_answered_in_kind_and_proposes_nothing()
+    {
+        await using var bot = await BotHarness.StartAsync();
+        var here = await bot.ConversationAsync();
+
+        foreach (var hello in new[] { "hi", "Hello!", "hey there", "good morning team", "hi 👋" })
+        {
+            Assert.Equal(ChatCommands.Greeting, BotHarness.Only<NoticeView>(await bot.SayAsync(here, hello)).Text);
+        }
+
+        foreach (var thanks in new[] { "thanks!", "Thank you so much", "thx", "ok", "great, thanks", "cheers", "👍", "got it." })
+        {
+            Assert.Equal(ChatCommands.Acknowledged, BotHarness.Only<NoticeView>(await bot.SayAsync(here, thanks)).Text);
+        }
+
+        Assert.Equal(0, await bot.App.WithDbAsync(db => db.Proposals.CountAsync()));
+
+        // Anything more than that is a request, greeting or not.
+        foreach (var request in new[] { "hi, can you draft the partner newsletter", "thanks, now draft the partner newsletter", "ok draft the partner newsletter" })
+        {
+            Assert.IsType<RequestCommand>(ChatCommands.Parse(request));
+        }
+
+        Assert.Equal("Draft the partner newsletter", (await bot.ProposeAsync(here, "hi! can you draft the partner newsletter")).Title);
+    }
+
     [Theory, Sqlite, Postgres]
     public async Task A_request_becomes_a_pending_proposal_of_this_conversation_and_approving_it_with_edits_makes_one_mission(Provider provider)
     {
