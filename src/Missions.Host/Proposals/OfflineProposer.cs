@@ -175,8 +175,15 @@ public sealed partial class OfflineProposer : IProposer
         // that says something: not thanks or a sign-off, nor an exclamation or a label ("help!", "quick q —").
         var sentences = SentenceBreak().Split(s).Select(x => x.Trim()).Where(x => x.Length > 0 && !Thanks().IsMatch(x) && Words(x).Any())
             .Select(x => (Text: StripOpening(x, out var asked), Asked: asked)).ToList();
-        var first = sentences.FirstOrDefault(x => IsAsk(x.Text, x.Asked)).Text
+        var ask = sentences.FindIndex(x => IsAsk(x.Text, x.Asked));
+        var first = (ask >= 0 ? sentences[ask].Text : null)
             ?? sentences.FirstOrDefault(x => Words(x.Text).Count() >= 3).Text ?? sentences.FirstOrDefault().Text ?? s;
+        if (ask > 0 && IsQuestion(first) && sentences[ask - 1].Text is var topic && IsTopic(topic))
+        {
+            // "EU AI act — what does it require from us?": "it" is the topic before the question.
+            first = ItSubject().Replace(first, "${lead} " + topic.TrimEnd(LeadingPunctuation), 1);
+        }
+
         first = Politeness().Replace(first, " ");
         first = TrailingPoliteness().Replace(first, "");
         first = AsImperative(Collapse(first));
@@ -227,7 +234,7 @@ public sealed partial class OfflineProposer : IProposer
             }
         }
 
-        return text;
+        return AsFindOut(text) ?? text;
     }
 
     /// <summary>
@@ -252,7 +259,14 @@ public sealed partial class OfflineProposer : IProposer
     private static bool IsAsk(string clause, bool asked)
     {
         var words = clause.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
-        return words.Count >= 3 && (asked || LeadingVerb(words) > 0 || IsUnknownVerb(words)) && !VagueAsk().IsMatch(clause);
+        return words.Count >= 3 && (asked || LeadingVerb(words) > 0 || IsUnknownVerb(words) || IsQuestion(clause)) && !VagueAsk().IsMatch(clause);
+    }
+
+    /// <summary>A few words naming what a question after them is about, with no verb of their own ("EU AI act —").</summary>
+    private static bool IsTopic(string clause)
+    {
+        var words = clause.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        return words.Count is > 0 and <= 6 && LeadingVerb(words) == 0 && !IsQuestion(clause) && !words.Any(w => Auxiliaries.ContainsKey(Bare(w)));
     }
 
     /// <summary>Greetings, thanks, filler ("could someone", "i'd love"), politeness and adverbs before the request's verb.</summary>
@@ -840,7 +854,7 @@ public sealed partial class OfflineProposer : IProposer
             "regulation", "regulations", "recommend", "scout", "people", "suppliers", "agencies", "tools", "summarise", "summarize",
             "summary", "gartner", "forrester", "reports", "whitepaper", "players", "space", "accelerators", "act", "means",
             "podcasts", "conferences", "events", "scope out", "map out", "scan", "announced", "handle", "rundown", "know", "auditors",
-            "vendors", "requires", "require"]),
+            "vendors", "requires", "require", "compliant", "compliance", "rules", "surveys"]),
         ("writ", ["write", "draft", "blog", "post", "announcement", "announce", "email", "copy", "newsletter", "article", "press",
             "release", "notes", "edit", "proofread", "rewrite", "faq", "tagline", "headline", "wording", "tone", "translate", "memo", "words",
             "document", "outline", "one-pager", "docs", "documentation", "wiki", "handbook", "guide", "localise", "localize", "write-up",
@@ -869,7 +883,8 @@ public sealed partial class OfflineProposer : IProposer
             "query", "queries", "dependency", "github", "utm", "deprecate", "scrape", "csv", "integration", "heroku", "hosting",
             "migration", "nginx", "config", "load", "unit tests", "logic", "rounding", "squash", "integration", "branch",
             "code review", "retry", "backup", "staging", "env", "renames", "rename", "files", "feature flags", "flags", "cull",
-            "triage", "bug reports", "uptime", "timeout", "timeouts", "cache", "frontend", "backend", "worker"]),
+            "triage", "bug reports", "uptime", "timeout", "timeouts", "cache", "frontend", "backend", "worker", "builds", "nightly",
+            "cve", "cves", "dependencies"]),
         ("design", ["design", "mockup", "wireframe", "logo", "visual", "layout", "icon", "ui", "ux", "figma"]),
     ];
 
