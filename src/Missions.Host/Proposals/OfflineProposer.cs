@@ -234,7 +234,7 @@ public sealed partial class OfflineProposer : IProposer
             }
         }
 
-        return AsFindOut(text) ?? text;
+        return ImpliedAsk(text) ?? AsFindOut(text) ?? text;
     }
 
     /// <summary>
@@ -310,7 +310,13 @@ public sealed partial class OfflineProposer : IProposer
 
         var words = core.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         var verb = LeadingVerb(words);
-        if (verb == 0 && words.Count >= 2 && ActionNouns.TryGetValue(words[^1].ToLowerInvariant(), out var act) && !IsUnknownVerb(words))
+        if (verb == 0 && words.Count >= 2 && NamesAProblem(words) && !IsUnknownVerb(words) && Deliverable(core) is null)
+        {
+            // "signup form errors on safari": something to fix.
+            words = ["fix", .. words];
+            verb = 1;
+        }
+        else if (verb == 0 && words.Count >= 2 && ActionNouns.TryGetValue(words[^1].ToLowerInvariant(), out var act) && !IsUnknownVerb(words))
         {
             // "Careers page copy refresh": refresh the careers page copy.
             words = [act, .. WithArticle(LowerFirst(string.Join(' ', words[..^1]))).Split(' ')];
@@ -781,6 +787,7 @@ public sealed partial class OfflineProposer : IProposer
         "playbook", "policy", "spec", "specification", "questionnaire", "survey", "blog", "tweet", "thread", "copy",
         "release", "readme", "diagram", "mockup", "wireframe", "prototype", "message", "reply", "note", "tests", "curves",
         "numbers", "figures", "stats", "bio", "tagline", "headline", "description", "descriptions", "letter", "welcome",
+        "logo", "banner", "icon", "quote",
     };
 
     /// <summary>Words that open a verb's object: after an unknown word, they say the word was a verb.</summary>
@@ -843,6 +850,7 @@ public sealed partial class OfflineProposer : IProposer
         ["message"] = "Write", ["reply"] = "Write", ["note"] = "Write", ["tests"] = "Write", ["curves"] = "Plot",
         ["numbers"] = "Pull", ["figures"] = "Pull", ["stats"] = "Pull", ["bio"] = "Write", ["tagline"] = "Write",
         ["headline"] = "Write", ["description"] = "Write", ["descriptions"] = "Write", ["letter"] = "Write", ["welcome"] = "Write",
+        ["logo"] = "Design", ["banner"] = "Design", ["icon"] = "Design", ["quote"] = "Prepare",
     };
 
     private static readonly (string Stem, string[] Words)[] RoleVocabulary =
@@ -1004,7 +1012,7 @@ public sealed partial class OfflineProposer : IProposer
     [GeneratedRegex(@"(?:\s+and\s+(?:then\s+)?(?:tell|let|ping|update|notify|loop\s+in|get\s+back\s+to|report\s+back|circle\s+back|give)\b.*|[,;]\s*(?:[\w'’-]+\s+){0,5}(?:is|are|would\s+be|works|should\s+be)\s+(?:fine|ok|okay|good|great|enough|plenty)\b.*|[,;]?\s+(?:no\s+rush|no\s+hurry|no\s+pressure|low\s+priority|not\s+urgent|whenever(?:\s+you\s+can)?|when\s+you\s+can|if\s+you\s+have\s+(?:time|a\s+moment)|thoughts|ideas|any\s+takers)\W*|[,;]\s+(?:it|it's|it’s|its|this|that|that's|they|they're|we|we're|he|she|there|there's|as|because|since|cause|cuz|bc)\b.*|[,;]\s+(?:the|our|my|their)\s+(?:[\w'’.-]+\s+){0,3}(?:is|are|was|were|keeps?|kept|has|have|takes?|looks?|seems?|needs?|gets?|feels?)\b.*|\s+would\s+be\s+(?:(?:super|really|very|so|most)\s+)?(?:helpful|great|nice|ideal|amazing|useful|awesome|perfect|appreciated)\b.*|\s+(?:before|once)\s+(?:we|it|i|they|you|she|he)\b.*|[,;]\s+(?:need|needed|want)\s+(?:it|this|that)\b.*|[,;]?\s+(?:at\s+the\s+latest|(?:whenever|when)\s+(?:you|u)\s+get\s+(?:a\s+)?(?:chance|minute|moment|sec))\W*|\s+would\s+help\b.*|\s*\([^()]*\)\W*)$", RegexOptions.IgnoreCase)]
     private static partial Regex TrailingRemark();
 
-    [GeneratedRegex(@"(?<=[.!?;])\s+|\s+[-–—]\s+")]
+    [GeneratedRegex(@"(?<=[.!?;])\s+|\s+[-–—]\s+|,\s+(?=(?:(?:can|could|would|will)\s+(?:someone|somebody|anyone|anybody|you|u|we|one\s+of\s+you)|please|pls|plz)\s+(?:please\s+|pls\s+)?(?!\w+(?:\s+(?:up|out|on|at|into))?\s+(?:it|this|that|them|these|those)\b)\w)", RegexOptions.IgnoreCase)]
     private static partial Regex SentenceBreak();
 
     [GeneratedRegex(@"(?:\s+(?:and|or|for|to|the|of|with|by|on|in|so|that|but))+$", RegexOptions.IgnoreCase)]

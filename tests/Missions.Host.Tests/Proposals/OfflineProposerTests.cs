@@ -311,6 +311,20 @@ public sealed class OfflineProposerTests
     [InlineData("any idea why the nightly build keeps failing?", "Find out why the nightly build keeps failing", "Engineer", null)]
     [InlineData("EU AI act — what does it actually require from us as a deployer? legal wants it", "Find out what EU AI act actually requires from us as a deployer", "Researcher", null)]
     [InlineData("what would it cost to add 20 seats to our Figma plan? need a rough number", "Find out what it would cost to add 20 seats to our Figma plan", "Analyst", null)]
+    // An ask with no verb of its own: a problem stated, help asked with what to do, someone else's wish passed on.
+    [InlineData("the login page is broken", "Fix the login page", "Engineer", null)]
+    [InlineData("the checkout page is really slow on mobile", "Speed up the checkout page on mobile", "Engineer", null)]
+    [InlineData("our onboarding guide is out of date", "Update the onboarding guide", "Writer", null)]
+    [InlineData("the docs are wrong about rate limits", "Fix the docs about rate limits", "Writer", null)]
+    [InlineData("signup form errors on safari", "Fix signup form errors on safari", "Engineer", null)]
+    [InlineData("I need help writing a job description for a senior designer", "Write a job description for a senior designer", "Writer", null)]
+    [InlineData("help me setting up the staging environment", "Set up the staging environment", "Engineer", null)]
+    [InlineData("can you help me with the Q4 planning?", "Help with the Q4 planning", null, null)]
+    [InlineData("hey team, the client wants a revised quote by EOD", "Prepare a revised quote for the client", null, "2026-11-25")]
+    [InlineData("legal wants a summary of the new DPA terms", "Summarise the new DPA terms for legal", "Researcher", null)]
+    [InlineData("we need a new logo for the conference", "Design a new logo for the conference", null, null)]
+    // The ask after a comma, with context before it.
+    [InlineData("so the Acme renewal is coming up, can someone pull their usage for the last 6 months", "Pull their usage for the last 6 months", "Analyst", null)]
     // Due dates: a day of the month, and "asap".
     [InlineData("write the board update by the 30th", "Write the board update", "Writer", "2026-11-30")]
     [InlineData("write the board update by the 2nd", "Write the board update", "Writer", "2026-12-02")]
