@@ -8,9 +8,10 @@ namespace Missions.Host.Tests.Proposals;
 /// <summary>
 /// The offline proposer against loose requests written by others for this project: how often title, assignee and due
 /// date are all right (<see cref="TitleMatches"/> says when a title is). The two tuning sets were held out once and then
-/// read to find the classes of misses; <c>heldout-requests.tsv</c> was written last, by a writer who rewords more, and
-/// only its first 30 lines were read (to see why it scored so low). The target is 90% on held-out requests; the floors
-/// only stop a change from making things worse, and the figures are printed.
+/// read to find the classes of misses; <c>heldout-requests.tsv</c> was written later, by a writer who rewords more, and
+/// only its first 30 lines were read (to see why it scored so low); <c>heldout-requests-2.tsv</c> was written last, by a
+/// writer who saw neither the proposer nor the other sets, and was measured once and not read (51% on 2026-11-26). The
+/// target is 90% on held-out requests; the floors only stop a change from making things worse, and the figures are printed.
 /// </summary>
 public sealed class HeldOutRequestsTests(ITestOutputHelper output)
 {
@@ -20,6 +21,7 @@ public sealed class HeldOutRequestsTests(ITestOutputHelper output)
     [InlineData("tuning-requests-1.tsv", 0.9)]
     [InlineData("tuning-requests-2.tsv", 0.9)]
     [InlineData("heldout-requests.tsv", 0.4)]
+    [InlineData("heldout-requests-2.tsv", 0.45)]
     public void Loose_requests_get_title_assignee_and_due_date_right(string file, double floor)
     {
         // The seeded workspace: its staff and blueprints, one project.
