@@ -32,7 +32,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-dotnet test Missions.sln -c Release 2>&1 </dev/null | tee "$log"
+# The whole solution first (the benchmarks too, which no test builds), then every test project.
+{ dotnet build Missions.sln -c Release 2>&1 </dev/null && dotnet test Missions.sln -c Release --no-build 2>&1 </dev/null; } | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

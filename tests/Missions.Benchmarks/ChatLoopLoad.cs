@@ -336,7 +336,7 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
         private static ProposalView SampleProposal() => new(
             Guid.NewGuid(), 1, ProposalStatus.Pending, "Pull together a competitor pricing summary for the Q3 deck",
             "A competitor pricing summary, drafted and ready for review by Friday 27 November.", null, null, null, null,
-            "Competitor summary", new DateOnly(2026, 11, 27), ["Which project is this for: Launch?"], null, "Alice", null, null, null, null, null,
+            "Competitor summary", false, new DateOnly(2026, 11, 27), ["Which project is this for: Launch?"], null, "Alice", null, null, null, null, null,
             [new ChoiceOption(Guid.NewGuid().ToString(), "Researcher (Research)"), new ChoiceOption(Guid.NewGuid().ToString(), "Writer (Writing)")],
             [new ChoiceOption(Guid.NewGuid().ToString(), "Launch")]);
     }

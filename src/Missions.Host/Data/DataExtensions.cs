@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -205,7 +206,7 @@ public static partial class DataExtensions
     public static async Task InitializeMissionsDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
+        await using var db = ForMigrating(scope.ServiceProvider.GetRequiredService<MissionsDbContext>());
         await HandWrittenMigrations.AdoptAsync(db, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
@@ -215,6 +216,20 @@ public static partial class DataExtensions
         }
 
         await Counters.EnsureAsync(db, cancellationToken);
+    }
+
+    /// <summary>
+    /// A context like the host's, for preparing the database. EF finds out whether the database and its migrations
+    /// history exist by trying them, and logs the expected failure as an error on a database's first start ("relation
+    /// __EFMigrationsHistory does not exist"), which reads as if something broke; here those are logged at Debug. A real
+    /// failure still throws, and the host says so as its reason for not being ready.
+    /// </summary>
+    private static MissionsDbContext ForMigrating(MissionsDbContext db)
+    {
+        var options = new DbContextOptionsBuilder((DbContextOptions)db.GetService<IDbContextOptions>())
+            .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (RelationalEventId.ConnectionError, LogLevel.Debug)))
+            .Options;
+        return (MissionsDbContext)Activator.CreateInstance(db.GetType(), options)!;
     }
 }
 
