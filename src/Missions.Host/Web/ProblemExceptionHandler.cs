@@ -105,6 +105,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             {
                 message = "The body is not valid JSON.";
             }
+            else if (field == "body")
+            {
+                // The reader stopped at the top level: the JSON itself is broken (cut short, a stray comma), not a field.
+                message = $"The body is not valid JSON (line {json.LineNumber + 1}, position {json.BytePositionInLine + 1}).";
+            }
             else
             {
                 message = $"'{field}' has the wrong type or format.";

@@ -33,7 +33,8 @@ public sealed class BadInputTests
         Assert.Equal("assigneeId", unknownStaff["field"]!.GetValue<string>());
 
         var malformed = await MissionsApp.ReadProblemAsync(await Post(client, "/api/missions", """{"title":"T","""), HttpStatusCode.BadRequest);
-        Assert.NotNull(malformed["field"]);
+        Assert.Equal("body", malformed["field"]!.GetValue<string>());
+        Assert.StartsWith("The body is not valid JSON (line 1, position", malformed["detail"]!.GetValue<string>(), StringComparison.Ordinal);
 
         var missing = await MissionsApp.ReadProblemAsync(await Post(client, "/api/missions", """{"title":"T"}"""), HttpStatusCode.BadRequest);
         Assert.Equal("objective", missing["field"]!.GetValue<string>());
@@ -45,7 +46,7 @@ public sealed class BadInputTests
         Assert.Equal("body", huge["field"]!.GetValue<string>());
 
         var notJson = await client.PostAsync("/api/missions", new StringContent("title=T", Encoding.UTF8, "application/x-www-form-urlencoded"));
-        await MissionsApp.ReadProblemAsync(notJson, HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal("Send the body as application/json.", (await MissionsApp.ReadProblemAsync(notJson, HttpStatusCode.UnsupportedMediaType))["detail"]!.GetValue<string>());
 
         var page = await MissionsApp.ReadProblemAsync(await client.GetAsync("/api/missions?page=0"), HttpStatusCode.BadRequest);
         Assert.Equal("page", page["field"]!.GetValue<string>());
