@@ -166,6 +166,25 @@ public sealed class ChatLoopInTheBrowserTests : IAsyncLifetime
         await AssertCardsRenderCleanlyAsync();
     }
 
+    [BrowserFact]
+    public async Task Attach_a_file_to_a_mission_with_the_paperclip()
+    {
+        using var api = new HttpClient { BaseAddress = app.BaseAddress };
+        (await api.PostAsJsonAsync("/api/missions", new { title = "Competitor pricing", objective = "A pricing summary." })).EnsureSuccessStatusCode();
+        await page.GotoAsync(app.BaseAddress.ToString());
+        await Expect(Bubbles().Filter(new() { HasText = "Tell me what you need" })).ToBeVisibleAsync();
+
+        // The file picked with the paperclip goes with the next message.
+        await page.Locator("#webchat input[type=file]").SetInputFilesAsync(new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "Competitors: A, B, C."u8.ToArray() });
+        await SayAsync("attach M-1");
+        await Expect(Bubbles().Filter(new() { HasText = "Attached notes.txt (21 bytes) to M-1." })).ToBeVisibleAsync();
+        var attached = (await api.GetFromJsonAsync<JsonArray>("/api/missions/M-1/attachments"))!.Single()!;
+        Assert.Equal("notes.txt", attached["fileName"]!.GetValue<string>());
+        Assert.Equal("Competitors: A, B, C.", await api.GetStringAsync(attached["downloadUrl"]!.GetValue<string>()));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("attach.png") });
+        Assert.Empty(consoleProblems);
+    }
+
     /// <summary>The visible message bubbles (Web Chat also keeps an off-screen copy of each for screen readers).</summary>
     private ILocator Bubbles() => page.Locator(".webchat__bubble__content");
 

@@ -20,6 +20,9 @@ public sealed record MoveCommand(long Number, string Column) : ChatCommand;
 
 public sealed record CommentCommand(long Number, string Text) : ChatCommand;
 
+/// <summary>Attach the files sent with the message to a mission.</summary>
+public sealed record AttachCommand(long Number) : ChatCommand;
+
 public sealed record CancelCommand(long Number) : ChatCommand;
 
 public sealed record RunCommand(long Number) : ChatCommand;
@@ -46,6 +49,7 @@ public static partial class ChatCommands
         new("show M-12", "one mission"),
         new("move M-12 to review", "move a mission (backlog, in progress, review, done)"),
         new("comment M-12 <text>", "add a comment to a mission"),
+        new("attach M-12", "attach the files sent with the message to a mission"),
         new("run M-12", "have the assigned staff agent work on a mission now"),
         new("stop M-12", "stop a mission's run"),
         new("replay M-12", "check a mission's latest result against its objective: what is missing or wrong"),
@@ -105,6 +109,11 @@ public static partial class ChatCommands
         if (CommentPattern().Match(line) is { Success: true } comment)
         {
             return new CommentCommand(Number(comment), comment.Groups["text"].Value);
+        }
+
+        if (AttachPattern().Match(line) is { Success: true } attach)
+        {
+            return new AttachCommand(Number(attach));
         }
 
         if (CancelPattern().Match(line) is { Success: true } cancel)
@@ -168,6 +177,9 @@ public static partial class ChatCommands
 
     [GeneratedRegex(@"^\s*comment\s+(?:on\s+)?(?<n>m-?\d+)\s*[:\-]?\s*(?<text>.+)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex CommentPattern();
+
+    [GeneratedRegex(@"^\s*(?:attach|add)\s+(?:(?:it|this|these|them|the\s+files?|this\s+file|these\s+files)\s+)?(?:to\s+)?(?<n>m-?\d+)\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex AttachPattern();
 
     [GeneratedRegex(@"^\s*cancel\s+(?<n>m-?\d+)\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex CancelPattern();

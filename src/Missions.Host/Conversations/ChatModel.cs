@@ -25,11 +25,15 @@ public sealed record ChatTurn(
     ChatAction? Action,
     string? ReplyToId,
     string? TimeZone,
-    bool IsRequest = false)
+    bool IsRequest = false,
+    IReadOnlyList<ChatFile>? Files = null)
 {
     /// <summary>The person, as the actor of what the turn changes, acting from this conversation.</summary>
     public Actor Actor => new(From.Id, From.Name, ActorKind.Human, From.DirectoryId, ConversationReferenceId);
 }
+
+/// <summary>A file sent with a message, stored on arrival under <see cref="Key"/> until the turn attaches or discards it.</summary>
+public sealed record ChatFile(string Name, string ContentType, long Size, string Key);
 
 /// <summary>A button pressed on a view, as each channel parses it from its own wire format.</summary>
 public abstract record ChatAction;

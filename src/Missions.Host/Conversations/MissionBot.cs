@@ -3,6 +3,7 @@ using Missions.Host.Data;
 using Missions.Host.Missions;
 using Missions.Host.Proposals;
 using Missions.Host.Runs;
+using Missions.Host.Web;
 
 namespace Missions.Host.Conversations;
 
@@ -23,6 +24,8 @@ public sealed class MissionBot(
     IProposer proposer,
     IOpenWork openWork,
     WorkspaceCache workspaces,
+    AttachmentService attachments,
+    PublicAddress address,
     TimeProvider clock)
 {
     public const int MaxRequestLength = 4000;
@@ -76,8 +79,23 @@ public sealed class MissionBot(
             return await ActAsync(turn, action, prepared, cancellationToken);
         }
 
+        var command = prepared.Command ?? ChatCommands.Parse(turn.Text);
+        if (turn.Files is { Count: > 0 } files && command is not AttachCommand)
+        {
+            // Files are attached only when asked to: the rest of the message is handled, and the files are not kept.
+            await attachments.DiscardAsync(files);
+            var reply = await HandleCommandAsync(turn, command, prepared, cancellationToken);
+            return reply with { Posts = [.. reply.Posts, new NoticeView(
+                $"I did not keep {Names(files)}: to attach files to a mission, send them with “attach M-12”.", NoticeTone.Warning)] };
+        }
+
+        return await HandleCommandAsync(turn, command, prepared, cancellationToken);
+    }
+
+    private async Task<BotReply> HandleCommandAsync(ChatTurn turn, ChatCommand command, PreparedTurn prepared, CancellationToken cancellationToken)
+    {
         var actor = turn.Actor;
-        switch (prepared.Command ?? ChatCommands.Parse(turn.Text))
+        switch (command)
         {
             case HelpCommand:
                 return BotReply.Post(new HelpView(ChatCommands.Help));
@@ -102,6 +120,8 @@ public sealed class MissionBot(
             case CommentCommand comment:
                 await missions.AddCommentAsync(comment.Number, comment.Text, actor, cancellationToken);
                 return BotReply.Post(new NoticeView($"Added your comment to {Mission.FormatNumber(comment.Number)}.", NoticeTone.Success));
+            case AttachCommand attach:
+                return BotReply.Post(await AttachAsync(attach.Number, turn.Files ?? [], actor, cancellationToken));
             case CancelCommand cancel:
                 var cancelled = await missions.TransitionAsync(cancel.Number, MissionStatus.Cancelled, null, actor, "Cancelled from chat.", cancellationToken);
                 return BotReply.Post(new NoticeView($"Cancelled {Mission.FormatNumber(cancelled.Number)} “{cancelled.Title}”.", NoticeTone.Success));
@@ -118,6 +138,45 @@ public sealed class MissionBot(
                 throw new InvalidOperationException("A command with no handling.");
         }
     }
+
+    /// <summary>Each file sent with the message attached to the mission, or the reason it could not be.</summary>
+    private async Task<NoticeView> AttachAsync(long number, IReadOnlyList<ChatFile> files, Actor actor, CancellationToken cancellationToken)
+    {
+        var label = Mission.FormatNumber(number);
+        if (files.Count == 0)
+        {
+            return new NoticeView(
+                $"No file came with that message. In the web chat, pick files with the paperclip and send them with “attach {label}”; " +
+                $"from Teams or Discord, add them on {label}'s page: {address.Mission(number)}", NoticeTone.Info);
+        }
+
+        var attached = new List<string>();
+        var refused = new List<string>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            try
+            {
+                var attachment = await attachments.AddUploadAsync(number, files[i], actor, cancellationToken);
+                attached.Add($"{attachment.FileName} ({attachment.Size:N0} bytes)");
+            }
+            catch (DomainException e) when (e.Kind != Refusal.NotFound)
+            {
+                refused.Add($"{AttachmentService.SafeFileName(files[i].Name)}: {e.Message}");
+            }
+            catch (DomainException)
+            {
+                await attachments.DiscardAsync(files.Skip(i + 1)); // no such mission: none of them can go anywhere
+                throw;
+            }
+        }
+
+        var text = (attached.Count > 0 ? $"Attached {string.Join(", ", attached)} to {label}." : $"Nothing was attached to {label}.")
+            + (refused.Count > 0 ? " Not attached: " + string.Join("; ", refused) : "");
+        return new NoticeView(text, refused.Count == 0 ? NoticeTone.Success : NoticeTone.Warning);
+    }
+
+    private static string Names(IReadOnlyList<ChatFile> files) =>
+        string.Join(", ", files.Select(f => AttachmentService.SafeFileName(f.Name)));
 
     private async Task<NoticeView> QueueRunAsync(long number, Actor actor, CancellationToken cancellationToken)
     {

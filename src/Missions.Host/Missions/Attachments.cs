@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Missions.Host.Conversations;
 using Missions.Host.Data;
 using Missions.Host.Web;
 
@@ -83,34 +84,75 @@ public static class ContentSniffer
     }
 }
 
-internal sealed class AttachmentService(MissionsDbContext db, IContentStore store, Microsoft.Extensions.Options.IOptions<AttachmentOptions> options, TimeProvider clock)
+public sealed class AttachmentService(MissionsDbContext db, IContentStore store, Microsoft.Extensions.Options.IOptions<AttachmentOptions> options, TimeProvider clock)
 {
     private const int SniffLength = 4096;
 
-    public async Task<Attachment> AddAsync(long number, IFormFile file, Actor actor, CancellationToken ct)
+    /// <summary>Where a file sent into a chat waits for its turn: attached by it, or discarded.</summary>
+    public static string UploadKey(string conversationId) => $"uploads/{conversationId}/{Guid.CreateVersion7():N}";
+
+    /// <summary>The most a chat message may carry in files: the largest attachment allowed.</summary>
+    public long MaxBytes => options.Value.MaxBytes;
+
+    public Task<Attachment> AddAsync(long number, IFormFile file, Actor actor, CancellationToken ct) =>
+        AddAsync(number, file.FileName, file.ContentType, file.Length, _ => Task.FromResult(file.OpenReadStream()), actor, ct);
+
+    /// <summary>A file sent with a chat message, attached to a mission; its upload is removed whether or not it could be.</summary>
+    public async Task<Attachment> AddUploadAsync(long number, ChatFile file, Actor actor, CancellationToken ct)
+    {
+        try
+        {
+            return await AddAsync(number, file.Name, file.ContentType, file.Size, async c =>
+                await store.OpenReadAsync(file.Key, c) ?? throw DomainException.NotFound($"{file.Name} is no longer here; send it again."), actor, ct);
+        }
+        finally
+        {
+            await store.DeleteAsync(file.Key, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Removes files sent with a chat message that nothing attached.</summary>
+    public async Task DiscardAsync(IEnumerable<ChatFile> files)
+    {
+        foreach (var file in files)
+        {
+            await store.DeleteAsync(file.Key, CancellationToken.None);
+        }
+    }
+
+    private async Task<Attachment> AddAsync(long number, string? name, string? type, long length, Func<CancellationToken, Task<Stream>> open, Actor actor, CancellationToken ct)
     {
         var limits = options.Value;
         var mission = await db.Missions.AsNoTracking().SingleOrDefaultAsync(m => m.Number == number, ct)
             ?? throw DomainException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
-        if (file.Length == 0)
+        if (length == 0)
         {
             throw DomainException.Invalid("file", "The file is empty.");
         }
 
-        if (file.Length > limits.MaxBytes)
+        if (length > limits.MaxBytes)
         {
-            throw DomainException.TooLarge("file", $"The file is {file.Length:N0} bytes; attachments may be at most {limits.MaxBytes:N0} bytes.");
+            throw DomainException.TooLarge("file", $"The file is {length:N0} bytes; attachments may be at most {limits.MaxBytes:N0} bytes.");
         }
 
-        var contentType = (file.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        var contentType = (type ?? "").Split(';')[0].Trim().ToLowerInvariant();
         if (!limits.AllowedContentTypes.Contains(contentType, StringComparer.OrdinalIgnoreCase))
         {
             throw DomainException.UnsupportedType("file", $"'{(contentType.Length == 0 ? "(none)" : contentType)}' files cannot be attached. Accepted: {string.Join(", ", limits.AllowedContentTypes)}.");
         }
 
-        var fileName = SafeFileName(file.FileName);
-        await using var content = file.OpenReadStream();
-        var head = new byte[(int)Math.Min(SniffLength, file.Length)];
+        var fileName = SafeFileName(name);
+        await using var opened = await open(ct);
+        // A store's stream may not seek; the file is read twice (its head to check it, then whole), so it is held here.
+        await using var buffered = opened.CanSeek ? null : new MemoryStream();
+        if (buffered is not null)
+        {
+            await opened.CopyToAsync(buffered, ct);
+            buffered.Position = 0;
+        }
+
+        var content = buffered ?? opened;
+        var head = new byte[(int)Math.Min(SniffLength, length)];
         await content.ReadExactlyAsync(head, ct);
         if (ContentSniffer.Check(contentType, head) is { } mismatch)
         {

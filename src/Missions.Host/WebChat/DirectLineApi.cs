@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Missions.Host.Conversations;
 using Missions.Host.Data;
+using Missions.Host.Missions;
 using Missions.Host.Web;
 
 namespace Missions.Host.WebChat;
@@ -205,11 +206,82 @@ public static class DirectLineApi
                 : Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
         });
 
-        directLine.MapPost("/conversations/{conversationId}/upload", () =>
-            Error(StatusCodes.Status400BadRequest, "Not supported", "Attach files to a mission through the REST API (POST /api/missions/{number}/attachments)."));
+        // A message with files (Web Chat's paperclip): the form's "activity" part is the message, every other part a
+        // file. The files are kept until the message's turn attaches them to a mission ("attach M-12") or discards them.
+        directLine.MapPost("/conversations/{conversationId}/upload", async (string conversationId, HttpContext http, DirectLineTokens tokens, WebChatChannel turns, AttachmentService attachments, IContentStore store, CancellationToken ct) =>
+        {
+            var (claims, failure) = Authenticate(http, tokens, conversationId);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            if (!http.Request.HasFormContentType)
+            {
+                return Error(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", "Send the message and its files as multipart/form-data.", "body");
+            }
+
+            var form = await http.Request.ReadFormAsync(ct);
+            var activity = new JsonObject { ["type"] = "message" };
+            if (form.Files.GetFile("activity") is { } part)
+            {
+                await using var json = part.OpenReadStream();
+                var (read, problem) = await JsonInput.ReadObjectAsync(json, ct);
+                if (read is null || (read["type"] as JsonValue)?.ToString() != "message" || read["text"] is JsonNode t && t.GetValueKind() != JsonValueKind.String)
+                {
+                    return Error(StatusCodes.Status400BadRequest, "Invalid activity", (problem ?? "The \"activity\" part must be a message whose \"text\" is a string.") + " Send one message activity as JSON.", "activity");
+                }
+
+                activity = read;
+            }
+
+            var parts = form.Files.Where(f => f.Name != "activity").ToList();
+            if (parts.Count is 0 or > MaxFilesPerMessage)
+            {
+                return Error(StatusCodes.Status400BadRequest, "Invalid upload", $"Send 1 to {MaxFilesPerMessage} files with the message.", "file");
+            }
+
+            if (parts.FirstOrDefault(f => f.Length > attachments.MaxBytes) is { } large)
+            {
+                return Error(StatusCodes.Status413PayloadTooLarge, "Too large", $"{AttachmentService.SafeFileName(large.FileName)} is {large.Length:N0} bytes; attachments may be at most {attachments.MaxBytes:N0} bytes.", "file");
+            }
+
+            var files = new List<ChatFile>();
+            try
+            {
+                foreach (var file in parts)
+                {
+                    var key = AttachmentService.UploadKey(conversationId);
+                    await using var content = file.OpenReadStream();
+                    var stored = await store.SaveAsync(key, content, ct);
+                    files.Add(new ChatFile(AttachmentService.SafeFileName(file.FileName), file.ContentType ?? "", stored.Size, key));
+                }
+
+                if (await turns.PostAsync(conversationId, claims!, activity, ct, files) is { } id)
+                {
+                    return Results.Json(new { id });
+                }
+
+                await attachments.DiscardAsync(files);
+                return Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
+            }
+            catch
+            {
+                await attachments.DiscardAsync(files);
+                throw;
+            }
+        })
+            .DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes));
 
         return app;
     }
+
+    /// <summary>Files one message may carry.</summary>
+    public const int MaxFilesPerMessage = 10;
+
+    /// <summary>The largest upload (a message and its files) read at all; each file is also held to the attachment limit.</summary>
+    private const long MaxUploadBytes = 64L * 1024 * 1024;
 
     /// <summary>The name a user goes by when whoever asked for the token did not say.</summary>
     public const string DefaultUserName = "Web chat user";

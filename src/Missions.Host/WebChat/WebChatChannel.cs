@@ -42,7 +42,7 @@ public sealed class WebChatChannel(MissionsDbContext db, TurnPipeline pipeline, 
     /// Takes one posted activity and returns the id the client should know it by; null when the conversation does
     /// not exist (or has ended). A retried post (the same <c>clientActivityID</c>) gets the same id and is not handled again.
     /// </summary>
-    public async Task<string?> PostAsync(string conversationId, DirectLineClaims sender, JsonObject activity, CancellationToken cancellationToken)
+    public async Task<string?> PostAsync(string conversationId, DirectLineClaims sender, JsonObject activity, CancellationToken cancellationToken, IReadOnlyList<ChatFile>? files = null)
     {
         if (await DirectLineQueries.For(db).Reference(db, Channel, conversationId) is not { } reference)
         {
@@ -64,8 +64,15 @@ public sealed class WebChatChannel(MissionsDbContext db, TurnPipeline pipeline, 
         if (type == "message")
         {
             // The person's own message comes back in the activity list with its id and clientActivityID, or Web Chat
-            // shows "Send failed"; it is written with the delivery, so nothing they wrote is lost.
-            var echo = UserActivity(activity, conversationId, activityId, from, transcript.Now()).ToJsonString();
+            // shows "Send failed"; it is written with the delivery, so nothing they wrote is lost. Files sent with it
+            // are named there (their bytes wait for the turn, which attaches them to a mission or discards them).
+            var posted = UserActivity(activity, conversationId, activityId, from, transcript.Now());
+            if (files is { Count: > 0 })
+            {
+                posted["attachments"] = new JsonArray([.. files.Select(f => (JsonNode)new JsonObject { ["contentType"] = f.ContentType, ["name"] = f.Name })]);
+            }
+
+            var echo = posted.ToJsonString();
             Task Echo(MissionsDbContext context, CancellationToken ct) => transcript.AppendAsync(context, conversationId, activityId, echo, ct);
             var text = (activity["text"] as JsonValue)?.ToString();
             if (activity["value"] is JsonObject value && string.IsNullOrWhiteSpace(text))
@@ -75,7 +82,7 @@ public sealed class WebChatChannel(MissionsDbContext db, TurnPipeline pipeline, 
                 return IdOf(await pipeline.HandleNowAsync(this, eventKey, submitted, _ => answer, answerShowsResult: false, Echo, cancellationToken));
             }
 
-            var queued = new QueuedMessage(activityId, from.Id, from.Name, text, timeZone);
+            var queued = new QueuedMessage(activityId, from.Id, from.Name, text, timeZone, files is { Count: > 0 } ? files : null);
             return IdOf(await pipeline.QueueAsync(Channel, eventKey ?? $"{conversationId}:{activityId}", reference.Id,
                 JsonSerializer.Serialize(queued, Json), answer, Echo, cancellationToken));
         }
@@ -97,7 +104,7 @@ public sealed class WebChatChannel(MissionsDbContext db, TurnPipeline pipeline, 
     {
         var message = JsonSerializer.Deserialize<QueuedMessage>(claim.PayloadJson, Json)
             ?? throw new JsonException($"Queued event '{claim.EventId}' has no message.");
-        return new ChatTurn(Channel, claim.ConversationReferenceId, new ChatUser(message.UserId, message.UserName), message.Text, null, message.ActivityId, message.TimeZone);
+        return new ChatTurn(Channel, claim.ConversationReferenceId, new ChatUser(message.UserId, message.UserName), message.Text, null, message.ActivityId, message.TimeZone, Files: message.Files);
     }
 
     /// <summary>The transcript after a watermark, as stored (JSON text), in order.</summary>
@@ -126,5 +133,5 @@ public sealed class WebChatChannel(MissionsDbContext db, TurnPipeline pipeline, 
     private sealed record PostAnswer(string Id);
 
     /// <summary>A message as it waits for its turn: who wrote it (from their token), what, and the id it was answered with.</summary>
-    private sealed record QueuedMessage(string ActivityId, string UserId, string UserName, string? Text, string? TimeZone);
+    private sealed record QueuedMessage(string ActivityId, string UserId, string UserName, string? Text, string? TimeZone, IReadOnlyList<ChatFile>? Files = null);
 }

@@ -20,6 +20,7 @@ internal static class WebChatPage
     public static void Map(WebApplication app)
     {
         app.MapGet("/favicon.ico", () => Results.NoContent()).ExcludeFromDescription();
-        HostFiles.Map(app, Files);
+        // Web Chat reads a file picked with the paperclip through its blob: address before it uploads it.
+        HostFiles.Map(app, Files, SecurityHeaders.Policy.Replace("connect-src 'self'", "connect-src 'self' blob:", StringComparison.Ordinal));
     }
 }

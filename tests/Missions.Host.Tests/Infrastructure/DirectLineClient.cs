@@ -108,6 +108,46 @@ public sealed class DirectLineClient : IDisposable
         return (await MissionsApp.ReadOkAsync(response))["id"]!.GetValue<string>();
     }
 
+    /// <summary>
+    /// A message with files, as Web Chat sends one (Direct Line's upload: a multipart form with an "activity" part and
+    /// a part per file), and the wait for the bot's reply to it.
+    /// </summary>
+    public async Task<string> SendWithFilesAsync(string text, params (string Name, string ContentType, byte[] Bytes)[] files)
+    {
+        var id = (await MissionsApp.ReadOkAsync(await UploadRawAsync(text, files)))["id"]!.GetValue<string>();
+        await WaitForReplyAsync(id);
+        return id;
+    }
+
+    public async Task<HttpResponseMessage> UploadRawAsync(string? text, (string Name, string ContentType, byte[] Bytes)[] files, string? token = null)
+    {
+        using var form = new MultipartFormDataContent();
+        if (text is not null)
+        {
+            var activity = new JsonObject
+            {
+                ["type"] = "message",
+                ["text"] = text,
+                ["from"] = new JsonObject { ["id"] = UserId, ["name"] = "Alice", ["role"] = "user" },
+                ["channelData"] = new JsonObject { ["clientActivityID"] = Guid.NewGuid().ToString("N") },
+            };
+            var part = new StringContent(activity.ToJsonString());
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.microsoft.activity");
+            form.Add(part, "activity", "blob");
+        }
+
+        foreach (var (name, contentType, bytes) in files)
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            form.Add(part, "file", name);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v3/directline/conversations/{ConversationId}/upload?userId={UserId}") { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? Token);
+        return await http.SendAsync(request);
+    }
+
     public async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, JsonObject? body, string? token = null)
     {
         using var request = new HttpRequestMessage(method, path);

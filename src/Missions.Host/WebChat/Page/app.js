@@ -77,7 +77,8 @@
         username: 'Local user',
         locale: navigator.language || 'en-US',
         adaptiveCardsPackage: createAdaptiveCardsPackage(window.AdaptiveCards, sendInvoke),
-        styleOptions: { hideUploadButton: true, botAvatarInitials: 'M', userAvatarInitials: 'You', bubbleMaxWidth: 640 }
+        // Files picked with the paperclip go with the next message ("attach M-12"), not on their own.
+        styleOptions: { sendAttachmentOn: 'send', botAvatarInitials: 'M', userAvatarInitials: 'You', bubbleMaxWidth: 640 }
       },
       document.getElementById('webchat')
     );
