@@ -223,13 +223,17 @@ public static class DirectLineApi
 
             var form = await http.Request.ReadFormAsync(ct);
             var activity = new JsonObject { ["type"] = "message" };
-            if (form.Files.GetFile("activity") is { } part)
+            // Web Chat sends the activity as a part of its own (a blob); a plain form field is read the same way.
+            var part = form.Files.GetFile("activity");
+            var field = form.TryGetValue("activity", out var value) ? value.ToString() : null;
+            if (part is not null || field is not null)
             {
-                await using var json = part.OpenReadStream();
+                await using var json = part?.OpenReadStream() ?? new MemoryStream(Encoding.UTF8.GetBytes(field!));
                 var (read, problem) = await JsonInput.ReadObjectAsync(json, ct);
-                if (read is null || (read["type"] as JsonValue)?.ToString() != "message" || read["text"] is JsonNode t && t.GetValueKind() != JsonValueKind.String)
+                if (read is null || (read["type"] as JsonValue)?.ToString() != "message" || read["text"] is JsonNode t && t.GetValueKind() != JsonValueKind.String || read["value"] is not null)
                 {
-                    return Error(StatusCodes.Status400BadRequest, "Invalid activity", (problem ?? "The \"activity\" part must be a message whose \"text\" is a string.") + " Send one message activity as JSON.", "activity");
+                    return Error(StatusCodes.Status400BadRequest, "Invalid activity",
+                        (problem ?? "The \"activity\" part must be a message (no card submit) whose \"text\" is a string.") + " Send one message activity as JSON.", "activity");
                 }
 
                 activity = read;

@@ -77,6 +77,17 @@ public sealed class ChatAttachmentTests
 
         await MissionsApp.ReadProblemAsync(await chat.UploadRawAsync("attach M-1", []), HttpStatusCode.BadRequest);
 
+        // The message part must be a message, and not a card's submit.
+        using (var form = new MultipartFormDataContent())
+        {
+            form.Add(new StringContent("""{"type":"message","text":"attach M-1","value":{"verb":"approveProposal"}}"""), "activity");
+            form.Add(new ByteArrayContent(Notes) { Headers = { ContentType = new("text/plain") } }, "file", "notes.txt");
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v3/directline/conversations/{chat.ConversationId}/upload") { Content = form };
+            request.Headers.Authorization = new("Bearer", chat.Token);
+            var submit = await MissionsApp.ReadProblemAsync(await app.CreateClient().SendAsync(request), HttpStatusCode.BadRequest);
+            Assert.Equal("activity", submit["field"]!.GetValue<string>());
+        }
+
         using var other = await DirectLineClient.StartAsync(app.CreateClient(), "Mallory");
         var notTheirs = await chat.UploadRawAsync("attach M-1", [("notes.txt", "text/plain", Notes)], token: other.Token);
         Assert.Equal(HttpStatusCode.Forbidden, notTheirs.StatusCode);
