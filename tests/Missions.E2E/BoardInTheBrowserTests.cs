@@ -152,6 +152,9 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
         var mission = (await api.GetFromJsonAsync<JsonObject>("/api/missions/M-1"))!;
         Assert.Equal("A one-page pricing comparison the team can use in the Q3 deck.", mission["objective"]!.GetValue<string>());
 
+        // An empty comment is not sent; the page says what to do.
+        await Button("Comment").ClickAsync();
+        await Expect(page.GetByText("Write the comment first, then press Comment.")).ToBeVisibleAsync();
         await TypeAsync(page.Locator("fluent-textarea").Last, "Use the finance team's Q3 list.");
         await Button("Comment").ClickAsync();
         await Expect(page.Locator("article.comment").Filter(new() { HasText = "Use the finance team's Q3 list." })).ToBeVisibleAsync();
