@@ -30,8 +30,7 @@ public sealed partial class OfflineProposer
 
         if (Problem().Match(text) is { Success: true } problem && problem.Groups["subject"].Value.Split(' ').Length <= 8)
         {
-            var subject = problem.Groups["subject"].Value;
-            subject = subject.StartsWith("our ", StringComparison.OrdinalIgnoreCase) ? "the " + subject[4..] : subject;
+            var subject = WithoutOur(problem.Groups["subject"].Value);
             var state = problem.Groups["state"].Value.ToLowerInvariant();
             var fix = state switch
             {
@@ -44,9 +43,7 @@ public sealed partial class OfflineProposer
 
         if (PassedOn().Match(text) is { Success: true } wish)
         {
-            var who = wish.Groups["who"].Value;
-            who = who.StartsWith("our ", StringComparison.OrdinalIgnoreCase) ? "the " + who[4..] : who;
-            return wish.Groups["what"].Value.TrimEnd() + " for " + who;
+            return wish.Groups["what"].Value.TrimEnd() + " for " + WithoutOur(wish.Groups["who"].Value);
         }
 
         return null;

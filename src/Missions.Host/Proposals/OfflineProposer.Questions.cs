@@ -92,12 +92,13 @@ public sealed partial class OfflineProposer
             return end < 0 ? null : Join(rest[..end], [auxWord], rest[end..]);
         }
 
-        if (kind == AuxKind.Modal && (questionWordIsSubject || IsVerb(rest[0], participle: aux is "has" or "have" or "had")))
+        var participle = aux is "has" or "have" or "had";
+        if (kind == AuxKind.Modal && (questionWordIsSubject || IsVerb(rest[0], participle)))
         {
             return Join(lead, [auxWord], rest); // "who would own this", "how many seats would …" stays as asked
         }
 
-        var verb = SubjectEnd(rest, verbNeeded: true, participle: aux is "has" or "have" or "had");
+        var verb = SubjectEnd(rest, verbNeeded: true, participle);
         if (verb < 0)
         {
             return null;
@@ -169,11 +170,15 @@ public sealed partial class OfflineProposer
         var w = Bare(word);
         // A participle after "has" ("has anyone looked at…") is the verb too.
         return Verbs.ContainsKey(w) || QuestionVerbs.Contains(w)
-            || participle && w.Length > 4 && w.EndsWith("ed", StringComparison.Ordinal) && (Verbs.ContainsKey(w[..^2]) || Verbs.ContainsKey(w[..^1]) || QuestionVerbs.Contains(w[..^2]) || QuestionVerbs.Contains(w[..^1]));
+            || participle && w.Length > 4 && w.EndsWith("ed", StringComparison.Ordinal) && (IsVerb(w[..^2]) || IsVerb(w[..^1]));
     }
 
-    private static bool IsAdverb(string word) => Bare(word) is var w && w.Length > 4 && w.EndsWith("ly", StringComparison.Ordinal) && !w.EndsWith("ply", StringComparison.Ordinal)
-        || Bare(word) is "still" or "already" or "ever" or "even" or "really" or "just" or "also" or "now";
+    private static bool IsAdverb(string word)
+    {
+        var w = Bare(word);
+        return w.Length > 4 && w.EndsWith("ly", StringComparison.Ordinal) && !w.EndsWith("ply", StringComparison.Ordinal)
+            || w is "still" or "already" or "ever" or "even" or "really" or "just" or "also" or "now";
+    }
 
     private static bool IsStateLike(string word) =>
         word.Length > 4 && (word.EndsWith("ed", StringComparison.Ordinal) || word.EndsWith("ing", StringComparison.Ordinal)
@@ -221,7 +226,7 @@ public sealed partial class OfflineProposer
 
     private static string Join(params List<string>[] parts) => string.Join(' ', parts.SelectMany(p => p));
 
-    private static string Bare(string word) => word.Trim(',', '.', '!', '?', ';', ':').ToLowerInvariant();
+    private static string Bare(string word) => word.Trim(WordPunctuation).ToLowerInvariant();
 
     private enum AuxKind
     {

@@ -125,7 +125,7 @@ public sealed partial class OfflineProposer : IProposer
     /// </summary>
     private static string CalendarName(string word, string before, string after)
     {
-        var bare = word.TrimEnd('.', ',', '!', '?', ';', ':');
+        var bare = word.TrimEnd(WordPunctuation);
         var suffix = word[bare.Length..];
         if (!CalendarNames.TryGetValue(bare, out var name))
         {
@@ -135,7 +135,7 @@ public sealed partial class OfflineProposer : IProposer
         if (name.Ambiguous)
         {
             var previous = before.TrimEnd('.', ',', ';', ':').ToLowerInvariant();
-            var asMonth = MonthLeads.Contains(previous) || IsDayNumber(previous) || IsDayNumber(after.TrimEnd('.', ',', '!', '?', ';', ':'));
+            var asMonth = MonthLeads.Contains(previous) || IsDayNumber(previous) || IsDayNumber(after.TrimEnd(WordPunctuation));
             if (!asMonth)
             {
                 return word;
@@ -153,7 +153,7 @@ public sealed partial class OfflineProposer : IProposer
 
     private static string FixTypo(string word)
     {
-        var trimmed = word.TrimEnd('.', ',', '!', '?', ';', ':');
+        var trimmed = word.TrimEnd(WordPunctuation);
         var suffix = word[trimmed.Length..];
         return Typos.TryGetValue(trimmed, out var fixedWord) ? PreserveCase(trimmed, fixedWord) + suffix : word;
     }
@@ -202,8 +202,7 @@ public sealed partial class OfflineProposer : IProposer
     {
         if (Complaint().Match(text) is { Success: true } complaint)
         {
-            var subject = complaint.Groups["subject"].Value;
-            subject = subject.StartsWith("our ", StringComparison.OrdinalIgnoreCase) ? "the " + subject[4..] : subject;
+            var subject = WithoutOur(complaint.Groups["subject"].Value);
             // What it does wrong, when it says more than a word: "crashes on login for android users" → "crashing on login…".
             var state = complaint.Groups["state"].Value.ToLowerInvariant();
             var rest = complaint.Groups["rest"].Value.Trim();
@@ -291,6 +290,13 @@ public sealed partial class OfflineProposer : IProposer
     }
 
     private static readonly char[] LeadingPunctuation = [',', ' ', '-', '–', '—', ':', '!', ';'];
+
+    /// <summary>What ends a word in a sentence ("friday,", "oct."), taken off before the word is looked up.</summary>
+    private static readonly char[] WordPunctuation = ['.', ',', '!', '?', ';', ':'];
+
+    /// <summary>"our export" → "the export": the title is the team's, not the requester's.</summary>
+    private static string WithoutOur(string phrase) =>
+        phrase.StartsWith("our ", StringComparison.OrdinalIgnoreCase) ? "the " + phrase[4..] : phrase;
 
     // ---- title and objective --------------------------------------------------------------------------------------
 
