@@ -66,9 +66,10 @@ public static partial class ChatCommands
             return new HelpCommand();
         }
 
-        if (GreetingPattern().IsMatch(line) || ThanksPattern().IsMatch(line))
+        var greeting = GreetingPattern().IsMatch(line);
+        if (greeting || ThanksPattern().IsMatch(line))
         {
-            return new SmallTalkCommand(Greeting: GreetingPattern().IsMatch(line));
+            return new SmallTalkCommand(greeting);
         }
 
         if (BoardPattern().IsMatch(line))
@@ -139,10 +140,13 @@ public static partial class ChatCommands
         return new RequestCommand(line);
     }
 
+    /// <summary>How to ask for work, as a greeting (and the local chat page's welcome) says it.</summary>
+    public const string HowToAsk =
+        "Tell me what you need, for example “pull together a competitor pricing summary for the Q3 deck by Friday”, and " +
+        "I will draft a proposal for you to approve. Say **help** for commands.";
+
     /// <summary>The answer to a greeting: what to say to get work done.</summary>
-    public const string Greeting =
-        "Hi! Tell me what you need, for example “pull together a competitor pricing summary for the Q3 deck by Friday”, and " +
-        "I'll draft a mission proposal for you to approve. Say **help** for commands.";
+    public const string Greeting = "Hi! " + HowToAsk;
 
     /// <summary>The answer to thanks or an "ok".</summary>
     public const string Acknowledged = "You're welcome. Tell me whenever you need something else.";

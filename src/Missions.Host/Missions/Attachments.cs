@@ -91,8 +91,9 @@ public sealed class AttachmentService(MissionsDbContext db, IContentStore store,
     /// <summary>Where a file sent into a chat waits for its turn: attached by it, or discarded.</summary>
     public static string UploadKey(string conversationId) => $"uploads/{conversationId}/{Guid.CreateVersion7():N}";
 
-    /// <summary>The most a chat message may carry in files: the largest attachment allowed.</summary>
-    public long MaxBytes => options.Value.MaxBytes;
+    /// <summary>Why a file of <paramref name="length"/> bytes is too large to attach (named as <paramref name="what"/>), or null.</summary>
+    public string? SizeProblem(string what, long length) =>
+        length > options.Value.MaxBytes ? $"{what} is {length:N0} bytes; attachments may be at most {options.Value.MaxBytes:N0} bytes." : null;
 
     public Task<Attachment> AddAsync(long number, IFormFile file, Actor actor, CancellationToken ct) =>
         AddAsync(number, file.FileName, file.ContentType, file.Length, _ => Task.FromResult(file.OpenReadStream()), actor, ct);
@@ -130,9 +131,9 @@ public sealed class AttachmentService(MissionsDbContext db, IContentStore store,
             throw DomainException.Invalid("file", "The file is empty.");
         }
 
-        if (length > limits.MaxBytes)
+        if (SizeProblem("The file", length) is { } tooLarge)
         {
-            throw DomainException.TooLarge("file", $"The file is {length:N0} bytes; attachments may be at most {limits.MaxBytes:N0} bytes.");
+            throw DomainException.TooLarge("file", tooLarge);
         }
 
         var contentType = (type ?? "").Split(';')[0].Trim().ToLowerInvariant();

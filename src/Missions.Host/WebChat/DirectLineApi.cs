@@ -245,9 +245,9 @@ public static class DirectLineApi
                 return Error(StatusCodes.Status400BadRequest, "Invalid upload", $"Send 1 to {MaxFilesPerMessage} files with the message.", "file");
             }
 
-            if (parts.FirstOrDefault(f => f.Length > attachments.MaxBytes) is { } large)
+            if (parts.Select(f => attachments.SizeProblem(AttachmentService.SafeFileName(f.FileName), f.Length)).FirstOrDefault(p => p is not null) is { } tooLarge)
             {
-                return Error(StatusCodes.Status413PayloadTooLarge, "Too large", $"{AttachmentService.SafeFileName(large.FileName)} is {large.Length:N0} bytes; attachments may be at most {attachments.MaxBytes:N0} bytes.", "file");
+                return Error(StatusCodes.Status413PayloadTooLarge, "Too large", tooLarge, "file");
             }
 
             var files = new List<ChatFile>();

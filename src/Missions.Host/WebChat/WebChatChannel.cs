@@ -16,9 +16,7 @@ namespace Missions.Host.WebChat;
 /// </summary>
 public sealed class WebChatChannel(MissionsDbContext db, TurnPipeline pipeline, WebChatTranscript transcript, ConversationOutbox outbox, TimeProvider clock) : IChannelAdapter
 {
-    public const string Welcome =
-        "Hi! I turn requests into tracked missions. Tell me what you need, for example “pull together a competitor " +
-        "pricing summary for the Q3 deck by Friday”, and I will draft a proposal for you to approve. Say **help** for commands.";
+    public const string Welcome = "Hi! I turn requests into tracked missions. " + ChatCommands.HowToAsk;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -77,7 +77,7 @@ public sealed class ChatAttachmentTests
 
         await MissionsApp.ReadProblemAsync(await chat.UploadRawAsync("attach M-1", []), HttpStatusCode.BadRequest);
 
-        // The message part must be a message, and not a card's submit.
+        // The message part must be a message, and not a card's submit (sent here as a plain form field, which is read too).
         using (var form = new MultipartFormDataContent())
         {
             form.Add(new StringContent("""{"type":"message","text":"attach M-1","value":{"verb":"approveProposal"}}"""), "activity");
