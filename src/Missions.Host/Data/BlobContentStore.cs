@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Core;
@@ -64,6 +65,14 @@ internal sealed class BlobContentStore(BlobContainerClient container) : IContent
         catch (RequestFailedException e)
         {
             throw Failure("delete", key, e);
+        }
+    }
+
+    public async IAsyncEnumerable<StoredItem> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+        {
+            yield return new StoredItem(blob.Name, blob.Properties.LastModified ?? DateTimeOffset.MinValue);
         }
     }
 

@@ -21,6 +21,9 @@ public sealed class ContentStoreOptions
 
 public sealed record StoredContent(string Key, long Size, string Sha256);
 
+/// <summary>An item as a listing of the store names it: its key, and when it was written.</summary>
+public sealed record StoredItem(string Key, DateTimeOffset WrittenAt);
+
 /// <summary>Bytes behind attachments and artifacts, addressed by an opaque key that is never shown to users.</summary>
 public interface IContentStore
 {
@@ -29,6 +32,9 @@ public interface IContentStore
     Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken);
 
     Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>What is stored under <paramref name="prefix"/> (a folder, such as <c>uploads/</c>), at any depth.</summary>
+    IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken);
 }
 
 internal sealed class DiskContentStore : IContentStore
@@ -80,6 +86,15 @@ internal sealed class DiskContentStore : IContentStore
     {
         File.Delete(PathOf(key));
         return Task.CompletedTask;
+    }
+
+    public IAsyncEnumerable<StoredItem> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var folder = PathOf(prefix.TrimEnd('/'));
+        var files = Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories) : [];
+        // A write cut short leaves its .partial, listed (and swept) as what it is.
+        return files.Select(path => new StoredItem(System.IO.Path.GetRelativePath(root, path).Replace(System.IO.Path.DirectorySeparatorChar, '/'), File.GetLastWriteTimeUtc(path)))
+            .ToAsyncEnumerable();
     }
 
     private string PathOf(string key)

@@ -88,8 +88,11 @@ public sealed class AttachmentService(MissionsDbContext db, IContentStore store,
 {
     private const int SniffLength = 4096;
 
+    /// <summary>Where files sent into a chat wait for their turn (<see cref="UploadKey"/>); what no turn took is swept (<see cref="UploadSweeper"/>).</summary>
+    public const string UploadsFolder = "uploads/";
+
     /// <summary>Where a file sent into a chat waits for its turn: attached by it, or discarded.</summary>
-    public static string UploadKey(string conversationId) => $"uploads/{conversationId}/{Guid.CreateVersion7():N}";
+    public static string UploadKey(string conversationId) => $"{UploadsFolder}{conversationId}/{Guid.CreateVersion7():N}";
 
     /// <summary>Why a file of <paramref name="length"/> bytes is too large to attach (named as <paramref name="what"/>), or null.</summary>
     public string? SizeProblem(string what, long length) =>

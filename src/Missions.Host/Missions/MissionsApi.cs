@@ -16,6 +16,7 @@ public static class MissionsApi
         builder.Services.AddScoped<MissionQueries>();
         builder.Services.AddSingleton<Web.PublicAddress>();
         builder.Services.AddScoped<AttachmentService>();
+        builder.Services.AddHostedService<UploadSweeper>();
         builder.Services.AddOptions<AttachmentOptions>().BindConfiguration(AttachmentOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Missions:Attachments:MaxBytes must be positive.")
             .ValidateOnStart();

@@ -261,13 +261,9 @@ public static class DirectLineApi
                     files.Add(new ChatFile(AttachmentService.SafeFileName(file.FileName), file.ContentType ?? "", stored.Size, key));
                 }
 
-                if (await turns.PostAsync(conversationId, claims!, activity, ct, files) is { } id)
-                {
-                    return Results.Json(new { id });
-                }
-
-                await attachments.DiscardAsync(files);
-                return Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
+                return await turns.PostAsync(conversationId, claims!, activity, ct, files) is { } id
+                    ? Results.Json(new { id })
+                    : Error(StatusCodes.Status404NotFound, "Not found", "The conversation has ended or never existed.");
             }
             catch
             {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Missions.Host.Cards;
 using Missions.Host.Conversations;
 using Missions.Host.Data;
+using Missions.Host.Missions;
 using Missions.Host.Outbox;
 
 namespace Missions.Host.WebChat;
@@ -14,7 +15,8 @@ namespace Missions.Host.WebChat;
 /// what answers it shows in the transcript (Direct Line's answer to a post is only the activity's id). The person is
 /// who the conversation token says, never what the activity claims.
 /// </summary>
-public sealed class WebChatChannel(MissionsDbContext db, TurnPipeline pipeline, WebChatTranscript transcript, ConversationOutbox outbox, TimeProvider clock) : IChannelAdapter
+public sealed class WebChatChannel(
+    MissionsDbContext db, TurnPipeline pipeline, WebChatTranscript transcript, ConversationOutbox outbox, AttachmentService attachments, TimeProvider clock) : IChannelAdapter
 {
     public const string Welcome = "Hi! I turn requests into tracked missions. " + ChatCommands.HowToAsk;
 
@@ -39,11 +41,14 @@ public sealed class WebChatChannel(MissionsDbContext db, TurnPipeline pipeline, 
     /// <summary>
     /// Takes one posted activity and returns the id the client should know it by; null when the conversation does
     /// not exist (or has ended). A retried post (the same <c>clientActivityID</c>) gets the same id and is not handled again.
+    /// <paramref name="files"/> (stored uploads) go with the message to its turn; those of a post not taken (no such
+    /// conversation, a retry of one taken) are discarded here.
     /// </summary>
     public async Task<string?> PostAsync(string conversationId, DirectLineClaims sender, JsonObject activity, CancellationToken cancellationToken, IReadOnlyList<ChatFile>? files = null)
     {
         if (await DirectLineQueries.For(db).Reference(db, Channel, conversationId) is not { } reference)
         {
+            await attachments.DiscardAsync(files ?? []);
             return null;
         }
 
@@ -81,8 +86,14 @@ public sealed class WebChatChannel(MissionsDbContext db, TurnPipeline pipeline, 
             }
 
             var queued = new QueuedMessage(activityId, from.Id, from.Name, text, timeZone, files is { Count: > 0 } ? files : null);
-            return IdOf(await pipeline.QueueAsync(Channel, eventKey ?? $"{conversationId}:{activityId}", reference.Id,
-                JsonSerializer.Serialize(queued, Json), answer, Echo, cancellationToken));
+            var given = await pipeline.QueueAsync(Channel, eventKey ?? $"{conversationId}:{activityId}", reference.Id,
+                JsonSerializer.Serialize(queued, Json), answer, Echo, cancellationToken);
+            if (given != answer)
+            {
+                await attachments.DiscardAsync(files ?? []); // a retry of a message already taken: its turn has the first copies
+            }
+
+            return IdOf(given);
         }
 
         if (type == "invoke" && (activity["name"] as JsonValue)?.ToString() == "adaptiveCard/action")

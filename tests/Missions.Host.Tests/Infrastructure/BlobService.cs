@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Xml.Linq;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -7,7 +9,8 @@ namespace Missions.Host.Tests.Infrastructure;
 
 /// <summary>
 /// A local server speaking the part of the Azure Blob service protocol the product uses — Put Blob (block blobs),
-/// Get Blob, Delete Blob — with a SAS signature it checks, the headers the service requires and its error codes.
+/// Get Blob, Delete Blob, List Blobs (by prefix, in one page) — with a SAS signature it checks, the headers the service
+/// requires and its error codes.
 /// </summary>
 public sealed class BlobService : IAsyncDisposable
 {
@@ -16,6 +19,7 @@ public sealed class BlobService : IAsyncDisposable
     public const string Signature = "test-signature";
 
     private readonly ConcurrentDictionary<string, byte[]> blobs = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> written = new();
     private readonly ConcurrentQueue<string> requests = new();
     private WebApplication? app;
 
@@ -34,19 +38,28 @@ public sealed class BlobService : IAsyncDisposable
         var service = new BlobService();
         service.app = LoopbackServer.Create();
         service.app.Map($"/{Account}/{Container}/{{**name}}", service.HandleAsync);
+        service.app.MapGet($"/{Account}/{Container}", service.ListAsync);
         await service.app.StartAsync();
         service.Address = new Uri(service.app.Urls.First() + "/");
         return service;
     }
 
-    private async Task HandleAsync(HttpContext http, string name)
+    /// <summary>A blob as if written at <paramref name="at"/> (as the account holds it after that long).</summary>
+    public void Put(string name, byte[] bytes, DateTimeOffset at)
+    {
+        blobs[name] = bytes;
+        written[name] = at;
+    }
+
+    /// <summary>Refuses a request without the SAS or the headers the service requires; true when it did.</summary>
+    private async Task<bool> RefusedAsync(HttpContext http, string what)
     {
         var request = http.Request;
-        requests.Enqueue($"{request.Method} {name}");
+        requests.Enqueue($"{request.Method} {what}");
         if (request.Query["sig"] != Signature)
         {
             await ErrorAsync(http, 403, "AuthenticationFailed");
-            return;
+            return true;
         }
 
         // x-ms-version always; a date only with Shared Key authorization (a SAS request carries its own validity).
@@ -54,6 +67,46 @@ public sealed class BlobService : IAsyncDisposable
             || (request.Headers.Authorization.ToString().StartsWith("SharedKey", StringComparison.Ordinal) && string.IsNullOrEmpty(request.Headers["x-ms-date"])))
         {
             await ErrorAsync(http, 400, "MissingRequiredHeader");
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>List Blobs: <c>?restype=container&amp;comp=list&amp;prefix=…</c>, answered in one page.</summary>
+    private async Task ListAsync(HttpContext http)
+    {
+        if (await RefusedAsync(http, "list " + http.Request.Query["prefix"]))
+        {
+            return;
+        }
+
+        if (http.Request.Query["restype"] != "container" || http.Request.Query["comp"] != "list")
+        {
+            await ErrorAsync(http, 400, "InvalidQueryParameterValue");
+            return;
+        }
+
+        var prefix = http.Request.Query["prefix"].ToString();
+        var listed = new XElement("Blobs", blobs.Keys.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).Select(name =>
+            new XElement("Blob",
+                new XElement("Name", name),
+                new XElement("Properties",
+                    new XElement("Last-Modified", written.GetValueOrDefault(name, DateTimeOffset.UtcNow).ToString("R", CultureInfo.InvariantCulture)),
+                    new XElement("Etag", "0x8D0000000000000"),
+                    new XElement("Content-Length", blobs.TryGetValue(name, out var b) ? b.Length : 0),
+                    new XElement("BlobType", "BlockBlob")))));
+        var answer = new XElement("EnumerationResults", new XAttribute("ServiceEndpoint", Address.ToString()), new XAttribute("ContainerName", Container),
+            new XElement("Prefix", prefix), listed, new XElement("NextMarker"));
+        http.Response.ContentType = "application/xml";
+        await http.Response.WriteAsync("<?xml version=\"1.0\" encoding=\"utf-8\"?>" + answer.ToString(SaveOptions.DisableFormatting));
+    }
+
+    private async Task HandleAsync(HttpContext http, string name)
+    {
+        var request = http.Request;
+        if (await RefusedAsync(http, name))
+        {
             return;
         }
 
@@ -78,7 +131,7 @@ public sealed class BlobService : IAsyncDisposable
                         return;
                     }
 
-                    blobs[name] = bytes;
+                    Put(name, bytes, DateTimeOffset.UtcNow);
                 }
 
                 http.Response.StatusCode = 201;
@@ -95,6 +148,7 @@ public sealed class BlobService : IAsyncDisposable
                 await http.Response.Body.WriteAsync(blob);
                 return;
             case "DELETE":
+                written.TryRemove(name, out _);
                 if (!blobs.TryRemove(name, out _))
                 {
                     await ErrorAsync(http, 404, "BlobNotFound");

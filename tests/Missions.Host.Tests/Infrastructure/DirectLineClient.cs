@@ -119,7 +119,7 @@ public sealed class DirectLineClient : IDisposable
         return id;
     }
 
-    public async Task<HttpResponseMessage> UploadRawAsync(string? text, (string Name, string ContentType, byte[] Bytes)[] files, string? token = null)
+    public async Task<HttpResponseMessage> UploadRawAsync(string? text, (string Name, string ContentType, byte[] Bytes)[] files, string? token = null, string? clientActivityId = null)
     {
         using var form = new MultipartFormDataContent();
         if (text is not null)
@@ -129,7 +129,7 @@ public sealed class DirectLineClient : IDisposable
                 ["type"] = "message",
                 ["text"] = text,
                 ["from"] = new JsonObject { ["id"] = UserId, ["name"] = "Alice", ["role"] = "user" },
-                ["channelData"] = new JsonObject { ["clientActivityID"] = Guid.NewGuid().ToString("N") },
+                ["channelData"] = new JsonObject { ["clientActivityID"] = clientActivityId ?? Guid.NewGuid().ToString("N") },
             };
             var part = new StringContent(activity.ToJsonString());
             part.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.microsoft.activity");

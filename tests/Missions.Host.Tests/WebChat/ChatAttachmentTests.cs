@@ -67,6 +67,25 @@ public sealed class ChatAttachmentTests
     }
 
     [Fact]
+    public async Task A_retried_upload_is_taken_once_and_its_second_copy_is_not_kept()
+    {
+        await using var app = await MissionsApp.StartAsync(Provider.Sqlite);
+        (await app.CreateClient().PostAsJsonAsync("/api/missions", new { title = "Competitor pricing", objective = "A pricing summary." })).EnsureSuccessStatusCode();
+        using var chat = await DirectLineClient.StartAsync(app.CreateClient());
+
+        // Web Chat sends a post again, with the same clientActivityID, when it did not hear the answer.
+        var first = (await MissionsApp.ReadOkAsync(await chat.UploadRawAsync("attach M-1", [("notes.txt", "text/plain", Notes)], clientActivityId: "c-1")))["id"]!.GetValue<string>();
+        await chat.WaitForReplyAsync(first);
+        var again = (await MissionsApp.ReadOkAsync(await chat.UploadRawAsync("attach M-1", [("notes.txt", "text/plain", Notes)], clientActivityId: "c-1")))["id"]!.GetValue<string>();
+
+        Assert.Equal(first, again);
+        Assert.Single(await app.CreateClient().GetFromJsonAsync<JsonArray>("/api/missions/M-1/attachments") ?? []);
+        Assert.Empty(Uploads(app));
+        await chat.PollAsync();
+        Assert.Single(chat.Transcript, a => a["text"]?.GetValue<string>().StartsWith("Attached notes.txt", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
     public async Task An_upload_that_is_too_large_malformed_or_not_theirs_is_refused_and_nothing_is_stored()
     {
         await using var app = await MissionsApp.StartAsync(Provider.Sqlite, new Dictionary<string, string?> { ["Missions:Attachments:MaxBytes"] = "1000" });
