@@ -160,6 +160,7 @@ public sealed class CommandOption
     public bool? Focused { get; set; }
 
     public const int SubCommand = 1;
+    public const int Attachment = 11;
 
     public string? StringValue => Value is { ValueKind: JsonValueKind.String } v ? v.GetString() : Value?.ToString();
 
@@ -177,6 +178,7 @@ public sealed class ResolvedData
 {
     public Dictionary<string, DiscordMessage>? Messages { get; set; }
     public Dictionary<string, DiscordUser>? Users { get; set; }
+    public Dictionary<string, DiscordAttachment>? Attachments { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; set; }
@@ -223,6 +225,20 @@ public sealed class DiscordMessage
     public List<string>? MentionRoles { get; set; }
     public int? Flags { get; set; }
     public int? Type { get; set; }
+    public List<DiscordAttachment>? Attachments { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extra { get; set; }
+}
+
+/// <summary>A file on a message or given to a command's ATTACHMENT option: its name, type, size and CDN address.</summary>
+public sealed class DiscordAttachment
+{
+    public string Id { get; set; } = "";
+    public string Filename { get; set; } = "";
+    public string? ContentType { get; set; }
+    public long? Size { get; set; }
+    public string? Url { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; set; }

@@ -26,7 +26,8 @@ public sealed record ChatTurn(
     string? ReplyToId,
     string? TimeZone,
     bool IsRequest = false,
-    IReadOnlyList<ChatFile>? Files = null)
+    IReadOnlyList<ChatFile>? Files = null,
+    IReadOnlyList<LinkedFile>? Links = null)
 {
     /// <summary>The person, as the actor of what the turn changes, acting from this conversation.</summary>
     public Actor Actor => new(From.Id, From.Name, ActorKind.Human, From.DirectoryId, ConversationReferenceId);
@@ -34,6 +35,12 @@ public sealed record ChatTurn(
 
 /// <summary>A file sent with a message, stored on arrival under <see cref="Key"/> until the turn attaches or discards it.</summary>
 public sealed record ChatFile(string Name, string ContentType, long Size, string Key);
+
+/// <summary>
+/// A file a channel sends only a link to (Teams: the sender's OneDrive, through a short-lived download link; Discord:
+/// its CDN), with the type and size the channel says it has, when it says: fetched only when a turn attaches it.
+/// </summary>
+public sealed record LinkedFile(string Name, string? ContentType, long? Size, Uri Url);
 
 /// <summary>A button pressed on a view, as each channel parses it from its own wire format.</summary>
 public abstract record ChatAction;

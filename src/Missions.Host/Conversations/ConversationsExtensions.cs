@@ -11,6 +11,10 @@ public static class ConversationsExtensions
         services.AddScoped<TurnPipeline>();
         services.AddScoped<MissionBot>();
         services.AddScoped<ChatViews>();
+        services.AddScoped<LinkedFiles>();
+        // Redirects are followed by LinkedFiles itself, each hop checked against the file hosts.
+        services.AddHttpClient(LinkedFiles.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton<WorkspaceCache>();
         // The offline proposer is the default; a model-backed one replaces this registration when configured.
         services.AddSingleton<IProposer, OfflineProposer>();

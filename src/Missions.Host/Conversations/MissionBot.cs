@@ -25,6 +25,7 @@ public sealed class MissionBot(
     IOpenWork openWork,
     WorkspaceCache workspaces,
     AttachmentService attachments,
+    LinkedFiles linkedFiles,
     PublicAddress address,
     TimeProvider clock)
 {
@@ -32,9 +33,9 @@ public sealed class MissionBot(
 
     /// <summary>
     /// The read-only part of a turn: the workspace, and for a request the proposer's draft; for a button, the proposal
-    /// it is about. Channels call it before opening the turn's write transaction, so the writer (one at a time on
-    /// SQLite) holds the database only for the writes. What it read may be a moment old; every write re-checks what
-    /// it depends on.
+    /// it is about; for "attach", the files the channel only linked to, fetched. Channels call it before opening the
+    /// turn's write transaction, so the writer (one at a time on SQLite) holds the database only for the writes. What
+    /// it read may be a moment old; every write re-checks what it depends on.
     /// </summary>
     public async Task<PreparedTurn> PrepareAsync(ChatTurn turn, CancellationToken cancellationToken)
     {
@@ -52,6 +53,11 @@ public sealed class MissionBot(
         }
 
         var command = turn.IsRequest ? new RequestCommand((turn.Text ?? "").Trim()) : ChatCommands.Parse(turn.Text);
+        if (command is AttachCommand)
+        {
+            return new PreparedTurn(workspace, command, null, Fetched: await linkedFiles.FetchAsync(turn, cancellationToken));
+        }
+
         if (command is not RequestCommand { Text.Length: <= MaxRequestLength } request)
         {
             return new PreparedTurn(workspace, command, null);
@@ -80,13 +86,14 @@ public sealed class MissionBot(
         }
 
         var command = prepared.Command ?? ChatCommands.Parse(turn.Text);
-        if (turn.Files is { Count: > 0 } files && command is not AttachCommand)
+        string[] sent = [.. (turn.Files ?? []).Select(f => f.Name), .. (turn.Links ?? []).Select(l => l.Name)];
+        if (sent.Length > 0 && command is not AttachCommand)
         {
             // Files are attached only when asked to: the rest of the message is handled, and the files are not kept.
-            await attachments.DiscardAsync(files);
+            await attachments.DiscardAsync(turn.Files ?? []);
             var reply = await HandleCommandAsync(turn, command, prepared, cancellationToken);
             return reply with { Posts = [.. reply.Posts, new NoticeView(
-                $"I did not keep {Names(files)}: to attach files to a mission, send them with “attach M-12”.", NoticeTone.Warning)] };
+                $"I did not keep {string.Join(", ", sent.Select(AttachmentService.SafeFileName))}: to attach files to a mission, send them with “attach M-12”.", NoticeTone.Warning)] };
         }
 
         return await HandleCommandAsync(turn, command, prepared, cancellationToken);
@@ -121,7 +128,8 @@ public sealed class MissionBot(
                 await missions.AddCommentAsync(comment.Number, comment.Text, actor, cancellationToken);
                 return BotReply.Post(new NoticeView($"Added your comment to {Mission.FormatNumber(comment.Number)}.", NoticeTone.Success));
             case AttachCommand attach:
-                return BotReply.Post(await AttachAsync(attach.Number, turn.Files ?? [], actor, cancellationToken));
+                var fetched = prepared.Fetched ?? FetchedFiles.None;
+                return BotReply.Post(await AttachAsync(attach.Number, [.. turn.Files ?? [], .. fetched.Files], fetched.Problems, actor, cancellationToken));
             case CancelCommand cancel:
                 var cancelled = await missions.TransitionAsync(cancel.Number, MissionStatus.Cancelled, null, actor, "Cancelled from chat.", cancellationToken);
                 return BotReply.Post(new NoticeView($"Cancelled {Mission.FormatNumber(cancelled.Number)} “{cancelled.Title}”.", NoticeTone.Success));
@@ -139,19 +147,28 @@ public sealed class MissionBot(
         }
     }
 
-    /// <summary>Each file sent with the message attached to the mission, or the reason it could not be.</summary>
-    private async Task<NoticeView> AttachAsync(long number, IReadOnlyList<ChatFile> files, Actor actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each file sent with the message attached to the mission, or the reason it could not be (<paramref name="unfetched"/>:
+    /// linked files that could not be had, each with its reason).
+    /// </summary>
+    private async Task<NoticeView> AttachAsync(long number, IReadOnlyList<ChatFile> files, IReadOnlyList<string> unfetched, Actor actor, CancellationToken cancellationToken)
     {
         var label = Mission.FormatNumber(number);
-        if (files.Count == 0)
+        if (files.Count == 0 && unfetched.Count == 0)
         {
             return new NoticeView(
-                $"No file came with that message. In the web chat, pick files with the paperclip and send them with “attach {label}”; " +
-                $"from Teams or Discord, add them on {label}'s page: {address.Mission(number)}", NoticeTone.Info);
+                $"No file came with that message. Send files with “attach {label}” (with the paperclip in the web chat, in a one-to-one chat " +
+                $"with me in Teams, or on the message in Discord), or add them on {label}'s page: {address.Mission(number)}", NoticeTone.Info);
+        }
+
+        if (!await db.Missions.AnyAsync(m => m.Number == number, cancellationToken))
+        {
+            await attachments.DiscardAsync(files);
+            throw DomainException.NotFound($"There is no mission {label}.");
         }
 
         var attached = new List<string>();
-        var refused = new List<string>();
+        var refused = new List<string>(unfetched);
         for (var i = 0; i < files.Count; i++)
         {
             try
@@ -159,24 +176,16 @@ public sealed class MissionBot(
                 var attachment = await attachments.AddUploadAsync(number, files[i], actor, cancellationToken);
                 attached.Add($"{attachment.FileName} ({attachment.Size:N0} bytes)");
             }
-            catch (DomainException e) when (e.Kind != Refusal.NotFound)
+            catch (DomainException e)
             {
                 refused.Add($"{AttachmentService.SafeFileName(files[i].Name)}: {e.Message}");
-            }
-            catch (DomainException)
-            {
-                await attachments.DiscardAsync(files.Skip(i + 1)); // no such mission: none of them can go anywhere
-                throw;
             }
         }
 
         var text = (attached.Count > 0 ? $"Attached {string.Join(", ", attached)} to {label}." : $"Nothing was attached to {label}.")
-            + (refused.Count > 0 ? " Not attached: " + string.Join("; ", refused) : "");
+            + (refused.Count > 0 ? " Not attached: " + string.Join(" ", refused.Select(r => r.EndsWith('.') ? r : r + ".")) : ""); // each reason is a sentence
         return new NoticeView(text, refused.Count == 0 ? NoticeTone.Success : NoticeTone.Warning);
     }
-
-    private static string Names(IReadOnlyList<ChatFile> files) =>
-        string.Join(", ", files.Select(f => AttachmentService.SafeFileName(f.Name)));
 
     private async Task<NoticeView> QueueRunAsync(long number, Actor actor, CancellationToken cancellationToken)
     {
@@ -355,4 +364,4 @@ public sealed class MissionBot(
 /// What a turn read before its write transaction: the workspace, the command its text asks for, the proposer's draft
 /// for a request, the proposal a button is about. Writes re-check what they depend on, so it may be a moment old.
 /// </summary>
-public sealed record PreparedTurn(WorkspaceSnapshot Workspace, ChatCommand? Command, ProposalDraft? Draft, Proposal? Proposal = null);
+public sealed record PreparedTurn(WorkspaceSnapshot Workspace, ChatCommand? Command, ProposalDraft? Draft, Proposal? Proposal = null, FetchedFiles? Fetched = null);

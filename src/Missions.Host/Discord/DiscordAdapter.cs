@@ -85,15 +85,24 @@ public sealed partial class DiscordAdapter(
             var stored = JsonNode.Parse(claim.PayloadJson)!;
             var message = stored["message"].Deserialize<DiscordMessage>(DiscordJson.Options) ?? throw new JsonException($"Queued event '{claim.EventId}' has no message.");
             return new ChatTurn(Name, claim.ConversationReferenceId, UserOf(message.Author!, message.Member),
-                (string?)stored["text"], null, MessageReplyPrefix + message.Id, null);
+                (string?)stored["text"], null, MessageReplyPrefix + message.Id, null, Links: FilesOf(message.Attachments));
         }
 
         var interaction = JsonSerializer.Deserialize<Interaction>(claim.PayloadJson, DiscordJson.Options)
             ?? throw new JsonException($"Queued event '{claim.EventId}' has no interaction.");
         return ReadCommand(interaction) is { Error: null } command
-            ? TurnOf(interaction, claim.ConversationReferenceId, command.Text, null, InteractionReplyPrefix + interaction.Token) with { IsRequest = command.IsRequest }
+            ? TurnOf(interaction, claim.ConversationReferenceId, command.Text, null, InteractionReplyPrefix + interaction.Token) with
+            {
+                IsRequest = command.IsRequest,
+                Links = FilesOf(command.Files),
+            }
             : null;
     }
+
+    /// <summary>Files on a message or given to a command, as Discord describes them: fetched from its CDN when attached.</summary>
+    private static List<LinkedFile>? FilesOf(IEnumerable<DiscordAttachment>? attachments) =>
+        attachments?.Select(a => Uri.TryCreate(a.Url, UriKind.Absolute, out var url) ? new LinkedFile(a.Filename, a.ContentType, a.Size, url) : null)
+            .OfType<LinkedFile>().ToList() is { Count: > 0 } files ? files : null;
 
     /// <summary>What a command asks for, as the words chat uses (<c>show M-12</c>), or why it cannot be done.</summary>
     internal static QueuedCommand? ReadCommand(Interaction interaction)
@@ -134,12 +143,19 @@ public sealed partial class DiscordAdapter(
                 }
 
                 return new QueuedCommand($"list {status} {(mine ? "mine" : "")}".Trim(), false);
+            case "attach":
+                var to = sub.Options?.FirstOrDefault(o => o.Name == "number")?.IntegerValue;
+                var files = sub.Options?.Where(o => o.Type == CommandOption.Attachment).Select(o => data.Resolved?.Attachments?.GetValueOrDefault(o.StringValue ?? ""))
+                    .OfType<DiscordAttachment>().ToList();
+                return to is > 0 && files is { Count: > 0 }
+                    ? new QueuedCommand($"attach M-{to.Value.ToString(CultureInfo.InvariantCulture)}", false, Files: files)
+                    : new QueuedCommand("", false, "Give a mission number and a file, for example /mission attach number: 12 file: (pick one).");
             default:
                 return null;
         }
     }
 
-    internal sealed record QueuedCommand(string Text, bool IsRequest, string? Error = null);
+    internal sealed record QueuedCommand(string Text, bool IsRequest, string? Error = null, IReadOnlyList<DiscordAttachment>? Files = null);
 
     // ---- mentions heard on the Gateway -------------------------------------------------------------------------------
 

@@ -21,6 +21,12 @@ public sealed class AttachmentOptions
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ];
+
+    /// <summary>
+    /// More host suffixes chat files are fetched from, besides Teams' (SharePoint / OneDrive) and Discord's CDN; https
+    /// only, but for a loopback address (a local test server).
+    /// </summary>
+    public List<string> ChatFileHosts { get; set; } = [];
 }
 
 /// <summary>Checks that an upload's bytes are what its content type claims, before anything is stored.</summary>

@@ -161,8 +161,20 @@ public sealed partial class TeamsAdapter(
         return activity.Type == ActivityTypes.Invoke
             // The message action: the proposal is posted into the conversation as a new message, not a reply to the invoke.
             ? TurnOf(activity, claim.ConversationReferenceId, SubmittedRequest(activity.Value as JsonObject), null, replyTo: null)
-            : TurnOf(activity, claim.ConversationReferenceId, Mentions.RemoveRecipientMention(activity), null, replyTo: activity.Id);
+            : TurnOf(activity, claim.ConversationReferenceId, Mentions.RemoveRecipientMention(activity), null, replyTo: activity.Id) with { Links = FilesOf(activity) };
     }
+
+    /// <summary>The attachment type of a file sent to the bot in a one-to-one chat (the app's manifest has <c>supportsFiles</c>).</summary>
+    public const string FileDownloadInfo = "application/vnd.microsoft.teams.file.download.info";
+
+    /// <summary>
+    /// Files sent with a message in a one-to-one chat: Teams keeps them in the sender's OneDrive and sends their name
+    /// with a short-lived download link. (Files in channels and group chats are links to SharePoint, not delivered.)
+    /// </summary>
+    private static List<LinkedFile>? FilesOf(Activity activity) =>
+        activity.Attachments?.Where(a => a.ContentType == FileDownloadInfo)
+            .Select(a => Uri.TryCreate((a.Content?["downloadUrl"] as JsonValue)?.ToString(), UriKind.Absolute, out var url) ? new LinkedFile(a.Name ?? "file", null, null, url) : null)
+            .OfType<LinkedFile>().ToList() is { Count: > 0 } files ? files : null;
 
     private static ChatTurn TurnOf(Activity activity, Guid referenceId, string? text, ChatAction? action, string? replyTo) =>
         new(Name, referenceId, new ChatUser(activity.From?.Id ?? "unknown", NameOf(activity.From), activity.From?.AadObjectId), text, action, replyTo, TimeZoneOf(activity));

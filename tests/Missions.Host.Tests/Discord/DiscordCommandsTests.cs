@@ -70,9 +70,16 @@ public sealed partial class DiscordCommandsTests
                 "number" => ("number", 4, JsonValue.Create(12)),
                 "status" => ("status", 3, o["choices"]![1]!["value"]!.DeepClone()),
                 "mine" => ("mine", 5, JsonValue.Create(true)),
+                "file" => ("file", 11, JsonValue.Create("1187")),
                 var other => throw new Xunit.Sdk.XunitException($"No sample for the option '{other}'."),
             }).ToArray();
-            var interaction = JsonSerializer.Deserialize<Interaction>(DiscordCloud.Slash((string)sub["name"]!, null, samples).ToJsonString(), DiscordJson.Options)!;
+            var sent = DiscordCloud.Slash((string)sub["name"]!, null, samples);
+            // An ATTACHMENT option's value is the id of a file described in the interaction's resolved data.
+            sent["data"]!["resolved"] = new JsonObject
+            {
+                ["attachments"] = new JsonObject { ["1187"] = new JsonObject { ["id"] = "1187", ["filename"] = "notes.txt", ["size"] = 21, ["url"] = "https://cdn.discordapp.com/ephemeral-attachments/1/1187/notes.txt" } },
+            };
+            var interaction = JsonSerializer.Deserialize<Interaction>(sent.ToJsonString(), DiscordJson.Options)!;
             var command = DiscordAdapter.ReadCommand(interaction);
             Assert.True(command is { Error: null, Text.Length: > 0 }, $"/mission {sub["name"]} is not read: {command?.Error}");
         }

@@ -184,6 +184,13 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>Files sent into a chat still waiting in the content store for a turn (none should outlive their turn).</summary>
+    public IEnumerable<string> ChatUploads()
+    {
+        var folder = Path.Combine(Database.ScratchDirectory, "content", "uploads");
+        return Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories) : [];
+    }
+
     public async Task<JsonObject> CreateMissionAsync(string title = "Summarise competitor pricing", string objective = "A one-page pricing comparison the team can use in the Q3 deck.", object? extra = null)
     {
         var body = JsonSerializer.SerializeToNode(new { title, objective }, Json)!.AsObject();

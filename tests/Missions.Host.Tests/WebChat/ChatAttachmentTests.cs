@@ -35,7 +35,7 @@ public sealed class ChatAttachmentTests
         var attached = Assert.Single(attachments)!;
         Assert.Equal(("notes.txt", "Alice"), (attached["fileName"]!.GetValue<string>(), attached["uploadedBy"]!.GetValue<string>()));
         Assert.Equal(Notes, await api.GetByteArrayAsync(attached["downloadUrl"]!.GetValue<string>()));
-        Assert.Empty(Uploads(app));
+        Assert.Empty(app.ChatUploads());
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class ChatAttachmentTests
         Assert.EndsWith("/missions/M-1", chat.LastText(), StringComparison.Ordinal);
 
         Assert.Equal(0, await app.WithDbAsync(db => Task.FromResult(db.Attachments.Count())));
-        Assert.Empty(Uploads(app));
+        Assert.Empty(app.ChatUploads());
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class ChatAttachmentTests
 
         Assert.Equal(first, again);
         Assert.Single(await app.CreateClient().GetFromJsonAsync<JsonArray>("/api/missions/M-1/attachments") ?? []);
-        Assert.Empty(Uploads(app));
+        Assert.Empty(app.ChatUploads());
         await chat.PollAsync();
         Assert.Single(chat.Transcript, a => a["text"]?.GetValue<string>().StartsWith("Attached notes.txt", StringComparison.Ordinal) == true);
     }
@@ -114,14 +114,7 @@ public sealed class ChatAttachmentTests
         var notForm = await chat.SendRawAsync(HttpMethod.Post, $"/v3/directline/conversations/{chat.ConversationId}/upload", null);
         await MissionsApp.ReadProblemAsync(notForm, HttpStatusCode.UnsupportedMediaType);
 
-        Assert.Empty(Uploads(app));
+        Assert.Empty(app.ChatUploads());
         Assert.DoesNotContain(await chat.PollAsync(), a => a["from"]!["role"]!.GetValue<string>() == "user"); // no message was taken
-    }
-
-    /// <summary>Files still waiting in the content store for a turn (none should outlive their message's turn).</summary>
-    private static IEnumerable<string> Uploads(MissionsApp app)
-    {
-        var folder = Path.Combine(app.Database.ScratchDirectory, "content", "uploads");
-        return Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories) : [];
     }
 }

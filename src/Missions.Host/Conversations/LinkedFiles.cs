@@ -1,0 +1,144 @@
+using System.Net;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Options;
+using Missions.Host.Data;
+using Missions.Host.Missions;
+
+namespace Missions.Host.Conversations;
+
+/// <summary>What fetching a turn's linked files gave: the files, stored as uploads, and the ones that could not be had, with why.</summary>
+public sealed record FetchedFiles(IReadOnlyList<ChatFile> Files, IReadOnlyList<string> Problems)
+{
+    public static readonly FetchedFiles None = new([], []);
+}
+
+/// <summary>
+/// Fetches the files a channel only links to (<see cref="LinkedFile"/>) into the content store, as the web chat's
+/// uploads are stored, so a turn attaches them the one way. Only from the channels' own file hosts (SharePoint and
+/// OneDrive for Teams, Discord's CDN, and <see cref="AttachmentOptions.ChatFileHosts"/>), over https, following at most
+/// a few redirects and checking each; never more than the attachment limit is read. A file that cannot be had is named
+/// with the reason, and the others still come.
+/// </summary>
+public sealed class LinkedFiles(IHttpClientFactory http, IContentStore store, AttachmentService attachments, IOptions<AttachmentOptions> options)
+{
+    public const string HttpClientName = "chat-files";
+
+    /// <summary>Where Teams (the sender's OneDrive or SharePoint) and Discord (its CDN) keep the files sent in chat.</summary>
+    public static readonly IReadOnlyList<string> ChannelFileHosts = ["sharepoint.com", "svc.ms", "cdn.discordapp.com", "media.discordapp.net"];
+
+    private const int MaxRedirects = 5;
+    private static readonly FileExtensionContentTypeProvider TypesByName = new();
+
+    public async Task<FetchedFiles> FetchAsync(ChatTurn turn, CancellationToken cancellationToken)
+    {
+        if (turn.Links is not { Count: > 0 } links)
+        {
+            return FetchedFiles.None;
+        }
+
+        var files = new List<ChatFile>();
+        var problems = new List<string>();
+        foreach (var link in links)
+        {
+            var name = AttachmentService.SafeFileName(link.Name);
+            var (file, problem) = await FetchAsync(turn.ConversationReferenceId, link, name, cancellationToken);
+            if (file is not null)
+            {
+                files.Add(file);
+            }
+            else
+            {
+                problems.Add($"{name}: {problem}");
+            }
+        }
+
+        return new FetchedFiles(files, problems);
+    }
+
+    private async Task<(ChatFile? File, string? Problem)> FetchAsync(Guid conversation, LinkedFile link, string name, CancellationToken cancellationToken)
+    {
+        if (link.Size is { } declared && attachments.SizeProblem("The file", declared) is { } tooLarge)
+        {
+            return (null, tooLarge);
+        }
+
+        var limit = options.Value.MaxBytes;
+        var client = http.CreateClient(HttpClientName);
+        var url = link.Url;
+        try
+        {
+            for (var hop = 0; ; hop++)
+            {
+                if (!IsFileHost(url))
+                {
+                    return (null, $"it is kept at {url.Host}, which is not a file host of Teams or Discord, so I did not fetch it.");
+                }
+
+                using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                if (IsRedirect(response.StatusCode) && response.Headers.Location is { } next && hop < MaxRedirects)
+                {
+                    url = next.IsAbsoluteUri ? next : new Uri(url, next);
+                    continue;
+                }
+
+                if (!response.IsSuccessStatusCode)
+                {
+                    return (null, $"it could not be fetched ({(int)response.StatusCode} {response.ReasonPhrase}); links to files expire, so send it again.");
+                }
+
+                if (response.Content.Headers.ContentLength is { } length && attachments.SizeProblem("The file", length) is { } large)
+                {
+                    return (null, large);
+                }
+
+                // Read at most one byte past the limit: enough to know the file is too large, never the whole of it.
+                using var buffer = new MemoryStream();
+                await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken))
+                {
+                    var chunk = new byte[81920];
+                    int read;
+                    while (buffer.Length <= limit && (read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length)), cancellationToken)) > 0)
+                    {
+                        buffer.Write(chunk, 0, read);
+                    }
+                }
+
+                if (attachments.SizeProblem("The file", buffer.Length) is { } over)
+                {
+                    return (null, over);
+                }
+
+                buffer.Position = 0;
+                var key = AttachmentService.UploadKey(conversation.ToString("N"));
+                var stored = await store.SaveAsync(key, buffer, cancellationToken);
+                return (new ChatFile(name, ContentTypeOf(link, name, response), stored.Size, key), null);
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, $"it could not be fetched ({e.Message}); send it again.");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, "fetching it took too long; send it again.");
+        }
+    }
+
+    /// <summary>The type the channel said, else the one its name implies (OneDrive serves files as octet-stream), else what the server said.</summary>
+    private static string ContentTypeOf(LinkedFile link, string name, HttpResponseMessage response) =>
+        link.ContentType is { Length: > 0 } said ? said
+        : TypesByName.TryGetContentType(name, out var byName) ? byName
+        : response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
+
+    private bool IsFileHost(Uri url)
+    {
+        var host = url.IdnHost.ToLowerInvariant();
+        var listed = ChannelFileHosts.Concat(options.Value.ChatFileHosts).Select(h => h.Trim().TrimStart('.').ToLowerInvariant())
+            .Any(s => s.Length > 0 && (host == s || host.EndsWith("." + s, StringComparison.Ordinal)));
+        var secure = url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && IPAddress.TryParse(url.Host, out var ip) && IPAddress.IsLoopback(ip));
+        return listed && secure;
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+}

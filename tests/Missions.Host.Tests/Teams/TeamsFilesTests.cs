@@ -1,0 +1,76 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Missions.Host.Tests.Infrastructure;
+
+namespace Missions.Host.Tests.Teams;
+
+/// <summary>
+/// Files sent to the bot in a one-to-one Teams chat (the manifest's <c>supportsFiles</c>): Teams keeps them in the
+/// sender's OneDrive and sends a short-lived download link; "attach M-1" fetches each from there and attaches it as an
+/// upload would be; a link that has expired or points anywhere but a file host is named with the reason.
+/// </summary>
+public sealed class TeamsFilesTests
+{
+    private static readonly byte[] Notes = Encoding.UTF8.GetBytes("Competitors: A, B, C.");
+
+    private static JsonObject FileInfo(string name, Uri downloadUrl) => new()
+    {
+        ["contentType"] = "application/vnd.microsoft.teams.file.download.info",
+        ["contentUrl"] = "https://contoso.sharepoint.com/personal/alice_contoso_com/Documents/Microsoft Teams Chat Files/" + name,
+        ["name"] = name,
+        ["content"] = new JsonObject { ["downloadUrl"] = downloadUrl.ToString(), ["uniqueId"] = Guid.NewGuid().ToString(), ["fileType"] = Path.GetExtension(name).TrimStart('.') },
+    };
+
+    [Fact]
+    public async Task Attach_M1_with_files_fetches_each_from_its_download_link_and_says_why_for_those_it_could_not_have()
+    {
+        await using var files = await FileHost.StartAsync();
+        await using var cloud = await BotFrameworkCloud.StartAsync();
+        await using var app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite,
+            cloud.HostSettings(new Dictionary<string, string?> { ["Missions:Attachments:ChatFileHosts:0"] = "127.0.0.1" }), cloud.Configure);
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var teams = new TeamsChannel(cloud, http);
+        await app.CreateMissionAsync();
+
+        files.Put("drive/notes.txt", Notes); // served as octet-stream, as OneDrive does: the type comes from the name
+        var message = teams.Message(TeamsChannel.PersonalChat, "attach M-1");
+        message["attachments"] = new JsonArray(
+            FileInfo("notes.txt", files.Redirect("download/notes", "drive/notes.txt")),
+            FileInfo("report.pdf", files.Expired("download/report")),
+            FileInfo("secrets.txt", new Uri("http://10.11.12.13/download/secrets")),
+            new JsonObject { ["contentType"] = "text/html", ["content"] = "<p>attach M-1</p>" });
+        await teams.PostAsync(message);
+
+        var reply = (await cloud.WaitForCallsAsync(c => c.Text?.Contains("to M-1", StringComparison.Ordinal) == true)).Single();
+        Assert.Equal(
+            "Attached notes.txt (21 bytes) to M-1. Not attached: report.pdf: it could not be fetched (403 Forbidden); links to files expire, so send it again. " +
+            "secrets.txt: it is kept at 10.11.12.13, which is not a file host of Teams or Discord, so I did not fetch it.",
+            reply.Text);
+
+        var attached = Assert.Single((await http.GetFromJsonAsync<JsonArray>("/api/missions/M-1/attachments"))!)!;
+        Assert.Equal(("notes.txt", "text/plain", "Alice"), (attached["fileName"]!.GetValue<string>(), attached["contentType"]!.GetValue<string>(), attached["uploadedBy"]!.GetValue<string>()));
+        Assert.Equal(Notes, await http.GetByteArrayAsync(attached["downloadUrl"]!.GetValue<string>()));
+        Assert.Empty(app.ChatUploads());
+    }
+
+    [Fact]
+    public async Task Files_sent_with_anything_but_attach_are_not_fetched_and_the_answer_says_so()
+    {
+        await using var files = await FileHost.StartAsync();
+        await using var cloud = await BotFrameworkCloud.StartAsync();
+        await using var app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite,
+            cloud.HostSettings(new Dictionary<string, string?> { ["Missions:Attachments:ChatFileHosts:0"] = "127.0.0.1" }), cloud.Configure);
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var teams = new TeamsChannel(cloud, http);
+
+        var message = teams.Message(TeamsChannel.PersonalChat, "draft the partner newsletter");
+        message["attachments"] = new JsonArray(FileInfo("notes.txt", files.Put("drive/notes.txt", Notes)));
+        await teams.PostAsync(message);
+
+        var said = (await cloud.WaitForCallsAsync(c => c.Text?.StartsWith("I did not keep", StringComparison.Ordinal) == true)).Single();
+        Assert.Equal("I did not keep notes.txt: to attach files to a mission, send them with “attach M-12”.", said.Text);
+        Assert.Single(await cloud.WaitForCallsAsync(c => c.Card is not null)); // the proposal, as without the file
+        Assert.Empty(files.Requests);
+    }
+}
