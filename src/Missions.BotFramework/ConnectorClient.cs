@@ -51,6 +51,28 @@ public sealed class ConnectorClient(HttpClient http, IConnectorTokenProvider tok
     public async Task<IReadOnlyList<ChannelAccount>> GetMembersAsync(string serviceUrl, string conversationId, CancellationToken cancellationToken) =>
         await SendAsync<List<ChannelAccount>>(HttpMethod.Get, serviceUrl, $"v3/conversations/{Escape(conversationId)}/members", null, cancellationToken) ?? [];
 
+    /// <summary>
+    /// Fetches a file the Connector keeps for a conversation (an image pasted into a Teams message, at its
+    /// <c>contentUrl</c>) with the bot's token, and only from a service URL the policy allows, so the token goes nowhere
+    /// else. The caller reads the answer and disposes it.
+    /// </summary>
+    public async Task<HttpResponseMessage> GetAttachmentAsync(Uri contentUrl, CancellationToken cancellationToken)
+    {
+        if (!policy.IsAllowed(contentUrl))
+        {
+            throw new ConnectorException(HttpStatusCode.Forbidden, "ServiceUrlNotAllowed",
+                $"Refusing to fetch from {contentUrl.GetLeftPart(UriPartial.Authority)}: it did not arrive with a validated token and is not a Bot Framework host.", null);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, contentUrl);
+        if (await tokens.GetTokenAsync(cancellationToken) is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
     /// <summary>Gets (or renews) the outbound token ahead of a send; the provider caches it.</summary>
     public Task WarmUpAsync(CancellationToken cancellationToken) => tokens.GetTokenAsync(cancellationToken);
 

@@ -38,9 +38,18 @@ public sealed record ChatFile(string Name, string ContentType, long Size, string
 
 /// <summary>
 /// A file a channel sends only a link to (Teams: the sender's OneDrive, through a short-lived download link; Discord:
-/// its CDN), with the type and size the channel says it has, when it says: fetched only when a turn attaches it.
+/// its CDN), with the name, type and size the channel says it has, when it says: fetched only when a turn attaches it.
+/// <see cref="ThroughChannel"/>: the channel keeps it behind its own credentials (an image pasted into a Teams
+/// message, on the Bot Connector), so it is fetched through the channel's <see cref="IChannelFiles"/>.
 /// </summary>
-public sealed record LinkedFile(string Name, string? ContentType, long? Size, Uri Url);
+public sealed record LinkedFile(string? Name, string? ContentType, long? Size, Uri Url, bool ThroughChannel = false);
+
+/// <summary>How a channel fetches the files it keeps behind its own credentials; registered under the channel's name.</summary>
+public interface IChannelFiles
+{
+    /// <summary>The answer for <paramref name="url"/>, to be read and disposed by the caller.</summary>
+    Task<HttpResponseMessage> GetAsync(Uri url, CancellationToken cancellationToken);
+}
 
 /// <summary>A button pressed on a view, as each channel parses it from its own wire format.</summary>
 public abstract record ChatAction;

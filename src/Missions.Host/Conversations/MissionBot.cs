@@ -86,7 +86,7 @@ public sealed class MissionBot(
         }
 
         var command = prepared.Command ?? ChatCommands.Parse(turn.Text);
-        string[] sent = [.. (turn.Files ?? []).Select(f => f.Name), .. (turn.Links ?? []).Select(l => l.Name)];
+        string[] sent = [.. (turn.Files ?? []).Select(f => f.Name), .. (turn.Links ?? []).Select(l => l.Name ?? "the pasted image")];
         if (sent.Length > 0 && command is not AttachCommand)
         {
             // Files are attached only when asked to: the rest of the message is handled, and the files are not kept.

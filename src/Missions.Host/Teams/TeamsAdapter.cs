@@ -168,12 +168,18 @@ public sealed partial class TeamsAdapter(
     public const string FileDownloadInfo = "application/vnd.microsoft.teams.file.download.info";
 
     /// <summary>
-    /// Files sent with a message in a one-to-one chat: Teams keeps them in the sender's OneDrive and sends their name
-    /// with a short-lived download link. (Files in channels and group chats are links to SharePoint, not delivered.)
+    /// Files sent with a message: in a one-to-one chat Teams keeps them in the sender's OneDrive and sends their name
+    /// with a short-lived download link (files in channels and group chats are links to SharePoint, not delivered);
+    /// an image pasted into the message is kept by the Connector, read with the bot's token.
     /// </summary>
     private static List<LinkedFile>? FilesOf(Activity activity) =>
-        activity.Attachments?.Where(a => a.ContentType == FileDownloadInfo)
-            .Select(a => Uri.TryCreate((a.Content?["downloadUrl"] as JsonValue)?.ToString(), UriKind.Absolute, out var url) ? new LinkedFile(a.Name ?? "file", null, null, url) : null)
+        activity.Attachments?.Select(a => a.ContentType switch
+            {
+                FileDownloadInfo when Uri.TryCreate((a.Content?["downloadUrl"] as JsonValue)?.ToString(), UriKind.Absolute, out var url) => new LinkedFile(a.Name, null, null, url),
+                { } type when type.StartsWith("image/", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(a.ContentUrl, UriKind.Absolute, out var url)
+                    && url.Scheme is "https" or "http" => new LinkedFile(a.Name, type, null, url, ThroughChannel: true),
+                _ => null,
+            })
             .OfType<LinkedFile>().ToList() is { Count: > 0 } files ? files : null;
 
     private static ChatTurn TurnOf(Activity activity, Guid referenceId, string? text, ChatAction? action, string? replyTo) =>

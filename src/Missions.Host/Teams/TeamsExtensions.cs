@@ -39,6 +39,7 @@ public static class TeamsExtensions
         services.AddSingleton(sp => new ThrottledConnector(sp.GetRequiredService<ConnectorClient>(), sp.GetRequiredService<ConversationRateLimiter>()));
         // Messages already written for Teams conversations are delivered even while the endpoint is switched off.
         services.AddSingleton<IOutboxTransport, TeamsOutboxTransport>();
+        services.AddKeyedSingleton<Conversations.IChannelFiles>(TeamsAdapter.Name, (sp, _) => new ConnectorFiles(sp.GetRequiredService<ConnectorClient>()));
         services.AddScoped<TeamsAdapter>();
         services.AddKeyedScoped<Conversations.IChannelAdapter>(TeamsAdapter.Name, (sp, _) => sp.GetRequiredService<TeamsAdapter>());
         return builder;
@@ -145,6 +146,22 @@ public static class TeamsExtensions
                 BotAppType.UserAssignedMsi => new ManagedIdentityTokenProvider(credentials, services.GetRequiredService<TimeProvider>()),
                 _ => new MsalConnectorTokenProvider(credentials, services.GetService<IMsalHttpClientFactory>()),
             };
+        }
+    }
+}
+
+/// <summary>Images pasted into Teams messages, read from the Connector with the bot's token (a refused host is a failed fetch).</summary>
+internal sealed class ConnectorFiles(ConnectorClient connector) : Conversations.IChannelFiles
+{
+    public async Task<HttpResponseMessage> GetAsync(Uri url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connector.GetAttachmentAsync(url, cancellationToken);
+        }
+        catch (ConnectorException e)
+        {
+            throw new HttpRequestException(e.Message, e);
         }
     }
 }

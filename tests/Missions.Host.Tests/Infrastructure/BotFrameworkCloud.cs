@@ -211,9 +211,31 @@ public sealed class BotFrameworkCloud : IAsyncDisposable
         return app;
     }
 
+    /// <summary>
+    /// Keeps a file as the Connector keeps an image pasted into a message; returns its contentUrl, which answers only
+    /// with the bot's token.
+    /// </summary>
+    public Uri PutAttachment(string id, byte[] bytes, string contentType)
+    {
+        attachments[id] = (bytes, contentType);
+        return new Uri(ServiceUrl + $"v3/attachments/{id}/views/original");
+    }
+
+    private readonly ConcurrentDictionary<string, (byte[] Bytes, string ContentType)> attachments = new();
+
     private WebApplication BuildConnector()
     {
         var app = LoopbackServer.Create();
+        app.MapGet("/amer/{tenant}/v3/attachments/{id}/views/original", (HttpContext http, string id) =>
+        {
+            calls.Enqueue(new ConnectorCall("GET", http.Request.Path.Value!, http.Request.Headers.Authorization.ToString(), null, DateTimeOffset.UtcNow, 200));
+            if (!http.Request.Headers.Authorization.ToString().StartsWith("Bearer connector-token-", StringComparison.Ordinal))
+            {
+                return Results.StatusCode(StatusCodes.Status401Unauthorized);
+            }
+
+            return attachments.TryGetValue(id, out var file) ? Results.Bytes(file.Bytes, file.ContentType) : Results.NotFound();
+        });
         app.Map("/{**path}", async (HttpContext http) =>
         {
             JsonObject? body = null;

@@ -55,6 +55,32 @@ public sealed class TeamsFilesTests
     }
 
     [Fact]
+    public async Task An_image_pasted_into_attach_M1_is_read_from_the_Connector_with_the_bots_token()
+    {
+        await using var cloud = await BotFrameworkCloud.StartAsync();
+        await using var app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite, cloud.HostSettings(), cloud.Configure);
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var teams = new TeamsChannel(cloud, http);
+        await app.CreateMissionAsync();
+
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];
+        var message = teams.Message(TeamsChannel.PersonalChat, "attach M-1");
+        var contentUrl = cloud.PutAttachment("0-eus-d1-5c2f", png, "image/png");
+        message["attachments"] = new JsonArray(
+            new JsonObject { ["contentType"] = "image/*", ["contentUrl"] = contentUrl.ToString() }, // Teams says no more than that
+            new JsonObject { ["contentType"] = "text/html", ["content"] = $"<div><div>attach M-1</div><div><img src=\"{contentUrl}\"></div></div>" });
+        await teams.PostAsync(message);
+
+        var reply = (await cloud.WaitForCallsAsync(c => c.Text?.Contains("to M-1", StringComparison.Ordinal) == true)).Single();
+        Assert.Equal("Attached image.png (16 bytes) to M-1.", reply.Text);
+        var fetch = Assert.Single(cloud.Calls, c => c.Path.Contains("/v3/attachments/", StringComparison.Ordinal));
+        Assert.StartsWith("Bearer connector-token-", fetch.Authorization, StringComparison.Ordinal);
+        var attached = Assert.Single((await http.GetFromJsonAsync<JsonArray>("/api/missions/M-1/attachments"))!)!;
+        Assert.Equal("image/png", attached["contentType"]!.GetValue<string>());
+        Assert.Equal(png, await http.GetByteArrayAsync(attached["downloadUrl"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Files_sent_with_anything_but_attach_are_not_fetched_and_the_answer_says_so()
     {
         await using var files = await FileHost.StartAsync();
