@@ -22,15 +22,24 @@ public sealed class TeamsFilesTests
         ["content"] = new JsonObject { ["downloadUrl"] = downloadUrl.ToString(), ["uniqueId"] = Guid.NewGuid().ToString(), ["fileType"] = Path.GetExtension(name).TrimStart('.') },
     };
 
+    /// <summary>The host as a Teams bot, fetching files from this machine's loopback file host as from OneDrive.</summary>
+    private static async Task<(BotFrameworkCloud Cloud, MissionsApp App, HttpClient Http, TeamsChannel Teams)> StartAsync()
+    {
+        var cloud = await BotFrameworkCloud.StartAsync();
+        var app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite,
+            cloud.HostSettings(new Dictionary<string, string?> { ["Missions:Attachments:ChatFileHosts:0"] = "127.0.0.1" }), cloud.Configure);
+        var http = new HttpClient { BaseAddress = app.BaseAddress };
+        return (cloud, app, http, new TeamsChannel(cloud, http));
+    }
+
     [Fact]
     public async Task Attach_M1_with_files_fetches_each_from_its_download_link_and_says_why_for_those_it_could_not_have()
     {
         await using var files = await FileHost.StartAsync();
-        await using var cloud = await BotFrameworkCloud.StartAsync();
-        await using var app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite,
-            cloud.HostSettings(new Dictionary<string, string?> { ["Missions:Attachments:ChatFileHosts:0"] = "127.0.0.1" }), cloud.Configure);
-        using var http = new HttpClient { BaseAddress = app.BaseAddress };
-        var teams = new TeamsChannel(cloud, http);
+        var (cloud, app, http, teams) = await StartAsync();
+        await using var _ = cloud;
+        await using var __ = app;
+        using var ___ = http;
         await app.CreateMissionAsync();
 
         files.Put("drive/notes.txt", Notes); // served as octet-stream, as OneDrive does: the type comes from the name
@@ -57,10 +66,10 @@ public sealed class TeamsFilesTests
     [Fact]
     public async Task An_image_pasted_into_attach_M1_is_read_from_the_Connector_with_the_bots_token()
     {
-        await using var cloud = await BotFrameworkCloud.StartAsync();
-        await using var app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite, cloud.HostSettings(), cloud.Configure);
-        using var http = new HttpClient { BaseAddress = app.BaseAddress };
-        var teams = new TeamsChannel(cloud, http);
+        var (cloud, app, http, teams) = await StartAsync();
+        await using var _ = cloud;
+        await using var __ = app;
+        using var ___ = http;
         await app.CreateMissionAsync();
 
         byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];
@@ -84,11 +93,10 @@ public sealed class TeamsFilesTests
     public async Task Files_sent_with_anything_but_attach_are_not_fetched_and_the_answer_says_so()
     {
         await using var files = await FileHost.StartAsync();
-        await using var cloud = await BotFrameworkCloud.StartAsync();
-        await using var app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite,
-            cloud.HostSettings(new Dictionary<string, string?> { ["Missions:Attachments:ChatFileHosts:0"] = "127.0.0.1" }), cloud.Configure);
-        using var http = new HttpClient { BaseAddress = app.BaseAddress };
-        var teams = new TeamsChannel(cloud, http);
+        var (cloud, app, http, teams) = await StartAsync();
+        await using var _ = cloud;
+        await using var __ = app;
+        using var ___ = http;
 
         var message = teams.Message(TeamsChannel.PersonalChat, "draft the partner newsletter");
         message["attachments"] = new JsonArray(FileInfo("notes.txt", files.Put("drive/notes.txt", Notes)));
