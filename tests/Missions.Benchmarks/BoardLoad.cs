@@ -21,7 +21,6 @@ internal sealed class BoardLoad(int missions, int requests, BenchDatabase databa
 {
     public async Task<IReadOnlyList<Result>> RunAsync()
     {
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(Repository.Root, "src", "Missions.Host"));
         await using var host = new Host(database);
         host.UseKestrel(port: 0);
         host.StartServer();

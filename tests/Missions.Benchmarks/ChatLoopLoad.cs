@@ -35,7 +35,6 @@ internal sealed class ChatLoopLoad(int conversations, TimeSpan warmUp, TimeSpan 
         }
 
         // The factory finds a test project's content root by itself; an executable has to say where the host is.
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(Repository.Root, "src", "Missions.Host"));
         await using var host = new Host(database);
         host.UseKestrel(port: 0);
         host.StartServer();

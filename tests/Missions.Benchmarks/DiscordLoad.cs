@@ -24,7 +24,6 @@ internal sealed class DiscordLoad(int concurrency, TimeSpan warmUp, TimeSpan dur
     public async Task<IReadOnlyList<Result>> RunAsync()
     {
         await using var discord = await StartDiscordAsync();
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(Repository.Root, "src", "Missions.Host"));
         await using var host = new Host(database, Convert.ToHexString(key.Export(KeyBlobFormat.RawPublicKey)), discord.Urls.First() + "/api/v10");
         host.UseKestrel(port: 0);
         host.StartServer();

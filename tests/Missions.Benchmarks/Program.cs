@@ -8,7 +8,9 @@ namespace Missions.Benchmarks;
 /// host in a process of its own, so its working set and CPU are measured alone),
 /// or: … -- [--postgres] runs [runs] [conversations] (the run queue: runs per second and the outbox delivery delay),
 /// or: … -- [--postgres] discord [senders] [seconds] [warm-up seconds] (signed slash commands: the initial answer),
-/// or: … -- [--postgres] board [missions] [requests] (the board's first paint and a move's round trip with many missions).
+/// or: … -- [--postgres] board [missions] [requests] (the board's first paint and a move's round trip with many missions),
+/// or: … -- proposals [--Missions:AI:Endpoint=… --Missions:AI:Model=… …] (how well the configured proposer drafts the
+/// project's request sets; the offline rules with no model settings).
 /// SQLite (a fresh file, durable commits) unless --postgres (a fresh database on a local cluster, as the tests start one).
 /// (An explicit entry point: top-level statements would declare a second Program beside the host's.)
 /// </summary>
@@ -19,8 +21,13 @@ internal static class Bench
         var postgres = args.Contains("--postgres");
         var stream = args.Contains("--stream");
         var hostProcess = args.Contains("--host-process");
-        args = args.Where(a => a is not "--postgres" and not "--stream" and not "--host-process").ToArray();
+        // Host settings given as --Key=value (the proposals mode's model), as the host takes them on its command line.
+        var settings = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))
+            .Select(a => a[2..].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        args = args.Where(a => a is not "--postgres" and not "--stream" and not "--host-process" && !(a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))).ToArray();
         int Arg(int index, int otherwise) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : otherwise;
+        // Every mode hosts the product in this process: its content root is the project's folder in this repository.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(Missions.Host.Tests.Infrastructure.Repository.Root, "src", "Missions.Host"));
         await using var database = await BenchDatabase.CreateAsync(postgres);
         var machine = $"{Environment.ProcessorCount} cores, .NET {Environment.Version}";
 
@@ -35,6 +42,10 @@ internal static class Bench
                 var (missions, requests) = (Arg(1, 10_000), Arg(2, 100));
                 Console.WriteLine($"Missions board: {missions} missions, {requests} page loads and {requests * 3} moves, one at a time, {database.Description}; {machine}");
                 Print(await new BoardLoad(missions, requests, database).RunAsync());
+                break;
+            case ["proposals", ..]:
+                Console.WriteLine($"Missions proposer accuracy: {(settings.TryGetValue("Missions:AI:Endpoint", out var endpoint) ? "the model at " + endpoint : "the offline rules (no Missions:AI:Endpoint)")}; {machine}");
+                await new ProposalAccuracy(database, settings).RunAsync();
                 break;
             case ["discord", ..]:
                 var (senders, measured, warm) = (Arg(1, 32), Arg(2, 20), Arg(3, 20));

@@ -21,7 +21,6 @@ internal sealed class RunQueueLoad(int runs, int conversations, BenchDatabase da
 {
     public async Task RunAsync()
     {
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MISSIONS_HOST", Path.Combine(Repository.Root, "src", "Missions.Host"));
         await using var host = new ChatLoopLoad.Host(database);
         host.UseKestrel(port: 0);
         host.StartServer();
