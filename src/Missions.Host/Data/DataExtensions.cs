@@ -8,6 +8,44 @@ using Microsoft.Extensions.Options;
 
 namespace Missions.Host.Data;
 
+/// <summary>How the data-protection key ring is kept at rest (<c>Missions:DataProtection</c>).</summary>
+public sealed class KeyRingOptions
+{
+    public const string Section = "Missions:DataProtection";
+
+    /// <summary>
+    /// A certificate with its private key (PKCS#12, a .pfx: Key Vault's download, mounted as a file) the keys are
+    /// encrypted with in the database; a relative path is taken from the content root. Unset, they are stored as
+    /// ASP.NET Core writes them, unencrypted, and the database's own protection is theirs.
+    /// </summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The .pfx file's password, if it has one.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>The certificate, or a start-up failure that says which setting is wrong.</summary>
+    internal static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(string path, string? password)
+    {
+        System.Security.Cryptography.X509Certificates.X509Certificate2 certificate;
+        try
+        {
+            certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(path, password);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"{Section}:CertificatePath: '{path}' could not be read as a certificate with its private key ({e.Message.TrimEnd('.')}). Check the file and {Section}:CertificatePassword.", e);
+        }
+
+        if (!certificate.HasPrivateKey)
+        {
+            throw new InvalidOperationException($"{Section}:CertificatePath: '{path}' has no private key; the key ring could be encrypted with it but never read again.");
+        }
+
+        return certificate;
+    }
+}
+
 public sealed class DatabaseOptions
 {
     public const string Section = "Missions:Database";
@@ -96,8 +134,15 @@ public static partial class DataExtensions
             ((IDbContextOptionsBuilderInfrastructure)db).AddOrUpdateExtension(new WriteGateExtension(writeGate));
         }
 
-        // Sessions, sign-in state and the pages' circuits are protected with keys every host shares: in the database.
-        builder.Services.AddDataProtection().SetApplicationName("Missions").PersistKeysToDbContext<MissionsDbContext>();
+        // Sessions, sign-in state and the pages' circuits are protected with keys every host shares: in the database,
+        // encrypted there with a certificate when one is configured.
+        var protection = builder.Services.AddDataProtection().SetApplicationName("Missions").PersistKeysToDbContext<MissionsDbContext>();
+        if (builder.Configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>()?.CertificatePath is { Length: > 0 } certificatePath)
+        {
+            var certificate = KeyRingOptions.LoadCertificate(
+                Path.GetFullPath(certificatePath, builder.Environment.ContentRootPath), builder.Configuration[$"{KeyRingOptions.Section}:CertificatePassword"]);
+            protection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
 
         builder.Services.AddSingleton<IContentStore>(sp =>
         {

@@ -104,7 +104,7 @@ public static partial class WorkspaceSeeder
         }
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Seeded the workspace: {Staff} staff, {Projects} projects, {Blueprints} blueprints")]
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Seeded the workspace: {Staff} staff, {Projects} project(s), {Blueprints} blueprint(s)")]
     private static partial void LogSeeded(ILogger logger, int staff, int projects, int blueprints);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Another host seeded the workspace first")]
