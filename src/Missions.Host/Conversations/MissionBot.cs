@@ -169,16 +169,16 @@ public sealed class MissionBot(
 
         var attached = new List<string>();
         var refused = new List<string>(unfetched);
-        for (var i = 0; i < files.Count; i++)
+        foreach (var file in files)
         {
             try
             {
-                var attachment = await attachments.AddUploadAsync(number, files[i], actor, cancellationToken);
+                var attachment = await attachments.AddUploadAsync(number, file, actor, cancellationToken);
                 attached.Add($"{attachment.FileName} ({attachment.Size:N0} bytes)");
             }
             catch (DomainException e)
             {
-                refused.Add($"{AttachmentService.SafeFileName(files[i].Name)}: {e.Message}");
+                refused.Add($"{AttachmentService.SafeFileName(file.Name)}: {e.Message}");
             }
         }
 
