@@ -116,6 +116,19 @@ public sealed class ChatLoopInTheBrowserTests : IAsyncLifetime
         await Expect(board.GetByText("Fix the login bug")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("board.png"), FullPage = true });
 
+        // What people wrote shows as they wrote it, angle brackets and all.
+        await app.CreateMissionAsync("Fix the <footer> layout");
+        await SayAsync("cancel M-2");
+        await Expect(Bubbles().Filter(new() { HasText = "Cancelled M-2 “Fix the <footer> layout”." })).ToBeVisibleAsync();
+
+        // The help is a list of every command, each with what it does.
+        await SayAsync("help");
+        var help = Bubbles().Filter(new() { HasText = "Here is what I can do" });
+        await Expect(help.Locator("li")).ToHaveCountAsync(Host.Conversations.ChatCommands.Help.Count);
+        await Expect(help.Locator("li").First).ToHaveTextAsync("a request, in plain words: I draft a mission proposal for you to approve");
+        await Expect(help.Locator("li").Filter(new() { HasText = "comment M-12 your words: add a comment to a mission" })).ToHaveCountAsync(1);
+        await Expect(help.Locator("a")).ToHaveCountAsync(0);
+
         await AssertCardsRenderCleanlyAsync();
     }
 

@@ -57,7 +57,7 @@ public static class ViewCards
 
     private static string HelpText(HelpView help)
     {
-        var text = new StringBuilder("Here is what I can do. Mention me with any of these:\n\n");
+        var text = new StringBuilder("Here is what I can do (in a channel or a group chat, mention me first):\n\n");
         foreach (var line in help.Lines)
         {
             text.Append("- **").Append(line.Command).Append("**: ").Append(line.Meaning).Append('\n');

@@ -42,13 +42,13 @@ public static partial class ChatCommands
 {
     public static readonly IReadOnlyList<HelpLine> Help =
     [
-        new("<a request in plain words>", "I draft a mission proposal for you to approve"),
+        new("a request, in plain words", "I draft a mission proposal for you to approve"),
         new("board", "the board, column by column"),
         new("my missions", "the open missions you asked for"),
         new("list review [mine]", "the missions in a column (backlog, in progress, review, done), or only yours"),
         new("show M-12", "one mission"),
         new("move M-12 to review", "move a mission (backlog, in progress, review, done)"),
-        new("comment M-12 <text>", "add a comment to a mission"),
+        new("comment M-12 your words", "add a comment to a mission"),
         new("attach M-12", "attach the files sent with the message to a mission"),
         new("run M-12", "have the assigned staff agent work on a mission now"),
         new("stop M-12", "stop a mission's run"),

@@ -128,7 +128,8 @@ public sealed class WebChatTranscript(IServiceScopeFactory scopes, TranscriptSig
 
             if (view.Text is not null)
             {
-                json.WriteString("text", view.Text);
+                // Markdown, as Web Chat reads it: a '<' in what people wrote ("Fix the <footer> layout") is text, not a tag.
+                json.WriteString("text", view.Text.Replace("<", "&lt;", StringComparison.Ordinal));
             }
 
             if (view.CardJson is not null)
