@@ -355,7 +355,8 @@ public sealed partial class OfflineProposer : IProposer
 
         words[0] = char.ToUpperInvariant(words[0][0]) + words[0][1..].ToLowerInvariant();
         var title = string.Join(' ', words);
-        title = TrailingJoiner().Replace(title, "");
+        // A dangling "for" goes ("Draft the notes for"), but not one a clause ends with ("…what they pay for").
+        title = StrandedPreposition().IsMatch(title) ? title : TrailingJoiner().Replace(title, "");
         return Shorten(title, MaxTitleLength);
     }
 
@@ -1023,6 +1024,10 @@ public sealed partial class OfflineProposer : IProposer
 
     [GeneratedRegex(@"(?:\s+(?:and|or|for|to|the|of|with|by|on|in|so|that|but))+$", RegexOptions.IgnoreCase)]
     private static partial Regex TrailingJoiner();
+
+    /// <summary>A clause opened by what/who/which/where that ends with its preposition: "what they pay for", "who it goes to".</summary>
+    [GeneratedRegex(@"\b(?:what|who|whom|which|where)\s+(?:[\p{L}\p{N}'’-]+\s+){1,4}(?:for|to|with|on|in|of|about|from)$", RegexOptions.IgnoreCase)]
+    private static partial Regex StrandedPreposition();
 
     [GeneratedRegex(@"[\p{L}\p{N}][\p{L}\p{N}'\-]*")]
     private static partial Regex WordPattern();

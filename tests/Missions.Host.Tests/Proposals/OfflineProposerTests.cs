@@ -64,6 +64,9 @@ public sealed class OfflineProposerTests
     [InlineData("We should update the onboarding checklist. thx", "Update the onboarding checklist")]
     [InlineData("could u write a short blog post about the new dashboard", "Write a short blog post about the new dashboard")]
     [InlineData("**Translate** the FAQ into German please", "Translate the FAQ into German")]
+    [InlineData("can someone compare what customers use vs what they pay for", "Compare what customers use vs what they pay for")]
+    [InlineData("find out who the renewal quotes go to", "Find out who the renewal quotes go to")]
+    [InlineData("draft the partner newsletter for", "Draft the partner newsletter")]
     public void Titles_are_imperative_and_free_of_filler(string text, string expected)
     {
         var d = Draft(text);
