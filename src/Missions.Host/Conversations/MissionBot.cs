@@ -89,11 +89,18 @@ public sealed class MissionBot(
         string[] sent = [.. (turn.Files ?? []).Select(f => f.Name), .. (turn.Links ?? []).Select(l => l.Name ?? "the pasted image")];
         if (sent.Length > 0 && command is not AttachCommand)
         {
-            // Files are attached only when asked to: the rest of the message is handled, and the files are not kept.
+            // Files are attached only when asked to: the rest of the message is handled (a file sent alone asks for
+            // nothing else), and the files are not kept.
             await attachments.DiscardAsync(turn.Files ?? []);
+            var notKept = new NoticeView(
+                $"I did not keep {string.Join(", ", sent.Select(AttachmentService.SafeFileName))}: to attach files to a mission, send them with “attach M-12”.", NoticeTone.Warning);
+            if (string.IsNullOrWhiteSpace(turn.Text))
+            {
+                return BotReply.Post(notKept);
+            }
+
             var reply = await HandleCommandAsync(turn, command, prepared, cancellationToken);
-            return reply with { Posts = [.. reply.Posts, new NoticeView(
-                $"I did not keep {string.Join(", ", sent.Select(AttachmentService.SafeFileName))}: to attach files to a mission, send them with “attach M-12”.", NoticeTone.Warning)] };
+            return reply with { Posts = [.. reply.Posts, notKept] };
         }
 
         return await HandleCommandAsync(turn, command, prepared, cancellationToken);

@@ -50,6 +50,12 @@ public sealed class ChatAttachmentTests
         Assert.Contains("Draft the partner newsletter", DirectLineClient.Texts(chat.LastCard()));
         Assert.Equal("I did not keep notes.txt: to attach files to a mission, send them with “attach M-12”.", chat.LastText());
 
+        // A file sent alone: only that it was not kept (not the help an empty message gets).
+        var alone = await chat.SendWithFilesAsync("", ("notes.txt", "text/plain", Notes));
+        await chat.PollAsync();
+        var answers = chat.Transcript.SkipWhile(a => a["id"]!.GetValue<string>() != alone).Where(a => a["from"]!["role"]!.GetValue<string>() == "bot").ToList();
+        Assert.Equal("I did not keep notes.txt: to attach files to a mission, send them with “attach M-12”.", Assert.Single(answers)["text"]!.GetValue<string>());
+
         // "attach" a mission that does not exist: said so, nothing kept.
         await chat.SendWithFilesAsync("attach M-9", ("notes.txt", "text/plain", Notes));
         await chat.PollAsync();
