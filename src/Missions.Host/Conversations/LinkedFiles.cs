@@ -39,9 +39,11 @@ public sealed class LinkedFiles(IHttpClientFactory http, IServiceProvider servic
 
         var files = new List<ChatFile>();
         var problems = new List<string>();
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(options.Value.ChatFileTimeout);
         foreach (var link in links)
         {
-            var (file, problem) = await FetchAsync(turn, link, cancellationToken);
+            var (file, problem) = await FetchAsync(turn, link, budget.Token, cancellationToken);
             if (file is not null)
             {
                 files.Add(file);
@@ -55,7 +57,8 @@ public sealed class LinkedFiles(IHttpClientFactory http, IServiceProvider servic
         return new FetchedFiles(files, problems);
     }
 
-    private async Task<(ChatFile? File, string? Problem)> FetchAsync(ChatTurn turn, LinkedFile link, CancellationToken cancellationToken)
+    /// <summary>One file, within the message's <paramref name="budget"/>; <paramref name="stopping"/> is the turn's own token.</summary>
+    private async Task<(ChatFile? File, string? Problem)> FetchAsync(ChatTurn turn, LinkedFile link, CancellationToken budget, CancellationToken stopping)
     {
         if (link.Size is { } declared && attachments.SizeProblem("The file", declared) is { } tooLarge)
         {
@@ -64,7 +67,7 @@ public sealed class LinkedFiles(IHttpClientFactory http, IServiceProvider servic
 
         try
         {
-            var (opened, refused) = await OpenAsync(turn.Channel, link, cancellationToken);
+            var (opened, refused) = await OpenAsync(turn.Channel, link, budget);
             if (opened is null)
             {
                 return (null, refused);
@@ -84,11 +87,11 @@ public sealed class LinkedFiles(IHttpClientFactory http, IServiceProvider servic
             // Read at most one byte past the limit: enough to know the file is too large, never the whole of it.
             var limit = options.Value.MaxBytes;
             using var buffer = new MemoryStream();
-            await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken))
+            await using (var body = await response.Content.ReadAsStreamAsync(budget))
             {
                 var chunk = new byte[81920];
                 int read;
-                while (buffer.Length <= limit && (read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length)), cancellationToken)) > 0)
+                while (buffer.Length <= limit && (read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length)), budget)) > 0)
                 {
                     buffer.Write(chunk, 0, read);
                 }
@@ -102,14 +105,14 @@ public sealed class LinkedFiles(IHttpClientFactory http, IServiceProvider servic
             buffer.Position = 0;
             var type = ContentTypeOf(link, response);
             var key = AttachmentService.UploadKey(turn.ConversationReferenceId.ToString("N"));
-            var stored = await store.SaveAsync(key, buffer, cancellationToken);
+            var stored = await store.SaveAsync(key, buffer, stopping); // what was read is kept whole
             return (new ChatFile(NameOf(link, type), type, stored.Size, key), null);
         }
         catch (HttpRequestException e)
         {
             return (null, $"it could not be fetched ({e.Message}); send it again.");
         }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
             return (null, "fetching it took too long; send it again.");
         }

@@ -27,6 +27,12 @@ public sealed class AttachmentOptions
     /// only, but for a loopback address (a local test server).
     /// </summary>
     public List<string> ChatFileHosts { get; set; } = [];
+
+    /// <summary>
+    /// The longest fetching the files of one chat message may take, all of them (a turn holds its place in the
+    /// conversation meanwhile); the ones not fetched by then are named, and the others still come.
+    /// </summary>
+    public TimeSpan ChatFileTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>Checks that an upload's bytes are what its content type claims, before anything is stored.</summary>

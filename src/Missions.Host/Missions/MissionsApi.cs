@@ -19,6 +19,7 @@ public static class MissionsApi
         builder.Services.AddHostedService<UploadSweeper>();
         builder.Services.AddOptions<AttachmentOptions>().BindConfiguration(AttachmentOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Missions:Attachments:MaxBytes must be positive.")
+            .Validate(o => o.ChatFileTimeout > TimeSpan.Zero, "Missions:Attachments:ChatFileTimeout must be positive.")
             .ValidateOnStart();
         return builder;
     }

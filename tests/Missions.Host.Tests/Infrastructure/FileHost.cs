@@ -6,12 +6,14 @@ namespace Missions.Host.Tests.Infrastructure;
 
 /// <summary>
 /// Where a channel keeps the files people send (Teams: the sender's OneDrive behind a short-lived download link;
-/// Discord: its CDN), on loopback: files served by path, an expired link (403), and a redirect to another path.
+/// Discord: its CDN), on loopback: files served by path, an expired link (403), a redirect to another path, and a
+/// server that stalls before it answers.
 /// </summary>
 public sealed class FileHost : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, (byte[] Bytes, string ContentType)> files = new();
     private readonly ConcurrentDictionary<string, string> redirects = new();
+    private readonly ConcurrentDictionary<string, TimeSpan> stalls = new();
     private readonly ConcurrentQueue<string> requests = new();
     private WebApplication app = null!;
 
@@ -23,9 +25,21 @@ public sealed class FileHost : IAsyncDisposable
     public static async Task<FileHost> StartAsync()
     {
         var host = new FileHost { app = LoopbackServer.Create() };
-        host.app.MapGet("/{**path}", (HttpContext http, string path) =>
+        host.app.MapGet("/{**path}", async (HttpContext http, string path) =>
         {
             host.requests.Enqueue(path);
+            if (host.stalls.TryGetValue(path, out var stall))
+            {
+                try
+                {
+                    await Task.Delay(stall, http.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Results.Empty; // the caller gave up
+                }
+            }
+
             if (host.redirects.TryGetValue(path, out var to))
             {
                 return Results.Redirect(new Uri(host.Address, to).ToString());
@@ -51,6 +65,13 @@ public sealed class FileHost : IAsyncDisposable
     {
         redirects[path] = to;
         return new Uri(Address, path);
+    }
+
+    /// <summary>Serves <paramref name="bytes"/> at <paramref name="path"/> only after <paramref name="stall"/>; returns its address.</summary>
+    public Uri Slow(string path, byte[] bytes, TimeSpan stall)
+    {
+        stalls[path] = stall;
+        return Put(path, bytes);
     }
 
     /// <summary>An address with nothing behind it (a link that has expired).</summary>

@@ -23,11 +23,14 @@ public sealed class TeamsFilesTests
     };
 
     /// <summary>The host as a Teams bot, fetching files from this machine's loopback file host as from OneDrive.</summary>
-    private static async Task<(BotFrameworkCloud Cloud, MissionsApp App, HttpClient Http, TeamsChannel Teams)> StartAsync()
+    private static async Task<(BotFrameworkCloud Cloud, MissionsApp App, HttpClient Http, TeamsChannel Teams)> StartAsync(string fetchTimeout = "00:01:00")
     {
         var cloud = await BotFrameworkCloud.StartAsync();
-        var app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite,
-            cloud.HostSettings(new Dictionary<string, string?> { ["Missions:Attachments:ChatFileHosts:0"] = "127.0.0.1" }), cloud.Configure);
+        var app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite, cloud.HostSettings(new Dictionary<string, string?>
+        {
+            ["Missions:Attachments:ChatFileHosts:0"] = "127.0.0.1",
+            ["Missions:Attachments:ChatFileTimeout"] = fetchTimeout,
+        }), cloud.Configure);
         var http = new HttpClient { BaseAddress = app.BaseAddress };
         return (cloud, app, http, new TeamsChannel(cloud, http));
     }
@@ -60,6 +63,30 @@ public sealed class TeamsFilesTests
         var attached = Assert.Single((await http.GetFromJsonAsync<JsonArray>("/api/missions/M-1/attachments"))!)!;
         Assert.Equal(("notes.txt", "text/plain", "Alice"), (attached["fileName"]!.GetValue<string>(), attached["contentType"]!.GetValue<string>(), attached["uploadedBy"]!.GetValue<string>()));
         Assert.Equal(Notes, await http.GetByteArrayAsync(attached["downloadUrl"]!.GetValue<string>()));
+        Assert.Empty(app.ChatUploads());
+    }
+
+    [Fact]
+    public async Task Files_that_take_too_long_are_named_and_the_ones_fetched_by_then_are_attached()
+    {
+        await using var files = await FileHost.StartAsync();
+        var (cloud, app, http, teams) = await StartAsync(fetchTimeout: "00:00:01");
+        await using var _ = cloud;
+        await using var __ = app;
+        using var ___ = http;
+        await app.CreateMissionAsync();
+
+        var message = teams.Message(TeamsChannel.PersonalChat, "attach M-1");
+        message["attachments"] = new JsonArray(
+            FileInfo("notes.txt", files.Put("drive/notes.txt", Notes)),
+            FileInfo("minutes.txt", files.Slow("drive/minutes.txt", Notes, TimeSpan.FromSeconds(30))),
+            FileInfo("agenda.txt", files.Put("drive/agenda.txt", Notes)));
+        await teams.PostAsync(message);
+
+        var reply = (await cloud.WaitForCallsAsync(c => c.Text?.Contains("to M-1", StringComparison.Ordinal) == true)).Single();
+        Assert.Equal("Attached notes.txt (21 bytes) to M-1. Not attached: minutes.txt: fetching it took too long; send it again. " +
+            "agenda.txt: fetching it took too long; send it again.", reply.Text);
+        Assert.Single((await http.GetFromJsonAsync<JsonArray>("/api/missions/M-1/attachments"))!);
         Assert.Empty(app.ChatUploads());
     }
 
