@@ -58,18 +58,7 @@ public sealed class ConnectorClient(HttpClient http, IConnectorTokenProvider tok
     /// </summary>
     public async Task<HttpResponseMessage> GetAttachmentAsync(Uri contentUrl, CancellationToken cancellationToken)
     {
-        if (!policy.IsAllowed(contentUrl))
-        {
-            throw new ConnectorException(HttpStatusCode.Forbidden, "ServiceUrlNotAllowed",
-                $"Refusing to fetch from {contentUrl.GetLeftPart(UriPartial.Authority)}: it did not arrive with a validated token and is not a Bot Framework host.", null);
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Get, contentUrl);
-        if (await tokens.GetTokenAsync(cancellationToken) is { } token)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
+        using var request = await AuthorizedAsync(HttpMethod.Get, contentUrl, contentUrl, "fetch from", cancellationToken);
         return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 
@@ -92,18 +81,7 @@ public sealed class ConnectorClient(HttpClient http, IConnectorTokenProvider tok
     private async Task<T> SendAsync<T>(HttpMethod method, string serviceUrl, string route, object? body, CancellationToken cancellationToken)
     {
         var baseUri = BaseOf(serviceUrl);
-        if (!policy.IsAllowed(baseUri))
-        {
-            throw new ConnectorException(HttpStatusCode.Forbidden, "ServiceUrlNotAllowed",
-                $"Refusing to call {baseUri.GetLeftPart(UriPartial.Authority)}: it did not arrive with a validated token and is not a Bot Framework host.", null);
-        }
-
-        using var request = new HttpRequestMessage(method, new Uri(baseUri, route));
-        if (await tokens.GetTokenAsync(cancellationToken) is { } token)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
+        using var request = await AuthorizedAsync(method, baseUri, new Uri(baseUri, route), "call", cancellationToken);
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: BotJson.Options);
@@ -124,6 +102,24 @@ public sealed class ConnectorClient(HttpClient http, IConnectorTokenProvider tok
         var error = await response.Content.ReadAsStringAsync(cancellationToken);
         var (code, message) = ReadError(error);
         throw new ConnectorException(response.StatusCode, code, $"{method} {route} answered {(int)response.StatusCode}: {message}", RetryAfter(response));
+    }
+
+    /// <summary>A request to <paramref name="target"/> with the bot's token, made only when the policy allows <paramref name="service"/>.</summary>
+    private async Task<HttpRequestMessage> AuthorizedAsync(HttpMethod method, Uri service, Uri target, string verb, CancellationToken cancellationToken)
+    {
+        if (!policy.IsAllowed(service))
+        {
+            throw new ConnectorException(HttpStatusCode.Forbidden, "ServiceUrlNotAllowed",
+                $"Refusing to {verb} {service.GetLeftPart(UriPartial.Authority)}: it did not arrive with a validated token and is not a Bot Framework host.", null);
+        }
+
+        var request = new HttpRequestMessage(method, target);
+        if (await tokens.GetTokenAsync(cancellationToken) is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return request;
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response)

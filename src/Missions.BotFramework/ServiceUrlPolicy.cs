@@ -16,11 +16,11 @@ public sealed class ServiceUrlPolicy
     ];
 
     private readonly ConcurrentDictionary<string, bool> validated = new(StringComparer.OrdinalIgnoreCase);
-    private readonly string[] suffixes;
+    private readonly HostSuffixes hosts;
 
     public ServiceUrlPolicy(IEnumerable<string>? extraHosts = null)
     {
-        suffixes = BotFrameworkHostSuffixes.Concat(extraHosts ?? []).Select(h => h.Trim().TrimStart('.').ToLowerInvariant()).Where(h => h.Length > 0).ToArray();
+        hosts = new HostSuffixes(BotFrameworkHostSuffixes.Concat(extraHosts ?? []));
     }
 
     /// <summary>Records a service URL that arrived on a request whose token was validated.</summary>
@@ -44,8 +44,6 @@ public sealed class ServiceUrlPolicy
             return true;
         }
 
-        var host = serviceUrl.IdnHost.ToLowerInvariant();
-        return serviceUrl.Scheme == Uri.UriSchemeHttps
-            && suffixes.Any(s => host == s || host.EndsWith("." + s, StringComparison.Ordinal));
+        return serviceUrl.Scheme == Uri.UriSchemeHttps && hosts.Allow(serviceUrl);
     }
 }

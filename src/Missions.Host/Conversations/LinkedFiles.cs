@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
+using Missions.BotFramework;
 using Missions.Host.Data;
 using Missions.Host.Missions;
 
@@ -29,6 +30,8 @@ public sealed class LinkedFiles(IHttpClientFactory http, IServiceProvider servic
 
     private const int MaxRedirects = 5;
     private static readonly FileExtensionContentTypeProvider TypesByName = new();
+
+    private readonly HostSuffixes fileHosts = new(ChannelFileHosts.Concat(options.Value.ChatFileHosts));
 
     public async Task<FetchedFiles> FetchAsync(ChatTurn turn, CancellationToken cancellationToken)
     {
@@ -162,14 +165,9 @@ public sealed class LinkedFiles(IHttpClientFactory http, IServiceProvider servic
         : link.Name is { Length: > 0 } && TypesByName.TryGetContentType(link.Name, out var byName) ? byName
         : response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
 
-    private bool IsFileHost(Uri url)
-    {
-        var host = url.IdnHost.ToLowerInvariant();
-        var listed = ChannelFileHosts.Concat(options.Value.ChatFileHosts).Select(h => h.Trim().TrimStart('.').ToLowerInvariant())
-            .Any(s => s.Length > 0 && (host == s || host.EndsWith("." + s, StringComparison.Ordinal)));
-        var secure = url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && IPAddress.TryParse(url.Host, out var ip) && IPAddress.IsLoopback(ip));
-        return listed && secure;
-    }
+    private bool IsFileHost(Uri url) =>
+        fileHosts.Allow(url)
+        && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && IPAddress.TryParse(url.Host, out var ip) && IPAddress.IsLoopback(ip)));
 
     private static bool IsRedirect(HttpStatusCode status) =>
         status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;

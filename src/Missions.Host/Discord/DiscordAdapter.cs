@@ -102,7 +102,7 @@ public sealed partial class DiscordAdapter(
     /// <summary>Files on a message or given to a command, as Discord describes them: fetched from its CDN when attached.</summary>
     private static List<LinkedFile>? FilesOf(IEnumerable<DiscordAttachment>? attachments) =>
         attachments?.Select(a => Uri.TryCreate(a.Url, UriKind.Absolute, out var url) ? new LinkedFile(a.Filename, a.ContentType, a.Size, url) : null)
-            .OfType<LinkedFile>().ToList() is { Count: > 0 } files ? files : null;
+            .OfType<LinkedFile>().ToList();
 
     /// <summary>What a command asks for, as the words chat uses (<c>show M-12</c>), or why it cannot be done.</summary>
     internal static QueuedCommand? ReadCommand(Interaction interaction)

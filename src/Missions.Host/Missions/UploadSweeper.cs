@@ -10,7 +10,7 @@ namespace Missions.Host.Missions;
 /// </summary>
 public sealed partial class UploadSweeper(IContentStore store, TimeProvider clock, ILogger<UploadSweeper> logger) : BackgroundService
 {
-    public static readonly TimeSpan KeptFor = TimeSpan.FromDays(1);
+    private static readonly TimeSpan KeptFor = TimeSpan.FromDays(1);
 
     private static readonly TimeSpan Every = TimeSpan.FromHours(1);
 
@@ -32,8 +32,8 @@ public sealed partial class UploadSweeper(IContentStore store, TimeProvider cloc
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Deletes the uploads written more than <see cref="KeptFor"/> ago; returns how many.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    /// <summary>Deletes the uploads written more than <see cref="KeptFor"/> ago.</summary>
+    private async Task SweepAsync(CancellationToken cancellationToken)
     {
         var before = clock.GetUtcNow() - KeptFor;
         var stale = await store.ListAsync(AttachmentService.UploadsFolder, cancellationToken).Where(item => item.WrittenAt < before).ToListAsync(cancellationToken);
@@ -46,8 +46,6 @@ public sealed partial class UploadSweeper(IContentStore store, TimeProvider cloc
         {
             LogSwept(logger, stale.Count, KeptFor);
         }
-
-        return stale.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} file(s) sent into a chat more than {KeptFor} ago that no turn took")]

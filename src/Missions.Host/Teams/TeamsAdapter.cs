@@ -180,7 +180,7 @@ public sealed partial class TeamsAdapter(
                     && url.Scheme is "https" or "http" => new LinkedFile(a.Name, type, null, url, ThroughChannel: true),
                 _ => null,
             })
-            .OfType<LinkedFile>().ToList() is { Count: > 0 } files ? files : null;
+            .OfType<LinkedFile>().ToList();
 
     private static ChatTurn TurnOf(Activity activity, Guid referenceId, string? text, ChatAction? action, string? replyTo) =>
         new(Name, referenceId, new ChatUser(activity.From?.Id ?? "unknown", NameOf(activity.From), activity.From?.AadObjectId), text, action, replyTo, TimeZoneOf(activity));
