@@ -53,12 +53,22 @@ public sealed class ConnectorClient(HttpClient http, IConnectorTokenProvider tok
 
     /// <summary>
     /// Fetches a file the Connector keeps for a conversation (an image pasted into a Teams message, at its
-    /// <c>contentUrl</c>) with the bot's token, and only from a service URL the policy allows, so the token goes nowhere
-    /// else. The caller reads the answer and disposes it.
+    /// <c>contentUrl</c>) with the bot's token: only from under the conversation's own service URL, and only when the
+    /// policy allows that, so the token goes to no other host (not blob storage, SharePoint, or another conversation's
+    /// service). The caller reads the answer and disposes it.
     /// </summary>
-    public async Task<HttpResponseMessage> GetAttachmentAsync(Uri contentUrl, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> GetAttachmentAsync(string serviceUrl, Uri contentUrl, CancellationToken cancellationToken)
     {
-        using var request = await AuthorizedAsync(HttpMethod.Get, contentUrl, contentUrl, "fetch from", cancellationToken);
+        var service = BaseOf(serviceUrl);
+        if (!string.Equals(contentUrl.Scheme, service.Scheme, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(contentUrl.Authority, service.Authority, StringComparison.OrdinalIgnoreCase)
+            || !contentUrl.AbsolutePath.StartsWith(service.AbsolutePath, StringComparison.Ordinal))
+        {
+            throw new ConnectorException(HttpStatusCode.Forbidden, "NotOnServiceUrl",
+                $"it is kept at {contentUrl.Host}, not by this conversation's Bot Connector, so the bot's token was not sent there", null);
+        }
+
+        using var request = await AuthorizedAsync(HttpMethod.Get, service, contentUrl, "fetch from", cancellationToken);
         return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 

@@ -48,6 +48,18 @@ public sealed class InteractionSignature
         return SignatureAlgorithm.Ed25519.Verify(key, signed, signature);
     }
 
+    /// <summary>How far the signed timestamp may be from the clock, either way, for a request to be taken.</summary>
+    public static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Whether the signed timestamp (Unix seconds, as Discord sends it) is a number within <see cref="MaxSkew"/> of
+    /// <paramref name="now"/>: a signed request recorded and sent again later is refused, not only deduplicated.
+    /// </summary>
+    public static bool IsFresh(string? timestamp, DateTimeOffset now) =>
+        long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+        && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+        && (now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() <= MaxSkew;
+
     private static byte[]? FromHex(string? hex, int length)
     {
         if (hex is null || hex.Length != length * 2)

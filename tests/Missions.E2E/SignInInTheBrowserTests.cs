@@ -31,7 +31,8 @@ public sealed class SignInInTheBrowserTests : IAsyncLifetime
         app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite, settings);
         api = new HttpClient { BaseAddress = app.BaseAddress };
         api.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
-        (await api.PostAsJsonAsync("/api/missions", new { title = "Draft the launch plan", objective = "A launch plan the team agrees on." })).EnsureSuccessStatusCode();
+        // A mission of the signed-in people's Teams tenant (their workspace: they see its missions, and only those).
+        (await api.PostAsJsonAsync("/api/missions", new { title = "Draft the launch plan", objective = "A launch plan the team agrees on.", workspace = "msteams:" + EntraCloud.TenantId })).EnsureSuccessStatusCode();
         (playwright, browser) = await Browser.LaunchAsync();
         // Teams (a public site) framing this host on loopback is what Chromium's local network access checks stop
         // unless the person allows it; a real deployment's host is public, so allow it as that person would.

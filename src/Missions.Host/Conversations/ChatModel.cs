@@ -6,20 +6,23 @@ using Missions.Host.Runs;
 namespace Missions.Host.Conversations;
 
 /// <summary>
-/// Who wrote, as the channel verified them: the channel's user id, the name the channel vouches for, and the Entra
-/// object id where the channel has one (Teams). Never what a client merely claims about itself.
+/// Who wrote, as the channel verified them: the channel's user id, the name the channel vouches for, the Entra
+/// object id where the channel has one (Teams), and their standing in the server where the channel has one (Discord).
+/// Never what a client merely claims about itself.
 /// </summary>
-public sealed record ChatUser(string Id, string Name, string? DirectoryId = null);
+public sealed record ChatUser(string Id, string Name, string? DirectoryId = null, ServerMembership? Server = null);
 
 /// <summary>
 /// One thing a person did in a conversation, with no channel types in it: words (<see cref="Text"/>) or a button
 /// (<see cref="Action"/>). <see cref="ReplyToId"/> is the channel's id of the message the bot's replies answer.
 /// <see cref="IsRequest"/>: the words are a request whatever they say (a "new mission" command, a message turned into
-/// a mission), never read as a command.
+/// a mission), never read as a command. <see cref="Workspace"/>: where it was said (<see cref="Host.Workspace.Workspaces"/>),
+/// as the channel verified it; the turn sees the missions of that workspace only.
 /// </summary>
 public sealed record ChatTurn(
     string Channel,
     Guid ConversationReferenceId,
+    string Workspace,
     ChatUser From,
     string? Text,
     ChatAction? Action,
@@ -30,7 +33,7 @@ public sealed record ChatTurn(
     IReadOnlyList<LinkedFile>? Links = null)
 {
     /// <summary>The person, as the actor of what the turn changes, acting from this conversation.</summary>
-    public Actor Actor => new(From.Id, From.Name, ActorKind.Human, From.DirectoryId, ConversationReferenceId);
+    public Actor Actor => new(From.Id, From.Name, ActorKind.Human, From.DirectoryId, ConversationReferenceId, From.Server);
 }
 
 /// <summary>A file sent with a message, stored on arrival under <see cref="Key"/> until the turn attaches or discards it.</summary>
@@ -39,16 +42,20 @@ public sealed record ChatFile(string Name, string ContentType, long Size, string
 /// <summary>
 /// A file a channel sends only a link to (Teams: the sender's OneDrive, through a short-lived download link; Discord:
 /// its CDN), with the name, type and size the channel says it has, when it says: fetched only when a turn attaches it.
-/// <see cref="ThroughChannel"/>: the channel keeps it behind its own credentials (an image pasted into a Teams
-/// message, on the Bot Connector), so it is fetched through the channel's <see cref="IChannelFiles"/>.
+/// <see cref="KeptBy"/>: the channel's service that keeps it behind the channel's own credentials (an image pasted into
+/// a Teams message, on the conversation's Bot Connector), so it is fetched through the channel's
+/// <see cref="IChannelFiles"/>, from that service only.
 /// </summary>
-public sealed record LinkedFile(string? Name, string? ContentType, long? Size, Uri Url, bool ThroughChannel = false);
+public sealed record LinkedFile(string? Name, string? ContentType, long? Size, Uri Url, string? KeptBy = null);
 
 /// <summary>How a channel fetches the files it keeps behind its own credentials; registered under the channel's name.</summary>
 public interface IChannelFiles
 {
-    /// <summary>The answer for <paramref name="url"/>, to be read and disposed by the caller.</summary>
-    Task<HttpResponseMessage> GetAsync(Uri url, CancellationToken cancellationToken);
+    /// <summary>
+    /// The answer for <paramref name="url"/>, to be read and disposed by the caller; the channel's credentials go to
+    /// <paramref name="keptBy"/> (the conversation's own service) and nowhere else.
+    /// </summary>
+    Task<HttpResponseMessage> GetAsync(Uri url, string keptBy, CancellationToken cancellationToken);
 }
 
 /// <summary>A button pressed on a view, as each channel parses it from its own wire format.</summary>

@@ -12,10 +12,12 @@ public sealed class InboxOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How long a host owns an event it is handling. A host that died mid-turn loses its claim when this runs out;
-    /// a turn that outlives it cannot commit, because completing checks the claim.
+    /// How long a host owns an event it has claimed without renewing the claim. A host renews it every third of this
+    /// while the turn runs, however long that takes; one that died loses it when this runs out, and another host (or
+    /// the same one, restarted) takes the conversation up. A turn whose claim was taken over cannot commit, because
+    /// completing checks the claim.
     /// </summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Conversations handled at the same time (events within one are always one at a time, in order).</summary>
     public int MaxConversations { get; set; } = 64;
@@ -133,6 +135,9 @@ public sealed partial class InboxWorker(
     /// <summary>Runs the claimed event's turn; false when the conversation must stop for now (a retry is pending).</summary>
     private async Task<bool> HandleAsync(IServiceProvider services, InboxClaim claim, CancellationToken cancellationToken)
     {
+        using var renewing = new CancellationTokenSource();
+        // The claim is kept while the turn runs (a model may take a while); a lost claim shows when the turn completes.
+        var renewal = Leases.KeepAsync(settings.Lease, Clock, stop => RenewAsync(claim, stop), () => { }, e => LogRenewalFailed(logger, e, claim.EventId), renewing.Token);
         try
         {
             var channel = services.GetKeyedService<IChannelAdapter>(claim.Channel)
@@ -165,6 +170,23 @@ public sealed partial class InboxWorker(
             await ReleaseAsync(claim, Clock.GetUtcNow().UtcDateTime + wait, CancellationToken.None);
             return false; // the events after it wait, so the conversation keeps its order
         }
+        finally
+        {
+            await renewing.CancelAsync();
+            await renewal;
+        }
+    }
+
+    /// <summary>Extends this host's claim on the event; false when it no longer holds it.</summary>
+    private async Task<bool> RenewAsync(InboxClaim claim, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
+        var until = Clock.GetUtcNow().UtcDateTime + settings.Lease;
+        await using var write = await db.BeginWriteAsync(cancellationToken);
+        var renewed = await Owned(db, claim).ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseExpiresAt, until), cancellationToken);
+        await write.CommitAsync(cancellationToken);
+        return renewed == 1;
     }
 
     private async Task<bool> ClaimAsync(MissionsDbContext db, InboundEvent head, DateTime now, CancellationToken cancellationToken)
@@ -228,6 +250,9 @@ public sealed partial class InboxWorker(
 
     private static IQueryable<InboundEvent> Owned(MissionsDbContext db, InboxClaim claim) =>
         db.InboundEvents.Where(e => e.Channel == claim.Channel && e.EventId == claim.EventId && e.Status == InboundEventStatus.Queued && e.LeaseOwner == claim.Owner);
+
+    [LoggerMessage(EventId = 527, Level = LogLevel.Warning, Message = "Renewing the claim on inbound event {EventId} failed; trying again")]
+    private static partial void LogRenewalFailed(ILogger logger, Exception exception, string eventId);
 
     [LoggerMessage(EventId = 525, Level = LogLevel.Warning, Message = "Giving back the inbound events this host had queued failed; their leases will run out")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception);

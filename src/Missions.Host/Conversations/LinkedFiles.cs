@@ -124,10 +124,10 @@ public sealed class LinkedFiles(IHttpClientFactory http, IServiceProvider servic
     /// <summary>The answer for the link (following redirects between file hosts), or why it was not asked for.</summary>
     private async Task<(HttpResponseMessage? Response, string? Refused)> OpenAsync(string channel, LinkedFile link, CancellationToken cancellationToken)
     {
-        if (link.ThroughChannel)
+        if (link.KeptBy is { } keptBy)
         {
             return services.GetKeyedService<IChannelFiles>(channel) is { } files
-                ? (await files.GetAsync(link.Url, cancellationToken), null)
+                ? (await files.GetAsync(link.Url, keptBy, cancellationToken), null)
                 : (null, "the channel it came from is not connected here, so I could not fetch it.");
         }
 

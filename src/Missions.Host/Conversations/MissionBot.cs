@@ -13,7 +13,8 @@ namespace Missions.Host.Conversations;
 /// and becomes a proposal; a button approves, rejects, runs or reviews. Every change goes through the operations of
 /// its feature (missions, proposals, runs), inside the caller's write transaction, and the answer is views
 /// (<see cref="BotReply"/>) that each channel renders its own way. A refusal is a <see cref="DomainException"/>,
-/// which the turn pipeline shows as a notice.
+/// which the turn pipeline shows as a notice. A turn sees the missions and proposals of the workspace it was said in
+/// (and those joined to it) and no others: any other number answers as if there were no such mission.
 /// </summary>
 public sealed class MissionBot(
     MissionsDbContext db,
@@ -27,6 +28,7 @@ public sealed class MissionBot(
     AttachmentService attachments,
     LinkedFiles linkedFiles,
     PublicAddress address,
+    Workspace.Workspaces spaces,
     TimeProvider clock)
 {
     public const int MaxRequestLength = 4000;
@@ -39,6 +41,7 @@ public sealed class MissionBot(
     /// </summary>
     public async Task<PreparedTurn> PrepareAsync(ChatTurn turn, CancellationToken cancellationToken)
     {
+        SeeFrom(turn);
         var workspace = await workspaces.GetAsync(db, cancellationToken);
         if (turn.Action is { } action)
         {
@@ -73,6 +76,9 @@ public sealed class MissionBot(
         return new PreparedTurn(workspace, command, draft);
     }
 
+    /// <summary>From here on, the turn's context sees the missions and proposals of the turn's workspace only.</summary>
+    private void SeeFrom(ChatTurn turn) => db.SeeOnly(spaces.SeenFrom(turn.Workspace));
+
     /// <summary>Prepares and handles a turn in one go (for callers with no write transaction to keep short).</summary>
     public async Task<BotReply> HandleAsync(ChatTurn turn, CancellationToken cancellationToken) =>
         await HandleAsync(turn, await PrepareAsync(turn, cancellationToken), cancellationToken);
@@ -80,6 +86,7 @@ public sealed class MissionBot(
     /// <summary>Handles a prepared turn; the writes join the caller's transaction.</summary>
     public async Task<BotReply> HandleAsync(ChatTurn turn, PreparedTurn prepared, CancellationToken cancellationToken)
     {
+        SeeFrom(turn);
         if (turn.Action is { } action)
         {
             return await ActAsync(turn, action, prepared, cancellationToken);
@@ -220,7 +227,7 @@ public sealed class MissionBot(
         }
 
         var draft = prepared.Draft ?? (await PrepareAsync(turn, cancellationToken)).Draft!;
-        var proposal = await proposals.CreateAsync(draft, turn.Actor, turn.ConversationReferenceId, cancellationToken);
+        var proposal = await proposals.CreateAsync(draft, turn.Actor, turn.ConversationReferenceId, turn.Workspace, cancellationToken);
         return views.Proposal(proposal, prepared.Workspace, missionNumber: null);
     }
 
@@ -286,8 +293,8 @@ public sealed class MissionBot(
     private async Task<Run> RunOfThisConversationAsync(ChatTurn turn, Guid runId, CancellationToken cancellationToken)
     {
         var run = await runs.GetAsync(runId, cancellationToken);
-        var conversation = await db.Missions.AsNoTracking().Where(m => m.Id == run.MissionId).Select(m => m.ConversationReferenceId).SingleAsync(cancellationToken);
-        return conversation == turn.ConversationReferenceId ? run : throw ElsewhereCard();
+        var conversation = await db.Missions.AsNoTracking().Where(m => m.Id == run.MissionId).Select(m => m.ConversationReferenceId).SingleOrDefaultAsync(cancellationToken);
+        return conversation is not null && conversation == turn.ConversationReferenceId ? run : throw ElsewhereCard();
     }
 
     private static DomainException ElsewhereCard() =>

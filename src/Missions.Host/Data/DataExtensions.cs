@@ -96,15 +96,26 @@ public static partial class DataExtensions
             flusher: options.SqliteSynchronous == "Full" && SqliteLogPath(sqliteConnectionString) is { } log ? new WalFlusher(log) : null);
         builder.Services.AddSingleton(writeGate);
 
-        // Contexts are pooled: a request leases one whose internal services are already resolved, instead of building
+        // Contexts are pooled: a scope leases one whose internal services are already resolved, instead of building
         // a new context and its service scope every time (under load that cost more CPU than the queries themselves).
         // Everything asks for MissionsDbContext; the provider's own type behind it brings that provider's migrations.
+        // Each lease starts seeing every workspace (a pooled context keeps what the last lease set; EF's guide to
+        // state in pooled contexts): what a scope narrows it to ends with the scope.
         _ = options.Provider switch
         {
-            DatabaseProviders.Postgres => builder.Services.AddDbContextPool<MissionsDbContext, PostgresMissionsDbContext>(Configure),
-            DatabaseProviders.SqlServer => builder.Services.AddDbContextPool<MissionsDbContext, SqlServerMissionsDbContext>(Configure),
-            _ => builder.Services.AddDbContextPool<MissionsDbContext, SqliteMissionsDbContext>(Configure),
+            DatabaseProviders.Postgres => AddContext<PostgresMissionsDbContext>(),
+            DatabaseProviders.SqlServer => AddContext<SqlServerMissionsDbContext>(),
+            _ => AddContext<SqliteMissionsDbContext>(),
         };
+
+        IServiceCollection AddContext<TContext>()
+            where TContext : MissionsDbContext =>
+            builder.Services.AddPooledDbContextFactory<TContext>(Configure).AddScoped<MissionsDbContext>(services =>
+            {
+                var db = services.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext();
+                db.SeeEverything();
+                return db;
+            });
 
         void Configure(DbContextOptionsBuilder db)
         {

@@ -60,6 +60,19 @@ public abstract class MissionsDbContext : DbContext, IDataProtectionKeyContext
 
     internal void RolledBack() => afterCommit = null;
 
+    /// <summary>
+    /// The workspaces whose missions and proposals this unit of work sees: a chat turn the asker's, a signed-in
+    /// person's page or API call their tenant's (each with the workspaces joined to it); null, every workspace
+    /// (workers, API keys, the operator at this machine). Every query of missions and proposals is filtered by it, so
+    /// nothing of another workspace is read, listed or changed. Each lease of a pooled context starts with null.
+    /// </summary>
+    public string[]? VisibleWorkspaces { get; private set; }
+
+    /// <summary>From now on this context sees the missions and proposals of these workspaces only.</summary>
+    public void SeeOnly(IReadOnlyCollection<string> workspaces) => VisibleWorkspaces = [.. workspaces];
+
+    internal void SeeEverything() => VisibleWorkspaces = null;
+
     public const int NameLength = 200;
     public const int IdLength = 256;
     public const int EnumLength = 32;
@@ -105,8 +118,11 @@ public abstract class MissionsDbContext : DbContext, IDataProtectionKeyContext
             ConfigureActor(b, m => m.RequestedById, m => m.RequestedByName);
             ConfigureActor(b, m => m.ApprovedById, m => m.ApprovedByName);
             b.Property(m => m.Version).IsConcurrencyToken();
+            b.Property(m => m.Workspace).HasMaxLength(IdLength).HasDefaultValue(Workspace.Workspaces.Local);
+            b.HasQueryFilter(m => VisibleWorkspaces == null || VisibleWorkspaces.Contains(m.Workspace));
             b.HasIndex(m => m.Number).IsUnique();
             b.HasIndex(m => new { m.Status, m.Rank });
+            b.HasIndex(m => new { m.Workspace, m.Status, m.Rank });
             b.HasIndex(m => new { m.ProjectId, m.Number });
             b.HasIndex(m => m.AssigneeId);
             b.HasIndex(m => m.ProposalId).IsUnique();
@@ -169,6 +185,8 @@ public abstract class MissionsDbContext : DbContext, IDataProtectionKeyContext
             ConfigureActor(b, p => p.DecidedById, p => p.DecidedByName);
             b.Property(p => p.RejectionReason).HasMaxLength(2000);
             b.Property(p => p.Version).IsConcurrencyToken();
+            b.Property(p => p.Workspace).HasMaxLength(IdLength).HasDefaultValue(Workspace.Workspaces.Local);
+            b.HasQueryFilter(p => VisibleWorkspaces == null || VisibleWorkspaces.Contains(p.Workspace));
             b.HasIndex(p => new { p.Status, p.CreatedAt });
             b.HasIndex(p => p.ConversationReferenceId);
             b.HasOne<Project>().WithMany().HasForeignKey(p => p.ProjectId).OnDelete(DeleteBehavior.Restrict);

@@ -9,6 +9,8 @@ using Missions.Host.Missions;
 using Missions.Host.Proposals;
 using Missions.Host.Web;
 
+using Missions.Host.Workspace;
+
 namespace Missions.Host.Discord;
 
 /// <summary>
@@ -16,12 +18,14 @@ namespace Missions.Host.Discord;
 /// A command (<c>/mission …</c>, the "Create mission" message command) is stored and answered at once with a deferral
 /// (type 5, "thinking…"); its turn runs after the answer and its reply becomes the response message (see
 /// <see cref="DiscordOutboxTransport"/>). A button is answered with the message it sits on, updated (type 7), or a
-/// modal (Edit, Reject, Request changes) whose submission updates it. Who may decide is checked here, per click.
+/// modal (Edit, Reject, Request changes) whose submission updates it. Who may decide is asked of the
+/// <see cref="AccessPolicy"/> per click, before a modal opens.
 /// </summary>
 public sealed partial class DiscordAdapter(
     MissionsDbContext db,
     TurnPipeline pipeline,
     WorkspaceCache workspaces,
+    AccessPolicy access,
     IOptions<DiscordOptions> options,
     TimeProvider clock) : IChannelAdapter
 {
@@ -84,7 +88,7 @@ public sealed partial class DiscordAdapter(
         {
             var stored = JsonNode.Parse(claim.PayloadJson)!;
             var message = stored["message"].Deserialize<DiscordMessage>(DiscordJson.Options) ?? throw new JsonException($"Queued event '{claim.EventId}' has no message.");
-            return new ChatTurn(Name, claim.ConversationReferenceId, UserOf(message.Author!, message.Member),
+            return new ChatTurn(Name, claim.ConversationReferenceId, Workspaces.OfDiscord(message.GuildId, message.ChannelId ?? ""), UserOf(message.Author!, message.Member),
                 (string?)stored["text"], null, MessageReplyPrefix + message.Id, null, Links: FilesOf(message.Attachments));
         }
 
@@ -201,9 +205,9 @@ public sealed partial class DiscordAdapter(
             return InteractionResponse.Ephemeral("That button belongs to an older version of Missions and does nothing now.").ToJson();
         }
 
-        if (NeedsApprover(verb) && !MayDecide(interaction))
+        if (Refused(interaction, verb) is { } refusal)
         {
-            return Refusal().ToJson();
+            return refusal.ToJson();
         }
 
         // The buttons that ask for more first open a modal; nothing is changed until it is submitted.
@@ -242,9 +246,9 @@ public sealed partial class DiscordAdapter(
             return InteractionResponse.Ephemeral("That form belongs to an older version of Missions and does nothing now.").ToJson();
         }
 
-        if (NeedsApprover(verb) && !MayDecide(interaction))
+        if (Refused(interaction, verb) is { } refusal)
         {
-            return Refusal().ToJson();
+            return refusal.ToJson();
         }
 
         var values = interaction.Data!.ModalValues();
@@ -354,25 +358,22 @@ public sealed partial class DiscordAdapter(
 
     // ---- who may decide ---------------------------------------------------------------------------------------------------
 
-    private static bool NeedsApprover(string verb) => verb is DiscordButtons.ApproveProposalVerb or DiscordButtons.EditProposalVerb or DiscordButtons.RejectProposalVerb
-        or DiscordButtons.ApproveReviewVerb or DiscordButtons.RequestChangesVerb;
-
-    /// <summary>Members with one of the approver roles, or with Manage Server (or Administrator) in the guild; nobody outside one.</summary>
-    private bool MayDecide(Interaction interaction)
+    /// <summary>
+    /// The refusal for a button or form the clicker may not use, before any modal opens (the decision itself asks the
+    /// policy again); null when they may.
+    /// </summary>
+    private InteractionResponse? Refused(Interaction interaction, string verb)
     {
-        if (interaction.Member is not { } member)
+        Privilege? needed = verb switch
         {
-            return false;
-        }
-
-        var roles = options.Value.ApproverRoleIds;
-        return Permissions.Parse(member.Permissions).Has(Permissions.ManageGuild)
-            || (member.Roles ?? []).Any(r => roles.Contains(r, StringComparer.Ordinal));
+            DiscordButtons.ApproveProposalVerb or DiscordButtons.EditProposalVerb or DiscordButtons.RejectProposalVerb => Privilege.Approve,
+            DiscordButtons.ApproveReviewVerb or DiscordButtons.RequestChangesVerb => Privilege.Review,
+            _ => null,
+        };
+        var user = UserOf(interaction.Invoker!, interaction.Member);
+        var actor = new Actor(user.Id, user.Name, ActorKind.Human, Server: user.Server);
+        return needed is { } privilege && !access.May(actor, privilege) ? InteractionResponse.Ephemeral(access.Refusal(actor, privilege)) : null;
     }
-
-    private InteractionResponse Refusal() => InteractionResponse.Ephemeral(options.Value.ApproverRoleIds.Count == 0
-        ? "Only members with Manage Server may approve, edit or reject proposals and review results here."
-        : "Only members with an approver role (or Manage Server) may approve, edit or reject proposals and review results here.");
 
     // ---- references and turns ---------------------------------------------------------------------------------------------
 
@@ -400,12 +401,18 @@ public sealed partial class DiscordAdapter(
             : interaction.ChannelId!;
 
     private static ChatTurn TurnOf(Interaction interaction, Guid referenceId, string? text, ChatAction? action, string? replyTo) =>
-        new(Name, referenceId, UserOf(interaction.Invoker!, interaction.Member), text, action, replyTo, null);
+        new(Name, referenceId, Workspaces.OfDiscord(interaction.GuildId, ConversationOf(interaction)), UserOf(interaction.Invoker!, interaction.Member), text, action, replyTo, null);
 
-    /// <summary>Who wrote or clicked: their server nickname, else their display name, made safe to show.</summary>
+    /// <summary>
+    /// Who wrote or clicked: their server nickname, else their display name, made safe to show; and their standing in
+    /// the server as Discord says it (roles; Manage Server or Administrator, which only an interaction tells), which
+    /// <see cref="AccessPolicy"/> decides by. Outside a server (a direct message) they have none.
+    /// </summary>
     private static ChatUser UserOf(DiscordUser user, GuildMember? member)
     {
         var name = member?.Nick is { Length: > 0 } nick ? nick : user.DisplayName;
-        return new ChatUser(user.Id, CleanText.Line(name) is { Length: > 0 and <= 100 } clean ? clean : "Discord user");
+        var server = member is null ? ServerMembership.None
+            : new ServerMembership(member.Roles ?? [], Permissions.Parse(member.Permissions).Has(Permissions.ManageGuild));
+        return new ChatUser(user.Id, CleanText.Line(name) is { Length: > 0 and <= 100 } clean ? clean : "Discord user", Server: server);
     }
 }

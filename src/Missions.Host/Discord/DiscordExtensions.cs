@@ -48,8 +48,8 @@ public static class DiscordExtensions
 
     /// <summary>
     /// The interactions endpoint. The signature is checked over the raw bytes before anything reads them (Discord
-    /// sends forged requests on purpose to check this): a missing header, bad hex, a wrong length or a bad signature is
-    /// 401 and nothing is handled. A PING is answered inline with a PONG; everything else within Discord's 3 seconds.
+    /// sends forged requests on purpose to check this): a missing header, bad hex, a wrong length, a bad signature, or
+    /// a signed timestamp that is not within five minutes of now (a replay) is 401 and nothing is handled. A PING is answered inline with a PONG; everything else within Discord's 3 seconds.
     /// </summary>
     private static async Task<IResult> InteractionsAsync(HttpContext http, InteractionSignature signature, CancellationToken cancellationToken)
     {
@@ -69,6 +69,12 @@ public static class DiscordExtensions
         if (!signature.Verify(http.Request.Headers[InteractionSignature.SignatureHeader], http.Request.Headers[InteractionSignature.TimestampHeader], body.Span))
         {
             return Results.Problem(statusCode: 401, title: "Unauthorized", detail: "The request's Ed25519 signature is missing or does not verify.");
+        }
+
+        if (!InteractionSignature.IsFresh(http.Request.Headers[InteractionSignature.TimestampHeader], http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()))
+        {
+            return Results.Problem(statusCode: 401, title: "Unauthorized",
+                detail: $"The request's signed timestamp is not a time within {InteractionSignature.MaxSkew.TotalMinutes:0} minutes of now.");
         }
 
         Interaction? interaction;

@@ -31,6 +31,9 @@ public sealed class Mission
     /// <summary>The conversation the request came from, so that later messages reach the same thread.</summary>
     public Guid? ConversationReferenceId { get; set; }
 
+    /// <summary>The workspace it was asked in (<see cref="Workspace.Workspaces"/>): outside it, it does not exist.</summary>
+    public string Workspace { get; set; } = Host.Workspace.Workspaces.Local;
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
@@ -151,12 +154,22 @@ public enum ActorKind
 
 /// <summary>
 /// Who did something, as verified by the channel or the API key: an id, a name to show, for people in Teams their
-/// Entra object id (<see cref="DirectoryId"/>), which approver policies may name instead of the channel id, and the
-/// conversation they acted from, if any (that conversation already sees what they did).
+/// Entra object id (<see cref="DirectoryId"/>), which approver policies may name instead of the channel id, the
+/// conversation they acted from, if any (that conversation already sees what they did), and on Discord their standing
+/// in the server they wrote in (<see cref="Server"/>).
 /// </summary>
-public sealed record Actor(string Id, string Name, ActorKind Kind, string? DirectoryId = null, Guid? FromConversation = null)
+public sealed record Actor(string Id, string Name, ActorKind Kind, string? DirectoryId = null, Guid? FromConversation = null, ServerMembership? Server = null)
 {
     public static readonly Actor System = new("system", "Missions", ActorKind.System);
 
     public static Actor Human(string id, string name, string? directoryId = null) => new(id, name, ActorKind.Human, directoryId);
+}
+
+/// <summary>
+/// A person's standing in a chat server, as the channel vouches for it with every interaction (Discord: the member's
+/// role ids, and whether they may manage the server). Outside any server (a direct message): no roles.
+/// </summary>
+public sealed record ServerMembership(IReadOnlyList<string> RoleIds, bool ManagesServer)
+{
+    public static readonly ServerMembership None = new([], false);
 }

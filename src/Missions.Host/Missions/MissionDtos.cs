@@ -22,13 +22,14 @@ public sealed record MissionDto(
     PersonDto? ApprovedBy,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    long Version)
+    long Version,
+    string Workspace)
 {
     public static MissionDto From(Mission m, string? projectName = null, string? assigneeName = null) => new(
         m.Id, Mission.FormatNumber(m.Number), m.Title, m.Objective, m.Description, m.Status, m.Rank,
         m.ProjectId, projectName, m.AssigneeId, assigneeName, m.BlueprintId, m.ProposalId, m.AutoRun, m.DueDate,
         Person(m.RequestedById, m.RequestedByName), Person(m.ApprovedById, m.ApprovedByName),
-        m.CreatedAt, m.UpdatedAt, m.Version);
+        m.CreatedAt, m.UpdatedAt, m.Version, m.Workspace);
 
     private static PersonDto? Person(string? id, string? name) => id is null ? null : new PersonDto(id, name ?? id);
 }
@@ -55,7 +56,8 @@ public sealed record CreateMissionRequest(
     Guid? AssigneeId,
     Guid? BlueprintId,
     bool? AutoRun,
-    DateOnly? DueDate);
+    DateOnly? DueDate,
+    string? Workspace = null);
 
 public sealed record EditMissionRequest(
     Web.Patch<string> Title,

@@ -20,7 +20,8 @@ public sealed record NewMission(
     Guid? ProposalId = null,
     Guid? ConversationReferenceId = null,
     Actor? RequestedBy = null,
-    Guid? Id = null);
+    Guid? Id = null,
+    string? Workspace = null);
 
 public sealed record MissionEdit(
     Patch<string> Title = default,
@@ -38,7 +39,7 @@ public sealed record MissionEdit(
 /// records it, plus a notice to the conversation the mission came from (unless the change was made from there). A
 /// lost race is a <see cref="DomainException"/> conflict, never a lost update.
 /// </summary>
-public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs, ConversationOutbox outbox, TimeProvider clock)
+public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs, ReviewGate reviews, AccessPolicy access, ConversationOutbox outbox, TimeProvider clock)
 {
     public const int MaxTitle = MissionsDbContext.NameLength;
     public const int MaxText = 20_000;
@@ -47,8 +48,13 @@ public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs
         await db.Missions.AsNoTracking().SingleOrDefaultAsync(m => m.Number == number, cancellationToken)
         ?? throw DomainException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
 
+    /// <summary>
+    /// Makes a mission without a proposal: approving it is the maker's, who must be one who may approve, and who is
+    /// recorded as its approver.
+    /// </summary>
     public async Task<Mission> CreateAsync(NewMission input, Actor actor, CancellationToken cancellationToken)
     {
+        access.Demand(actor, Privilege.Approve);
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var mission = await CreateInTransactionAsync(input, actor, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -86,12 +92,13 @@ public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs
             BlueprintId = input.BlueprintId,
             ProposalId = input.ProposalId,
             ConversationReferenceId = input.ConversationReferenceId,
+            Workspace = input.Workspace ?? Workspaces.Local,
             AutoRun = input.AutoRun,
             DueDate = input.DueDate,
             RequestedById = requester.Id,
             RequestedByName = requester.Name,
-            ApprovedById = input.ProposalId is null ? null : actor.Id,
-            ApprovedByName = input.ProposalId is null ? null : actor.Name,
+            ApprovedById = actor.Id,
+            ApprovedByName = actor.Name,
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
@@ -110,14 +117,15 @@ public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs
 
     /// <summary>
     /// Moves a mission to another status, if the lifecycle allows it and nobody changed it meanwhile. Cancelling it
-    /// stops its run. <paramref name="announce"/> false leaves the notice to the caller's own card (a run's progress
-    /// card, the review prompt).
+    /// stops its run; making it done is a review decision (<see cref="ReviewGate"/>), which only a reviewer may make.
+    /// <paramref name="announce"/> false leaves the notice to the caller's own card (a run's progress card, the review
+    /// prompt).
     /// </summary>
     public async Task<Mission> TransitionAsync(long number, MissionStatus to, long? expectedVersion, Actor actor, string? note, CancellationToken cancellationToken, bool announce = true)
     {
         var mission = await GetAsync(number, cancellationToken);
         CheckVersion(expectedVersion, mission);
-        CheckTransition(mission, to);
+        CheckTransition(mission, to, actor);
         note = OptionalText(note, "note", 2000);
 
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
@@ -129,6 +137,11 @@ public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs
 
         var rank = BoardRank.After(await LastRankAsync(to, mission.Id, cancellationToken));
         var updated = await ApplyAsync(mission, to, rank, actor, "transitioned", note, cancellationToken);
+        if (to == MissionStatus.Done)
+        {
+            await reviews.AcceptWaitingAsync(updated, actor, cancellationToken);
+        }
+
         if (announce)
         {
             await AnnounceAsync(updated, actor, cancellationToken);
@@ -149,7 +162,7 @@ public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs
         var to = toStatus ?? mission.Status;
         if (to != mission.Status)
         {
-            CheckTransition(mission, to);
+            CheckTransition(mission, to, actor);
         }
 
         if (afterNumber == number || beforeNumber == number)
@@ -161,6 +174,11 @@ public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs
         var from = mission.Status;
         var rank = await RankForPlacementAsync(mission, to, afterNumber, beforeNumber, cancellationToken);
         var updated = await ApplyAsync(mission, to, rank, actor, "moved", null, cancellationToken);
+        if (from != to && to == MissionStatus.Done)
+        {
+            await reviews.AcceptWaitingAsync(updated, actor, cancellationToken);
+        }
+
         if (from != to)
         {
             await AnnounceAsync(updated, actor, cancellationToken);
@@ -460,11 +478,17 @@ public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs
         }
     }
 
-    private static void CheckTransition(Mission mission, MissionStatus to)
+    /// <summary>The lifecycle allows the move, and a move to done is the actor's to make (a review decision).</summary>
+    private void CheckTransition(Mission mission, MissionStatus to, Actor actor)
     {
         if (MissionLifecycle.Check(mission.Status, to) is { } reason)
         {
             throw DomainException.Conflict($"{Mission.FormatNumber(mission.Number)} cannot move: {reason}", "invalid-transition");
+        }
+
+        if (to == MissionStatus.Done)
+        {
+            reviews.Demand(actor);
         }
     }
 

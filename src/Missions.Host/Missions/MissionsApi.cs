@@ -31,11 +31,13 @@ public static class MissionsApi
         missions.MapGet("/", ListAsync);
         missions.MapGet("/{number}", async (string number, MissionQueries queries, HttpContext http, CancellationToken ct) =>
             WithETag(http, await DescribeAsync(queries, ParseNumber(number), ct)));
+        // A mission made without a proposal is approved by whoever makes it (an operator's key, an approver): the caller
+        // must be one who may approve, and is recorded as its approver.
         missions.MapPost("/", async Task<Created<MissionDto>> (CreateMissionRequest body, MissionOperations ops, MissionQueries queries, HttpContext http, CancellationToken ct) =>
         {
             var created = await ops.CreateAsync(new NewMission(
                 body.Title ?? "", body.Objective ?? "", body.Description, body.ProjectId, body.AssigneeId, body.BlueprintId,
-                body.AutoRun ?? false, body.DueDate), ApiAccess.ActorOf(http), ct);
+                body.AutoRun ?? false, body.DueDate, Workspace: ApiAccess.WorkspaceForNew(http, body.Workspace)), ApiAccess.ActorOf(http), ct);
             var dto = await DescribeAsync(queries, created.Number, ct);
             http.Response.Headers.ETag = ETags.Format(dto.Version);
             return TypedResults.Created($"/api/missions/{dto.Number}", dto);

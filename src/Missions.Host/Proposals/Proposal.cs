@@ -30,6 +30,9 @@ public sealed class Proposal
     public string? RequestedByName { get; set; }
     public Guid? ConversationReferenceId { get; set; }
 
+    /// <summary>The workspace it was asked in; the mission it becomes belongs there too.</summary>
+    public string Workspace { get; set; } = Host.Workspace.Workspaces.Local;
+
     public string? DecidedById { get; set; }
     public string? DecidedByName { get; set; }
     public DateTime? DecidedAt { get; set; }

@@ -29,7 +29,7 @@ public sealed class ProposalOperations(
     MissionsDbContext db,
     MissionOperations missions,
     Runs.RunOperations runs,
-    ApproverPolicy approvers,
+    AccessPolicy access,
     ChatViews views,
     ConversationOutbox outbox,
     Diagnostics.MissionsTelemetry telemetry,
@@ -48,8 +48,11 @@ public sealed class ProposalOperations(
         await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken)
         ?? throw DomainException.NotFound($"There is no proposal {id}.");
 
-    /// <summary>Stores a drafted proposal for the person who asked, in the conversation they asked in (the caller's transaction, or its own).</summary>
-    public async Task<Proposal> CreateAsync(ProposalDraft draft, Actor requester, Guid? conversationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a drafted proposal for the person who asked, in the conversation and workspace they asked in (the
+    /// caller's transaction, or its own).
+    /// </summary>
+    public async Task<Proposal> CreateAsync(ProposalDraft draft, Actor requester, Guid? conversationId, string workspace, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var title = CleanText.Line(draft.Title);
@@ -70,6 +73,7 @@ public sealed class ProposalOperations(
             RequestedById = requester.Id,
             RequestedByName = requester.Name,
             ConversationReferenceId = conversationId,
+            Workspace = workspace,
             CreatedAt = now,
             UpdatedAt = now,
             ExpiresAt = now + Lifetime,
@@ -129,7 +133,8 @@ public sealed class ProposalOperations(
             proposal.Id,
             proposal.ConversationReferenceId,
             proposal.RequestedById is null ? null : Actor.Human(proposal.RequestedById, proposal.RequestedByName ?? proposal.RequestedById),
-            missionId), actor, cancellationToken, save: false);
+            missionId,
+            proposal.Workspace), actor, cancellationToken, save: false);
         db.ActivityEntries.Add(Activity(id, mission.Id, actor, "proposal-approved", now, $"Approved as {Mission.FormatNumber(mission.Number)}."));
         proposal.Status = ProposalStatus.Approved;
         proposal.Title = title;
@@ -285,9 +290,6 @@ public sealed class ProposalOperations(
             throw DomainException.StaleVersion(v, proposal.Version);
         }
 
-        if (!approvers.MayDecide(actor))
-        {
-            throw DomainException.NotPermitted($"{actor.Name} is not allowed to approve or reject proposals.");
-        }
+        access.Demand(actor, Privilege.Approve);
     }
 }

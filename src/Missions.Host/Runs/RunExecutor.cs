@@ -39,7 +39,11 @@ public sealed partial class RunExecutor(
         span?.SetTag("missions.run.attempt", run.Attempt);
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancelled);
         using var renewing = new CancellationTokenSource();
-        var renewal = RenewAsync(run.Id, owner, lost, renewing.Token);
+        var renewal = Leases.KeepAsync(settings.Lease, clock, async stop =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await RenewLeaseAsync(scope.ServiceProvider.GetRequiredService<MissionsDbContext>(), run.Id, owner, stop);
+        }, lost.Cancel, e => LogRenewalFailed(logger, e, run.Id), renewing.Token);
         var mission = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == run.MissionId, CancellationToken.None);
         var progress = new StepReporter(this, db, views, clock, run, mission, owner);
         try
@@ -90,34 +94,6 @@ public sealed partial class RunExecutor(
         {
             await renewing.CancelAsync();
             await renewal;
-        }
-    }
-
-    /// <summary>Keeps the lease while the run works; when it cannot (cancelled, taken over), stops the run.</summary>
-    private async Task RenewAsync(Guid runId, string owner, CancellationTokenSource lost, CancellationToken stop)
-    {
-        var every = settings.Lease / 3;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(every, clock, stop);
-                await using var scope = scopes.CreateAsyncScope();
-                var renewDb = scope.ServiceProvider.GetRequiredService<MissionsDbContext>();
-                if (!await RenewLeaseAsync(renewDb, runId, owner, stop))
-                {
-                    await lost.CancelAsync();
-                    return;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogRenewalFailed(logger, e, runId); // a passing database hiccup: the lease has slack for the next try
-            }
         }
     }
 

@@ -17,7 +17,7 @@ namespace Missions.Host.Runs;
 public sealed class RunOperations(
     MissionsDbContext db,
     MissionOperations missions,
-    ApproverPolicy reviewers,
+    ReviewGate reviews,
     RunViews views,
     RunCancellation cancellation,
     RunSignal signal,
@@ -166,8 +166,8 @@ public sealed class RunOperations(
     public sealed record Review(ReviewView View, bool Decided);
 
     /// <summary>
-    /// Approves a run's result: the mission is done, and the review prompt shows the decision in place. A second
-    /// click changes nothing and returns the decision.
+    /// Approves a run's result: the mission is done (through the review gate, which records the decision on the run
+    /// and shows it on the review prompt in place). A second click changes nothing and returns the decision.
     /// </summary>
     public async Task<Review> ApproveAsync(Guid runId, Actor actor, CancellationToken cancellationToken)
     {
@@ -178,16 +178,21 @@ public sealed class RunOperations(
         }
 
         await using var scope = await db.BeginWriteAsync(cancellationToken);
-        if (!await DecideAsync(run, ReviewOutcome.Approved, actor, null, cancellationToken))
+        try
         {
-            return new Review(await views.ReviewViewAsync(await GetAsync(runId, cancellationToken), mission, cancellationToken), false);
+            // The review prompt shows the decision; no separate notice of the move.
+            mission = await missions.TransitionAsync(mission.Number, MissionStatus.Done, mission.Version, actor, "Approved in review.", cancellationToken, announce: false);
+        }
+        catch (DomainException lost) when (lost.Kind == Refusal.Conflict)
+        {
+            // Decided (or changed) by someone else between our read and our write: show the run as it is now.
+            var now = await GetAsync(runId, cancellationToken);
+            return new Review(await views.ReviewViewAsync(now, await db.Missions.AsNoTracking().SingleAsync(m => m.Id == now.MissionId, cancellationToken), cancellationToken), false);
         }
 
-        // The review prompt shows the decision; no separate notice of the move.
-        mission = await missions.TransitionAsync(mission.Number, MissionStatus.Done, null, actor, "Approved in review.", cancellationToken, announce: false);
-        var shown = await views.ShowReviewAsync(run, mission, cancellationToken);
+        var decided = await GetAsync(runId, cancellationToken);
         await scope.SaveAndCommitAsync(db, cancellationToken);
-        return new Review(shown ?? await views.ReviewViewAsync(run, mission, cancellationToken), true);
+        return new Review(await views.ReviewViewAsync(decided, mission, cancellationToken), decided.ReviewOutcome == ReviewOutcome.Approved);
     }
 
     /// <summary>
@@ -204,7 +209,7 @@ public sealed class RunOperations(
         }
 
         await using var scope = await db.BeginWriteAsync(cancellationToken);
-        if (!await DecideAsync(run, ReviewOutcome.ChangesRequested, actor, text, cancellationToken))
+        if (!await reviews.DecideAsync(run, ReviewOutcome.ChangesRequested, actor, text, cancellationToken))
         {
             return new Review(await views.ReviewViewAsync(await GetAsync(runId, cancellationToken), mission, cancellationToken), false);
         }
@@ -218,10 +223,7 @@ public sealed class RunOperations(
 
     private async Task<(Run Run, Mission Mission)> ReviewableAsync(Guid runId, Actor actor, CancellationToken cancellationToken)
     {
-        if (!reviewers.MayDecide(actor))
-        {
-            throw DomainException.NotPermitted($"{actor.Name} may not review results here; ask one of the reviewers.");
-        }
+        reviews.Demand(actor);
 
         var run = await GetAsync(runId, cancellationToken);
         if (run.Status != RunStatus.Succeeded)
@@ -238,31 +240,8 @@ public sealed class RunOperations(
         return (run, mission);
     }
 
-    private async Task<bool> DecideAsync(Run run, ReviewOutcome outcome, Actor actor, string? comment, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var won = await db.Runs.Where(r => r.Id == run.Id && r.ReviewOutcome == null && r.Version == run.Version)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.ReviewOutcome, outcome)
-                .SetProperty(r => r.ReviewedByName, actor.Name)
-                .SetProperty(r => r.ReviewedAt, now)
-                .SetProperty(r => r.ReviewComment, comment)
-                .SetProperty(r => r.Version, r => r.Version + 1), cancellationToken);
-        if (won == 0)
-        {
-            return false;
-        }
-
-        run.ReviewOutcome = outcome;
-        run.ReviewedByName = actor.Name;
-        run.ReviewedAt = now;
-        run.ReviewComment = comment;
-        run.Version++;
-        db.ActivityEntries.Add(MissionOperations.Activity(run.MissionId, actor, outcome == ReviewOutcome.Approved ? "review-approved" : "changes-requested", now, null, null, null, comment));
-        return true;
-    }
-
+    /// <summary>A run of a mission the caller sees (<see cref="MissionsDbContext.VisibleWorkspaces"/>); any other does not exist for them.</summary>
     public async Task<Run> GetAsync(Guid runId, CancellationToken cancellationToken) =>
-        await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, cancellationToken)
+        await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId && db.Missions.Any(m => m.Id == r.MissionId), cancellationToken)
         ?? throw DomainException.NotFound($"There is no run {runId}.");
 }

@@ -57,6 +57,7 @@ public static class RunsApi
         services.AddScoped<RunOperations>();
         services.AddScoped<RunViews>();
         services.AddScoped<RunCancellation>();
+        services.AddScoped<ReviewGate>();
         services.AddScoped<ContextAssembler>();
         services.AddScoped<RunExecutor>();
         services.AddSingleton<RunWorker>();
@@ -128,7 +129,26 @@ public static class RunsApi
         return app;
     }
 
-    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().DisableHtml().Build();
+    /// <summary>
+    /// The Markdown people and models write (tables, task lists, footnotes, strikethrough, bare links), and nothing that
+    /// turns text into markup of its choosing: no raw HTML, and no generic attributes (<c>{onmouseover=… style=…}</c>
+    /// would become real attributes on this host's origin), nor the extensions that embed other sites.
+    /// </summary>
+    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder()
+        .UsePipeTables().UseGridTables().UseTaskLists().UseFootnotes().UseDefinitionLists().UseEmphasisExtras()
+        .UseListExtras().UseAutoLinks().UseAbbreviations().UseFigures()
+        .DisableHtml().Build();
+
+    private const string PageStyle = "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1f}"
+        + "blockquote{color:#555;border-left:3px solid #ccc;margin-left:0;padding-left:1rem}code{background:#f4f4f6;padding:0 .2rem}"
+        + "table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.2rem .5rem}";
+
+    /// <summary>
+    /// The rendered page's policy: nothing loads, nothing runs, and the only style is the page's own sheet (by its hash),
+    /// so no style attribute that got into the HTML is applied (no overlay over the page).
+    /// </summary>
+    internal static readonly string MarkdownPagePolicy = "default-src 'none'; style-src 'sha256-"
+        + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(PageStyle))) + "'";
 
     private static async Task<IResult> ServeAsync(string id, string? exp, string? sig, string? download, ArtifactLinks links, MissionsDbContext db, IContentStore content, HttpContext http, CancellationToken ct)
     {
@@ -165,11 +185,10 @@ public static class RunsApi
                 text = await reader.ReadToEndAsync(ct);
             }
 
-            http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
+            http.Response.Headers.ContentSecurityPolicy = MarkdownPagePolicy;
             var title = WebUtility.HtmlEncode(artifact.Name);
             var page = $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
-                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1f}"
-                + "blockquote{color:#555;border-left:3px solid #ccc;margin-left:0;padding-left:1rem}code{background:#f4f4f6;padding:0 .2rem}</style></head><body>"
+                + $"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>{PageStyle}</style></head><body>"
                 + SafeHtml(text) + "</body></html>";
             return Results.Content(page, "text/html; charset=utf-8");
         }

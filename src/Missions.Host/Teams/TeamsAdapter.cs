@@ -10,6 +10,8 @@ using Missions.Host.Conversations;
 using Missions.Host.Data;
 using Missions.Host.Outbox;
 
+using Missions.Host.Workspace;
+
 namespace Missions.Host.Teams;
 
 /// <summary>
@@ -177,13 +179,13 @@ public sealed partial class TeamsAdapter(
             {
                 FileDownloadInfo when Uri.TryCreate((a.Content?["downloadUrl"] as JsonValue)?.ToString(), UriKind.Absolute, out var url) => new LinkedFile(a.Name, null, null, url),
                 { } type when type.StartsWith("image/", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(a.ContentUrl, UriKind.Absolute, out var url)
-                    && url.Scheme is "https" or "http" => new LinkedFile(a.Name, type, null, url, ThroughChannel: true),
+                    && url.Scheme is "https" or "http" => new LinkedFile(a.Name, type, null, url, KeptBy: activity.ServiceUrl),
                 _ => null,
             })
             .OfType<LinkedFile>().ToList();
 
     private static ChatTurn TurnOf(Activity activity, Guid referenceId, string? text, ChatAction? action, string? replyTo) =>
-        new(Name, referenceId, new ChatUser(activity.From?.Id ?? "unknown", NameOf(activity.From), activity.From?.AadObjectId), text, action, replyTo, TimeZoneOf(activity));
+        new(Name, referenceId, Workspaces.OfTeams(activity.TenantId), new ChatUser(activity.From?.Id ?? "unknown", NameOf(activity.From), activity.From?.AadObjectId), text, action, replyTo, TimeZoneOf(activity));
 
     private static string SubmittedRequest(JsonObject? value) =>
         ((value?["data"]?[RequestInput] as JsonValue)?.ToString() ?? MessagePayloadText(value)).Trim();

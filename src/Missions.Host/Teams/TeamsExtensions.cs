@@ -150,14 +150,17 @@ public static class TeamsExtensions
     }
 }
 
-/// <summary>Images pasted into Teams messages, read from the Connector with the bot's token (a refused host is a failed fetch).</summary>
+/// <summary>
+/// Images pasted into Teams messages, read from the conversation's own Connector with the bot's token (anywhere else is
+/// a failed fetch).
+/// </summary>
 internal sealed class ConnectorFiles(ConnectorClient connector) : Conversations.IChannelFiles
 {
-    public async Task<HttpResponseMessage> GetAsync(Uri url, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> GetAsync(Uri url, string keptBy, CancellationToken cancellationToken)
     {
         try
         {
-            return await connector.GetAttachmentAsync(url, cancellationToken);
+            return await connector.GetAttachmentAsync(keptBy, url, cancellationToken);
         }
         catch (ConnectorException e)
         {

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.Identity.Web;
 using Missions.Host.Missions;
+using Missions.Host.Workspace;
 
 namespace Missions.Host.Web;
 
@@ -17,6 +18,12 @@ public sealed class ApiAccessOptions
     public const string Section = "Missions:Api";
 
     public List<ApiKeyEntry> Keys { get; set; } = [];
+
+    /// <summary>
+    /// Count a request that arrives with no remote address (through a Unix socket, behind a proxy) as one from this
+    /// machine. Off: such a request is never local, since whoever the proxy serves could be anywhere.
+    /// </summary>
+    public bool LocalWithoutAddress { get; set; }
 
     /// <summary>Whether any key is configured (then every call needs one, or a signed-in session).</summary>
     public bool HasKeys => Keys.Any(k => k.Key.Length > 0);
@@ -195,13 +202,13 @@ public static class ApiAccess
     }
 
     /// <summary>
-    /// A request from this machine, by this machine's own pages or tools: a loopback connection (or one with no IP at
-    /// all: a Unix socket, the in-process test server), addressed to a loopback name — not a page of another site that
-    /// a browser here was made to call through a name that points here (DNS rebinding), nor a proxy forwarding from
-    /// outside — and not sent across sites (<see cref="IsNotCrossSite"/>).
+    /// A request from this machine, by this machine's own pages or tools: a loopback connection (one with no address
+    /// at all, through a Unix socket, only when <see cref="ApiAccessOptions.LocalWithoutAddress"/> says so), addressed to
+    /// a loopback name — not a page of another site that a browser here was made to call through a name that points
+    /// here (DNS rebinding), nor a proxy forwarding from outside — and not sent across sites (<see cref="IsNotCrossSite"/>).
     /// </summary>
     public static bool IsLocal(HttpContext http) =>
-        IsLoopback(http.Connection) && IsLoopbackName(http.Request.Host.Host) && IsNotCrossSite(http.Request);
+        IsLoopback(http) && IsLoopbackName(http.Request.Host.Host) && IsNotCrossSite(http.Request);
 
     /// <summary>
     /// A read, or a change or WebSocket (the pages' live connection) sent by this host's own pages or by a tool: not a
@@ -212,14 +219,19 @@ public static class ApiAccess
             && request.Headers.Upgrade.Count == 0)
         || IsSameOrigin(request);
 
-    private static bool IsLoopback(ConnectionInfo connection) =>
-        connection.RemoteIpAddress is null || IPAddress.IsLoopback(connection.RemoteIpAddress);
+    private static bool IsLoopback(HttpContext http) => http.Connection.RemoteIpAddress is { } address
+        ? IPAddress.IsLoopback(address)
+        : http.RequestServices.GetRequiredService<IOptionsMonitor<ApiAccessOptions>>().CurrentValue.LocalWithoutAddress;
 
     private static bool IsLoopbackName(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
         || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
 
-    /// <summary>No Origin (a tool, a script) or this host's own; a browser's cross-site request says so in Sec-Fetch-Site.</summary>
+    /// <summary>
+    /// No Origin (a tool, a script) or this host's own — its scheme and address as the request reached it, or as people
+    /// reach it through a proxy (<c>Missions:Artifacts:PublicUrl</c>); a browser's cross-site request says so in
+    /// Sec-Fetch-Site.
+    /// </summary>
     private static bool IsSameOrigin(HttpRequest request)
     {
         if (request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site")
@@ -228,8 +240,20 @@ public static class ApiAccess
         }
 
         var origin = request.Headers.Origin.ToString();
-        return origin.Length == 0
-            || (Uri.TryCreate(origin, UriKind.Absolute, out var from) && string.Equals(from.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
+        if (origin.Length == 0)
+        {
+            return true;
+        }
+
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var from))
+        {
+            return false;
+        }
+
+        var published = request.HttpContext.RequestServices.GetService<IOptions<Runs.ArtifactLinkOptions>>()?.Value.PublicUrl;
+        return (string.Equals(from.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(from.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase))
+            || (Uri.TryCreate(published, UriKind.Absolute, out var publicUrl)
+                && string.Equals(from.Scheme, publicUrl.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(from.Authority, publicUrl.Authority, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The actor for what an API caller does: the key's holder, the signed-in person, or the local user.</summary>
@@ -258,4 +282,54 @@ public static class ApiAccess
 
     /// <summary>Whoever is at this machine, when nothing says more: API calls without keys, the board's pages.</summary>
     public static Actor LocalUser { get; } = Actor.Human("local", "Local user");
+
+    /// <summary>
+    /// The workspace a caller belongs to: a signed-in person's Entra tenant, which is their Teams tenant; null for an
+    /// API key and for the operator at this machine, who see every workspace.
+    /// </summary>
+    public static string? WorkspaceOf(ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true && user.GetObjectId() is { Length: > 0 } ? Workspaces.OfTeams(user.GetTenantId()) : null;
+
+    /// <summary>
+    /// Where a mission the caller makes without a proposal belongs: the workspace they name, where they may make one
+    /// (an API key or the operator at this machine anywhere; a signed-in person only in a workspace they see), else
+    /// their own (the local one for a key or the operator).
+    /// </summary>
+    public static string WorkspaceForNew(HttpContext http, string? named)
+    {
+        var mine = WorkspaceOf(http.User);
+        if (named is null)
+        {
+            return mine ?? Workspaces.Local;
+        }
+
+        if (!Workspaces.IsValid(named))
+        {
+            throw DomainException.Invalid("workspace", $"'{named}' is not a workspace: \"local\", \"msteams:<tenant id>\" or \"discord:<server id>\".");
+        }
+
+        return mine is null || http.RequestServices.GetRequiredService<Workspaces>().SeenFrom(mine).Contains(named, StringComparer.Ordinal)
+            ? named
+            : throw DomainException.NotPermitted("You can make missions only in your own workspace.");
+    }
+
+    /// <summary>
+    /// Narrows what the scope's database context sees to the caller's workspace (and those joined to it): a signed-in
+    /// person sees their tenant's missions only; API keys and the operator at this machine see every workspace.
+    /// </summary>
+    public static void SeeAs(IServiceProvider services, ClaimsPrincipal user)
+    {
+        if (WorkspaceOf(user) is { } workspace)
+        {
+            services.GetRequiredService<Data.MissionsDbContext>().SeeOnly(services.GetRequiredService<Workspaces>().SeenFrom(workspace));
+        }
+    }
+
+    /// <summary>A scope for a page's work on behalf of <paramref name="user"/>: it sees what they may see (<see cref="SeeAs"/>).</summary>
+    public static AsyncServiceScope CreateScopeFor(this IServiceScopeFactory scopes, ClaimsPrincipal user)
+    {
+        var scope = scopes.CreateAsyncScope();
+        SeeAs(scope.ServiceProvider, user);
+        return scope;
+    }
 }

@@ -45,6 +45,8 @@ public static class ApiExtensions
         // A misspelt field is an error, not silently ignored data.
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // A field given twice ({"title":"a","title":"b"}) is refused: a proxy and the host must never read one body two ways.
+        options.AllowDuplicateProperties = false;
     }
 
     /// <summary>
@@ -89,6 +91,12 @@ public static class ApiExtensions
             .RequireAuthorization(ApiAccess.Policy)
             .WithMetadata(new RequestSizeLimitAttribute(MaxJsonBodyBytes))
             .UseOneConnectionPerRequest();
+        // A signed-in person reads and changes their own workspace's missions; nothing else exists for them.
+        api.AddEndpointFilter((context, next) =>
+        {
+            ApiAccess.SeeAs(context.HttpContext.RequestServices, context.HttpContext.User);
+            return next(context);
+        });
         api.MapMissionsApi();
         api.MapProposalsApi();
         api.MapWorkspaceApi();

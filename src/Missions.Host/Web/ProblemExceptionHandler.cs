@@ -90,8 +90,14 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             var message = json.Message;
             // Unknown fields: System.Text.Json names the member in the message and points the path at its parent.
             const string unmapped = "The JSON property '";
+            const string duplicate = "Duplicate property '";
             var at = message.IndexOf(unmapped, StringComparison.Ordinal);
-            if (at >= 0)
+            if (message.StartsWith(duplicate, StringComparison.Ordinal))
+            {
+                // The path names the field given twice.
+                message = $"'{field}' is given more than once; send each field once.";
+            }
+            else if (at >= 0)
             {
                 var end = message.IndexOf('\'', at + unmapped.Length);
                 var name = message[(at + unmapped.Length)..end];

@@ -189,9 +189,14 @@ public static class SignIn
         return new ClaimsPrincipal(new ClaimsIdentity(claims, TeamsScheme, ClaimConstants.Name, ClaimConstants.Role));
     }
 
-    /// <summary>A path on this host (not <c>//elsewhere</c>, not an absolute address), else the board.</summary>
+    /// <summary>
+    /// A path on this host as a browser will read it, else the board: one leading <c>/</c> (not <c>//elsewhere</c>), and
+    /// no control character, whitespace or backslash anywhere — browsers drop tabs and newlines from an address and read
+    /// <c>\</c> as <c>/</c>, so <c>/\t/evil.example</c> and <c>/\evil.example</c> would take a person to another site.
+    /// </summary>
     internal static string LocalPath(string? returnUrl) =>
-        returnUrl is { Length: > 0 } && returnUrl[0] == '/' && (returnUrl.Length == 1 || (returnUrl[1] != '/' && returnUrl[1] != '\\'))
+        returnUrl is { Length: > 0 } && returnUrl[0] == '/' && (returnUrl.Length == 1 || returnUrl[1] != '/')
+            && !returnUrl.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\')
             ? returnUrl
             : "/board";
 }

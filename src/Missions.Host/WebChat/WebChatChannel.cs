@@ -6,6 +6,8 @@ using Missions.Host.Data;
 using Missions.Host.Missions;
 using Missions.Host.Outbox;
 
+using Missions.Host.Workspace;
+
 namespace Missions.Host.WebChat;
 
 /// <summary>
@@ -81,7 +83,7 @@ public sealed class WebChatChannel(
             if (activity["value"] is JsonObject value && string.IsNullOrWhiteSpace(text))
             {
                 // Action.Submit (and messageBack): the card's data arrives as the message's value.
-                var submitted = new ChatTurn(Channel, reference.Id, from, null, CardActions.Parse(null, value), activityId, timeZone);
+                var submitted = new ChatTurn(Channel, reference.Id, Workspaces.Local, from, null, CardActions.Parse(null, value), activityId, timeZone);
                 return IdOf(await pipeline.HandleNowAsync(this, eventKey, submitted, _ => answer, answerShowsResult: false, Echo, cancellationToken));
             }
 
@@ -101,7 +103,7 @@ public sealed class WebChatChannel(
             // Action.Execute, as the local page (and Teams) sends it.
             var action = activity["value"]?["action"] as JsonObject;
             var data = action?["data"] as JsonObject ?? [];
-            var pressed = new ChatTurn(Channel, reference.Id, from, null, CardActions.Parse((action?["verb"] as JsonValue)?.ToString(), data), null, timeZone);
+            var pressed = new ChatTurn(Channel, reference.Id, Workspaces.Local, from, null, CardActions.Parse((action?["verb"] as JsonValue)?.ToString(), data), null, timeZone);
             return IdOf(await pipeline.HandleNowAsync(this, eventKey, pressed, _ => answer, answerShowsResult: false, null, cancellationToken));
         }
 
@@ -113,7 +115,7 @@ public sealed class WebChatChannel(
     {
         var message = JsonSerializer.Deserialize<QueuedMessage>(claim.PayloadJson, Json)
             ?? throw new JsonException($"Queued event '{claim.EventId}' has no message.");
-        return new ChatTurn(Channel, claim.ConversationReferenceId, new ChatUser(message.UserId, message.UserName), message.Text, null, message.ActivityId, message.TimeZone, Files: message.Files);
+        return new ChatTurn(Channel, claim.ConversationReferenceId, Workspaces.Local, new ChatUser(message.UserId, message.UserName), message.Text, null, message.ActivityId, message.TimeZone, Files: message.Files);
     }
 
     /// <summary>The transcript after a watermark, as stored (JSON text), in order.</summary>

@@ -6,7 +6,13 @@ public static class WorkspaceExtensions
     {
         builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         builder.Services.AddOptions<ApproverOptions>().BindConfiguration(ApproverOptions.Section);
-        builder.Services.AddSingleton<ApproverPolicy>();
+        builder.Services.AddOptions<ReviewerOptions>().BindConfiguration(ReviewerOptions.Section);
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
+        builder.Services.AddSingleton<AccessPolicy>();
+        builder.Services.AddOptions<WorkspaceOptions>().BindConfiguration(WorkspaceOptions.Section)
+            .Validate(o => o.Joined.All(g => g.All(Workspaces.IsValid)), "Missions:Workspaces:Joined: each entry is a list of workspaces such as \"local\", \"msteams:<tenant id>\" or \"discord:<server id>\".")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Workspaces>();
         return builder;
     }
 }

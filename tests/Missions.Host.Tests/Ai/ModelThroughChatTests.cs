@@ -18,6 +18,9 @@ public sealed class ModelThroughChatTests
 {
     private const string Request = "hey, can someone reconcile the stripe payouts with the ledger for october by friday?";
 
+    /// <summary>The due date the model answers: ahead of today, whatever today is (the proposer drops a date in the past).</summary>
+    private static readonly DateOnly Due = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30);
+
     /// <summary>A model that drafts proposals, reads the mission through its tool, and writes the deliverable or the gap report.</summary>
     private static ModelServer.Answer Model(ModelServer.Request request)
     {
@@ -29,7 +32,7 @@ public sealed class ModelThroughChatTests
                 ["objective"] = "Every October Stripe payout matched to a ledger entry, with each difference explained.",
                 ["assignee"] = "s1", // the Analyst, first by name
                 ["project"] = "p1",
-                ["dueDate"] = "2026-11-27",
+                ["dueDate"] = Due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 ["blueprint"] = "none",
                 ["questions"] = new JsonArray(),
                 ["confidence"] = 0.9,
@@ -67,7 +70,7 @@ public sealed class ModelThroughChatTests
         var proposal = await app.WithDbAsync(db => db.Proposals.AsNoTracking().SingleAsync());
         Assert.Equal(DraftPaths.Model, proposal.DraftedBy);
         Assert.Equal("Analyst", await app.WithDbAsync(db => db.Staff.Where(s => s.Id == proposal.AssigneeId).Select(s => s.Name).SingleAsync()));
-        Assert.Equal(new DateOnly(2026, 11, 27), proposal.DueDate);
+        Assert.Equal(Due, proposal.DueDate);
 
         await chat.ClickAsync(card, "approve");
         await chat.SendAsync("run M-1");

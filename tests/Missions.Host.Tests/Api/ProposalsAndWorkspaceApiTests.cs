@@ -77,7 +77,7 @@ public sealed class ProposalsAndWorkspaceApiTests
         var proposal = await app.SeedProposalAsync();
 
         var refused = await MissionsApp.ReadProblemAsync(await client.PostAsJsonAsync($"/api/proposals/{proposal.Id}/approve", new { }), HttpStatusCode.Forbidden);
-        Assert.Contains("not allowed", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("may not approve", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(0, await app.WithDbAsync(db => db.Missions.CountAsync()));
     }
 

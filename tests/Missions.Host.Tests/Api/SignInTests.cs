@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Missions.Host.Tests.Infrastructure;
 
 namespace Missions.Host.Tests.Api;
@@ -216,11 +217,55 @@ public sealed partial class SignInTests : IAsyncLifetime
 
         // The approver policy names people by their Entra object id: Ada may approve, Bob may not.
         var bob = await SessionFromTeamsAsync(new EntraCloud.Person("9a8b7c6d-5e4f-4321-8765-0fedcba98765", "Bob Smith", "bob@contoso.com"));
-        var proposal = await app.SeedProposalAsync();
+        var proposal = await app.SeedProposalAsync(workspace: "msteams:" + EntraCloud.TenantId);
         var byBob = await http.SendAsync(Request(HttpMethod.Post, $"/api/proposals/{proposal.Id}/approve", bob, new { }));
         Assert.Equal(HttpStatusCode.Forbidden, byBob.StatusCode);
         var byAda = await MissionsApp.ReadOkAsync(await http.SendAsync(Request(HttpMethod.Post, $"/api/proposals/{proposal.Id}/approve", ada, new { })));
         Assert.Equal("Approved", byAda["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_signed_in_person_sees_and_changes_the_missions_of_their_own_tenant_only()
+    {
+        var ada = await SessionFromTeamsAsync();
+        var home = "msteams:" + EntraCloud.TenantId;
+        var (theirs, theirRun) = await app.SeedMissionAsync("Plan the offsite", home);
+        var (local, localRun) = await app.SeedMissionAsync("Reconcile the October payouts", "local");
+        var (elsewhere, _) = await app.SeedMissionAsync("Another tenant's roadmap", "msteams:0d6b2a3c-1111-4222-8333-944455556666");
+        var foreignProposal = await app.SeedProposalAsync("Draft the local newsletter");
+        Task<HttpResponseMessage> Send(HttpMethod method, string path, object? body = null) => http.SendAsync(Request(method, path, ada, body, app.BaseAddress.GetLeftPart(UriPartial.Authority)));
+
+        Assert.Equal("Plan the offsite", (await MissionsApp.ReadOkAsync(await Send(HttpMethod.Get, $"/api/missions/M-{theirs}")))["title"]!.GetValue<string>());
+        var list = await MissionsApp.ReadOkAsync(await Send(HttpMethod.Get, "/api/missions"));
+        Assert.Equal([$"M-{theirs}"], list["items"]!.AsArray().Select(m => m!["number"]!.GetValue<string>()));
+        var board = await MissionsApp.ReadOkAsync(await Send(HttpMethod.Get, "/api/board"));
+        Assert.Equal([$"M-{theirs}"], board["columns"]!.AsArray().SelectMany(c => c!["missions"]!.AsArray()).Select(m => m!["number"]!.GetValue<string>()));
+
+        // Everything of another workspace is as if it did not exist: read, comment, move, run, review, decide.
+        foreach (var number in new[] { local, elsewhere })
+        {
+            await MissionsApp.ReadProblemAsync(await Send(HttpMethod.Get, $"/api/missions/M-{number}"), HttpStatusCode.NotFound);
+            await MissionsApp.ReadProblemAsync(await Send(HttpMethod.Post, $"/api/missions/M-{number}/comments", new { text = "mine now" }), HttpStatusCode.NotFound);
+            await MissionsApp.ReadProblemAsync(await Send(HttpMethod.Post, $"/api/missions/M-{number}/transitions", new { to = "Cancelled" }), HttpStatusCode.NotFound);
+            await MissionsApp.ReadProblemAsync(await Send(HttpMethod.Post, $"/api/missions/M-{number}/runs"), HttpStatusCode.NotFound);
+        }
+
+        await MissionsApp.ReadProblemAsync(await Send(HttpMethod.Get, $"/api/runs/{localRun}"), HttpStatusCode.NotFound);
+        await MissionsApp.ReadProblemAsync(await Send(HttpMethod.Post, $"/api/runs/{localRun}/review", new { outcome = "approve" }), HttpStatusCode.NotFound);
+        await MissionsApp.ReadProblemAsync(await Send(HttpMethod.Get, $"/api/proposals/{foreignProposal.Id}"), HttpStatusCode.NotFound);
+        await MissionsApp.ReadProblemAsync(await Send(HttpMethod.Post, $"/api/proposals/{foreignProposal.Id}/approve", new { }), HttpStatusCode.NotFound);
+        Assert.Empty((await (await http.SendAsync(Request(HttpMethod.Get, "/api/proposals", ada))).Content.ReadFromJsonAsync<JsonArray>())!);
+        Assert.Equal(2, await app.WithDbAsync(db => db.Missions.CountAsync(m => m.Status == Host.Missions.MissionStatus.Review && m.Workspace != home)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Comments.CountAsync()));
+
+        // What Ada makes is her tenant's; she cannot make a mission elsewhere.
+        var made = await MissionsApp.ReadOkAsync(await Send(HttpMethod.Post, "/api/missions", new { title = "Book the venue", objective = "A venue booked." }), HttpStatusCode.Created);
+        Assert.Equal(home, made["workspace"]!.GetValue<string>());
+        var refused = await MissionsApp.ReadProblemAsync(await Send(HttpMethod.Post, "/api/missions", new { title = "T", objective = "O", workspace = "local" }), HttpStatusCode.Forbidden);
+        Assert.Contains("your own workspace", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Her own mission's result she reviews as before.
+        Assert.Equal("Approved", (await MissionsApp.ReadOkAsync(await Send(HttpMethod.Post, $"/api/runs/{theirRun}/review", new { outcome = "approve" })))["review"]!["outcome"]!.GetValue<string>());
     }
 }
 

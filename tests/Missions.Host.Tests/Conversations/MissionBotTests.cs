@@ -132,7 +132,7 @@ public sealed class MissionBotTests
         var proposal = await bot.ProposeAsync(here, "write the Q4 partner newsletter");
 
         var byName = await bot.PressAsync(here, new ApproveProposal(proposal.Id, new ProposalEdits()), new ChatUser("user-x", "Alice"));
-        Assert.Contains("not allowed", BotHarness.Only<NoticeView>(byName).Text, StringComparison.Ordinal);
+        Assert.Contains("may not approve", BotHarness.Only<NoticeView>(byName).Text, StringComparison.Ordinal);
         Assert.Equal(ProposalStatus.Pending, ((ProposalView)byName.ActionResult!).Status); // the card stays as it was
 
         var byDirectory = await bot.PressAsync(here, new ApproveProposal(proposal.Id, new ProposalEdits()), new ChatUser("29:carol", "Carol", "1f0c5ad3-2b7e-4c61-9d2e-0c8f7a3b9e11"));

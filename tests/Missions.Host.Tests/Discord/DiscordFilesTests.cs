@@ -33,7 +33,7 @@ public sealed class DiscordFilesTests
         await using var cdn = await FileHost.StartAsync();
         await using var discord = await DiscordCloud.StartAsync();
         await using var app = await MissionsApp.StartAsync(Provider.Sqlite, discord.HostSettings(LocalCdn));
-        await app.CreateMissionAsync();
+        await app.CreateMissionAsync(extra: new { workspace = DiscordCloud.Workspace });
         await discord.Gateway.WaitForAsync(() => discord.Gateway.Identifies.Count == 1 && discord.Gateway.Connected, "identify");
 
         var notes = new Uri(cdn.Put("attachments/1/2/notes.txt", Notes, "text/plain; charset=utf-8") + "?ex=6745&is=6744&hm=ab12"); // signed, as the CDN's links are
@@ -73,7 +73,7 @@ public sealed class DiscordFilesTests
         await using var discord = await DiscordCloud.StartAsync();
         await using var app = await MissionsApp.StartAsync(Provider.Sqlite, discord.HostSettings(LocalCdn));
         using var client = app.CreateClient();
-        await app.CreateMissionAsync();
+        await app.CreateMissionAsync(extra: new { workspace = DiscordCloud.Workspace });
 
         var command = DiscordCloud.Slash("attach", null, ("number", 4, JsonValue.Create(1)), ("file", 11, JsonValue.Create("1187")));
         command["data"]!["resolved"] = new JsonObject

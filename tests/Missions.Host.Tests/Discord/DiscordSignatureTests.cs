@@ -9,7 +9,8 @@ namespace Missions.Host.Tests.Discord;
 
 /// <summary>
 /// Discord checks an endpoint by sending it forged requests: only a request signed with the application's key over
-/// its timestamp and exact bytes is handled; everything else is 401 before anything is read or stored.
+/// its timestamp (within five minutes of now) and exact bytes is handled; everything else is 401 before anything is
+/// read or stored.
 /// </summary>
 public sealed class DiscordSignatureTests
 {
@@ -53,6 +54,11 @@ public sealed class DiscordSignatureTests
         var otherKey = await DiscordCloud.StartAsync();
         var (forged, _) = otherKey.Sign(json, timestamp);
         await otherKey.DisposeAsync();
+        // Signed with the right key, but over a timestamp that is not now: a recorded request sent again, or nonsense.
+        string Seconds(TimeSpan from) => (DateTimeOffset.UtcNow + from).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (hourOld, hourOldAt) = discord.Sign(json, Seconds(TimeSpan.FromHours(-1)));
+        var (sixMinutesAhead, sixMinutesAheadAt) = discord.Sign(json, Seconds(TimeSpan.FromMinutes(6)));
+        var (notANumber, notANumberAt) = discord.Sign(json, "abc");
 
         var attempts = new (string Name, string Body, string? Signature, string? Timestamp)[]
         {
@@ -64,6 +70,9 @@ public sealed class DiscordSignatureTests
             ("signature not hex", json, new string('g', 128), timestamp),
             ("signature too short", json, signature[..126], timestamp),
             ("ping, unsigned", ping.ToJsonString(), null, null),
+            ("signed an hour ago", json, hourOld, hourOldAt),
+            ("signed six minutes ahead", json, sixMinutesAhead, sixMinutesAheadAt),
+            ("signed over a timestamp that is not a number", json, notANumber, notANumberAt),
         };
         foreach (var attempt in attempts)
         {

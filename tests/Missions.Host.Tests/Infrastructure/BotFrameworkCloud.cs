@@ -21,6 +21,9 @@ public sealed class BotFrameworkCloud : IAsyncDisposable
 {
     public const string Issuer = "https://api.botframework.com";
     public const string TenantId = "6babcaad-604b-40ac-a9d7-9fd97c0b779f";
+
+    /// <summary>The workspace of the tenant the tests' activities come from, where their missions live.</summary>
+    public const string Workspace = "msteams:" + TenantId;
     public const string TeamsKey = "teams-key";
     public const string SkypeOnlyKey = "skype-only-key";
     public const string UnendorsedKey = "unendorsed-key";

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Missions.Host.Conversations;
 using Missions.Host.Data;
+using Missions.Host.Workspace;
 
 namespace Missions.Host.Tests.Infrastructure;
 
@@ -32,11 +33,12 @@ public sealed class BotHarness : IAsyncDisposable
         return reference.Id;
     });
 
-    public Task<BotReply> SayAsync(Guid conversation, string text, ChatUser? from = null) =>
-        TurnAsync(new ChatTurn(Channel, conversation, from ?? Alice, text, null, null, null));
+    /// <summary>Words said in a conversation of <paramref name="workspace"/> (the local one unless said).</summary>
+    public Task<BotReply> SayAsync(Guid conversation, string text, ChatUser? from = null, string workspace = Workspaces.Local) =>
+        TurnAsync(new ChatTurn(Channel, conversation, workspace, from ?? Alice, text, null, null, null));
 
-    public Task<BotReply> PressAsync(Guid conversation, ChatAction action, ChatUser? from = null) =>
-        TurnAsync(new ChatTurn(Channel, conversation, from ?? Alice, null, action, null, null));
+    public Task<BotReply> PressAsync(Guid conversation, ChatAction action, ChatUser? from = null, string workspace = Workspaces.Local) =>
+        TurnAsync(new ChatTurn(Channel, conversation, workspace, from ?? Alice, null, action, null, null));
 
     /// <summary>One turn: read first, then the writes in one transaction; a refusal comes out as the exception it is.</summary>
     public async Task<BotReply> TurnAsync(ChatTurn turn)

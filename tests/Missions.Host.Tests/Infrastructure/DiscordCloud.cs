@@ -18,6 +18,9 @@ public sealed class DiscordCloud : IAsyncDisposable
 {
     public const string ApplicationId = "845027738276462632";
     public const string GuildId = "772904309264089089";
+
+    /// <summary>The workspace of the server the tests' interactions come from, where their missions live.</summary>
+    public const string Workspace = "discord:" + GuildId;
     public const string ChannelId = "772908445358620702";
     public const string ApproverRole = "785609923542777878";
     public const string BotToken = "test-bot-token";

@@ -55,8 +55,11 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
         ownsDatabase = false;
     }
 
-    /// <summary>Set to make requests look as if they came from another machine.</summary>
-    public IPAddress? RemoteAddress { get; set; }
+    /// <summary>
+    /// Where in-process requests come from: loopback, as a request to a host on this machine would (the test server
+    /// gives them no address at all); set to make them look as if they came from another machine, or null for none.
+    /// </summary>
+    public IPAddress? RemoteAddress { get; set; } = IPAddress.Loopback;
 
     /// <summary>The host on real Kestrel on a free loopback port, for a browser: <see cref="BaseAddress"/> is where.</summary>
     public static Task<MissionsApp> StartOnLoopbackAsync(Provider provider, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
@@ -254,7 +257,7 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
     }
 
     /// <summary>A pending proposal as the chat loop would store it.</summary>
-    public Task<Proposal> SeedProposalAsync(string title = "Draft the launch announcement") => WithDbAsync(async db =>
+    public Task<Proposal> SeedProposalAsync(string title = "Draft the launch announcement", string workspace = Host.Workspace.Workspaces.Local) => WithDbAsync(async db =>
     {
         var now = DateTime.UtcNow;
         var proposal = new Proposal
@@ -266,12 +269,41 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
             Questions = ["Who is the audience?"],
             RequestedById = "29:alice",
             RequestedByName = "Alice",
+            Workspace = workspace,
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Proposals.Add(proposal);
         await db.SaveChangesAsync();
         return proposal;
+    });
+
+    /// <summary>
+    /// A mission of <paramref name="workspace"/>, written straight into the database (as another channel or host would
+    /// have made it), with a finished run waiting for review; its number and the run's id.
+    /// </summary>
+    public Task<(long Number, Guid RunId)> SeedMissionAsync(string title, string workspace) => WithDbAsync(async db =>
+    {
+        var now = DateTime.UtcNow;
+        await using var write = await db.BeginWriteAsync(CancellationToken.None);
+        var mission = new Host.Missions.Mission
+        {
+            Id = Guid.CreateVersion7(),
+            Number = await Counters.NextAsync(db, Counters.MissionNumber, CancellationToken.None),
+            Title = title,
+            Objective = title + ", done.",
+            Status = Host.Missions.MissionStatus.Review,
+            Rank = Host.Missions.BoardRank.After(null),
+            Workspace = workspace,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var run = new Host.Runs.Run { Id = Guid.CreateVersion7(), MissionId = mission.Id, Status = Host.Runs.RunStatus.Succeeded, Trigger = "requested", Summary = "Done.", QueuedAt = now, FinishedAt = now };
+        db.Missions.Add(mission);
+        db.Runs.Add(run);
+        await db.SaveChangesAsync();
+        await write.CommitAsync(CancellationToken.None);
+        return (mission.Number, run.Id);
     });
 
     public static async Task<JsonObject> ReadOkAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
@@ -304,9 +336,10 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
         {
             builder.Use((context, following) =>
             {
-                if (app.RemoteAddress is { } address)
+                // Only the in-process server's requests (a real socket's address stays as it is).
+                if (!app.onKestrel)
                 {
-                    context.Connection.RemoteIpAddress = address;
+                    context.Connection.RemoteIpAddress = app.RemoteAddress;
                 }
 
                 return following();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Missions.Host.Runs;
@@ -222,7 +223,10 @@ public sealed class RunLifecycleTests
         writer.DefaultRequestHeaders.Add("X-Api-Key", "writer-key-0123456789");
         using var lead = app.CreateClient();
         lead.DefaultRequestHeaders.Add("X-Api-Key", "lead-key-0123456789");
-        Assert.Equal(HttpStatusCode.Created, (await writer.PostAsync("/api/missions", System.Net.Http.Json.JsonContent.Create(new { title = "Summarise pricing", objective = "A pricing summary." }))).StatusCode);
+        // Making a mission without a proposal is approving it: the lead may, the writer may not.
+        Assert.Equal(HttpStatusCode.Forbidden, (await writer.PostAsync("/api/missions", System.Net.Http.Json.JsonContent.Create(new { title = "Summarise pricing", objective = "A pricing summary." }))).StatusCode);
+        var made = await MissionsApp.ReadOkAsync(await lead.PostAsync("/api/missions", System.Net.Http.Json.JsonContent.Create(new { title = "Summarise pricing", objective = "A pricing summary." })), HttpStatusCode.Created);
+        Assert.Equal("api:lead", made["approvedBy"]!["id"]!.GetValue<string>());
         var run = await ArtifactLinkTests.RunToEndAsync(writer, "M-1");
 
         var refused = await writer.PostAsync($"/api/runs/{run["id"]}/review", System.Net.Http.Json.JsonContent.Create(new { outcome = "approve" }));
@@ -234,5 +238,48 @@ public sealed class RunLifecycleTests
         Assert.Equal("Approved", approved["review"]!["outcome"]!.GetValue<string>());
         Assert.Equal("lead", approved["review"]!["by"]!.GetValue<string>());
         Assert.Equal("Done", (await MissionsApp.ReadOkAsync(await writer.GetAsync("/api/missions/M-1")))["status"]!.GetValue<string>());
+    }
+
+    [Theory, Sqlite, Postgres]
+    public async Task Through_the_API_done_is_a_review_decision_that_only_a_reviewer_makes(Provider provider)
+    {
+        await using var app = await MissionsApp.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["Missions:Api:Keys:0:Name"] = "writer",
+            ["Missions:Api:Keys:0:Key"] = "writer-key-0123456789",
+            ["Missions:Api:Keys:1:Name"] = "lead",
+            ["Missions:Api:Keys:1:Key"] = "lead-key-0123456789",
+            ["Missions:Approvers:Allowed:0"] = "api:lead",
+            ["Missions:Runs:OfflineStepDelay"] = "00:00:00.010",
+        });
+        using var writer = app.CreateClient();
+        writer.DefaultRequestHeaders.Add("X-Api-Key", "writer-key-0123456789");
+        using var lead = app.CreateClient();
+        lead.DefaultRequestHeaders.Add("X-Api-Key", "lead-key-0123456789");
+        await MissionsApp.ReadOkAsync(await lead.PostAsJsonAsync("/api/missions", new { title = "Summarise pricing", objective = "A pricing summary." }), HttpStatusCode.Created);
+        await MissionsApp.ReadOkAsync(await lead.PostAsJsonAsync("/api/missions", new { title = "Tidy the drive", objective = "A tidy shared drive." }), HttpStatusCode.Created);
+        var run = await ArtifactLinkTests.RunToEndAsync(writer, "M-1");
+
+        // The writer cannot skip review, whichever way they ask.
+        foreach (var (path, body) in new (string, object)[] { ("/api/missions/M-1/transitions", new { to = "Done" }), ("/api/missions/M-1/move", new { status = "Done" }) })
+        {
+            var refused = await MissionsApp.ReadProblemAsync(await writer.PostAsJsonAsync(path, body), HttpStatusCode.Forbidden);
+            Assert.Contains("writer may not review results or mark missions done", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("Review", (await MissionsApp.ReadOkAsync(await writer.GetAsync("/api/missions/M-1")))["status"]!.GetValue<string>());
+        Assert.Null((await MissionsApp.ReadOkAsync(await writer.GetAsync($"/api/runs/{run["id"]}")))["review"]);
+
+        // The lead's move to done is the review decision: the result is approved by the lead.
+        var moved = await MissionsApp.ReadOkAsync(await lead.PostAsJsonAsync("/api/missions/M-1/move", new { status = "Done" }));
+        Assert.Equal("Done", moved["status"]!.GetValue<string>());
+        var decided = await MissionsApp.ReadOkAsync(await writer.GetAsync($"/api/runs/{run["id"]}"));
+        Assert.Equal(("Approved", "lead"), (decided["review"]!["outcome"]!.GetValue<string>(), decided["review"]!["by"]!.GetValue<string>()));
+
+        // A mission with no run (work done by people): anyone takes it to review, only the lead closes it.
+        await MissionsApp.ReadOkAsync(await writer.PostAsJsonAsync("/api/missions/M-2/transitions", new { to = "InProgress" }));
+        await MissionsApp.ReadOkAsync(await writer.PostAsJsonAsync("/api/missions/M-2/transitions", new { to = "Review" }));
+        await MissionsApp.ReadProblemAsync(await writer.PostAsJsonAsync("/api/missions/M-2/transitions", new { to = "Done" }), HttpStatusCode.Forbidden);
+        Assert.Equal("Done", (await MissionsApp.ReadOkAsync(await lead.PostAsJsonAsync("/api/missions/M-2/transitions", new { to = "Done" })))["status"]!.GetValue<string>());
     }
 }

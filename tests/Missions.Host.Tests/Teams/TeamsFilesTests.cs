@@ -43,7 +43,7 @@ public sealed class TeamsFilesTests
         await using var _ = cloud;
         await using var __ = app;
         using var ___ = http;
-        await app.CreateMissionAsync();
+        await app.CreateMissionAsync(extra: new { workspace = BotFrameworkCloud.Workspace });
 
         files.Put("drive/notes.txt", Notes); // served as octet-stream, as OneDrive does: the type comes from the name
         var message = teams.Message(TeamsChannel.PersonalChat, "attach M-1");
@@ -74,7 +74,7 @@ public sealed class TeamsFilesTests
         await using var _ = cloud;
         await using var __ = app;
         using var ___ = http;
-        await app.CreateMissionAsync();
+        await app.CreateMissionAsync(extra: new { workspace = BotFrameworkCloud.Workspace });
 
         var message = teams.Message(TeamsChannel.PersonalChat, "attach M-1");
         message["attachments"] = new JsonArray(
@@ -97,7 +97,7 @@ public sealed class TeamsFilesTests
         await using var _ = cloud;
         await using var __ = app;
         using var ___ = http;
-        await app.CreateMissionAsync();
+        await app.CreateMissionAsync(extra: new { workspace = BotFrameworkCloud.Workspace });
 
         byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];
         var message = teams.Message(TeamsChannel.PersonalChat, "attach M-1");

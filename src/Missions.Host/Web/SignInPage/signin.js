@@ -3,8 +3,15 @@
 (async () => {
   const params = new URLSearchParams(location.search);
   const wanted = params.get('returnUrl') || '/board';
-  // This host's own pages only: a path, not //elsewhere.
-  const returnUrl = /^\/(?![\/\\])/.test(wanted) ? wanted : '/board';
+  // This host's own pages only: a path that stays one after the browser reads it (which drops tabs and newlines and
+  // reads a backslash as a slash, so "/\t/evil.example" would be another site), else the board.
+  const returnUrl = (() => {
+    if (!/^\/(?![\/\\])/.test(wanted) || /[\u0000-\u0020\u007f-\u009f\\]/.test(wanted)) {
+      return '/board';
+    }
+    const url = new URL(wanted, location.origin);
+    return url.origin === location.origin ? url.pathname + url.search + url.hash : '/board';
+  })();
   const status = document.getElementById('status');
   const entra = document.getElementById('entra');
   entra.href = '/signin/entra?returnUrl=' + encodeURIComponent(returnUrl);

@@ -545,6 +545,14 @@ namespace Missions.Host.Data.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Workspace")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(256)
+                        .IsUnicode(true)
+                        .HasColumnType("character varying(256)")
+                        .HasDefaultValue("local");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AssigneeId");
@@ -562,6 +570,8 @@ namespace Missions.Host.Data.Migrations.Postgres
                     b.HasIndex("ProjectId", "Number");
 
                     b.HasIndex("Status", "Rank");
+
+                    b.HasIndex("Workspace", "Status", "Rank");
 
                     b.ToTable("Missions", (string)null);
                 });
@@ -716,6 +726,14 @@ namespace Missions.Host.Data.Migrations.Postgres
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Workspace")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(256)
+                        .IsUnicode(true)
+                        .HasColumnType("character varying(256)")
+                        .HasDefaultValue("local");
 
                     b.HasKey("Id");
 

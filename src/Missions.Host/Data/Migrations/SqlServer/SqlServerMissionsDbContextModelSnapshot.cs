@@ -545,6 +545,14 @@ namespace Missions.Host.Data.Migrations.SqlServer
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Workspace")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(256)
+                        .IsUnicode(true)
+                        .HasColumnType("nvarchar(256)")
+                        .HasDefaultValue("local");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AssigneeId");
@@ -563,6 +571,8 @@ namespace Missions.Host.Data.Migrations.SqlServer
                     b.HasIndex("ProjectId", "Number");
 
                     b.HasIndex("Status", "Rank");
+
+                    b.HasIndex("Workspace", "Status", "Rank");
 
                     b.ToTable("Missions", (string)null);
                 });
@@ -717,6 +727,14 @@ namespace Missions.Host.Data.Migrations.SqlServer
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Workspace")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(256)
+                        .IsUnicode(true)
+                        .HasColumnType("nvarchar(256)")
+                        .HasDefaultValue("local");
 
                     b.HasKey("Id");
 

@@ -534,6 +534,14 @@ namespace Missions.Host.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Workspace")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(256)
+                        .IsUnicode(true)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("local");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AssigneeId");
@@ -551,6 +559,8 @@ namespace Missions.Host.Data.Migrations.Sqlite
                     b.HasIndex("ProjectId", "Number");
 
                     b.HasIndex("Status", "Rank");
+
+                    b.HasIndex("Workspace", "Status", "Rank");
 
                     b.ToTable("Missions", (string)null);
                 });
@@ -705,6 +715,14 @@ namespace Missions.Host.Data.Migrations.Sqlite
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Workspace")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(256)
+                        .IsUnicode(true)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("local");
 
                     b.HasKey("Id");
 
