@@ -125,6 +125,35 @@ public sealed class SignInInTheBrowserTests : IAsyncLifetime
         await Expect(tab.Locator("article.card")).ToHaveCountAsync(0);
     }
 
+    /// <summary>
+    /// Return addresses that a browser reads as another site once it drops tabs and newlines and reads backslashes as
+    /// slashes: after signing in, on the web and in the Teams tab, the person lands on this host's board instead.
+    /// </summary>
+    [BrowserFact]
+    public async Task A_return_address_that_leaves_this_host_after_a_browser_reads_it_lands_on_the_board()
+    {
+        string[] tricks = ["/%09/evil.example", "/%0A/evil.example", "/%5Cevil.example", "/%0D%0A%5C%5Cevil.example/x"];
+        foreach (var trick in tricks)
+        {
+            await page.GotoAsync(new Uri(app.BaseAddress, "/signin?returnUrl=" + trick).ToString());
+            await Expect(page.Locator("article.card[data-mission='M-1']")).ToBeVisibleAsync();
+            Assert.Equal((app.BaseAddress.Authority, "/board"), (new Uri(page.Url).Authority, new Uri(page.Url).AbsolutePath));
+        }
+
+        // An ordinary return address still works.
+        await page.GotoAsync(new Uri(app.BaseAddress, "/signin?returnUrl=%2Fmissions%2FM-1").ToString());
+        await Expect(page.Locator("h1")).ToHaveTextAsync("M-1 Draft the launch plan");
+
+        // In the Teams tab, the page goes on by itself after Teams' token: to the board, not elsewhere.
+        var teams = new TeamsClient(app.BaseAddress, entra.TabToken(), tabPath: "/signin?returnUrl=/%09/evil.example");
+        await teams.ServeAsync(page);
+        await page.GotoAsync(TeamsClient.TabUrl);
+        var tab = page.FrameLocator("iframe#tab");
+        await Expect(tab.Locator("article.card[data-mission='M-1']")).ToBeVisibleAsync();
+        var frame = page.Frames.Single(f => f.Url.StartsWith(app.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal));
+        Assert.Equal("/board", new Uri(frame.Url).AbsolutePath);
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     /// <summary>
@@ -133,7 +162,7 @@ public sealed class SignInInTheBrowserTests : IAsyncLifetime
     /// tab's content URL and answers teams-js over postMessage as Teams does: initialize, then getAuthToken with the
     /// token Entra ID issued Teams for the app (or the failure Teams would report).
     /// </summary>
-    private sealed class TeamsClient(Uri host, string? token, string? failure = null)
+    private sealed class TeamsClient(Uri host, string? token, string? failure = null, string tabPath = "/board")
     {
         public const string TabUrl = "https://teams.microsoft.com/l/entity/missions/board";
 
@@ -169,7 +198,7 @@ public sealed class SignInInTheBrowserTests : IAsyncLifetime
                 <style>body { margin: 0; font-family: sans-serif; } nav { height: 48px; background: #292929; color: #fff; padding: 12px; box-sizing: border-box; } iframe { border: 0; width: 100%; height: calc(100vh - 48px); }</style>
                 </head><body>
                 <nav>Microsoft Teams · Missions › Board</nav>
-                <iframe id="tab" src="{{new Uri(host, "/board")}}"></iframe>
+                <iframe id="tab" src="{{new Uri(host, tabPath)}}"></iframe>
                 <script>
                   window.addEventListener('message', e => {
                     if (e.origin !== {{JsonSerializer.Serialize(tabOrigin)}} || !e.data || typeof e.data.func !== 'string') return;

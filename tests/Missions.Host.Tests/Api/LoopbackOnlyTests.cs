@@ -129,4 +129,21 @@ public sealed class LoopbackOnlyTests
         Assert.Contains("href=\"#top\"", html, StringComparison.Ordinal);
         Assert.Contains(SecurityHeaders.FrameAncestors, SecurityHeaders.Policy, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Pricing {onmouseover=\"alert(1)\"}", "onmouseover")]
+    [InlineData("# Plan {#login onclick=\"steal()\"}", "onclick")]
+    [InlineData("# Plan {#login onclick=\"steal()\"}", "id")]
+    [InlineData("Notes {style=\"position:fixed;inset:0\"}", "style")]
+    [InlineData("[Sign in](https://evil.example){style=\"position:fixed\" class=\"x\"}", "style")]
+    public void Generic_attributes_in_Markdown_stay_text(string markdown, string attribute)
+    {
+        var html = RunsApi.SafeHtml(markdown);
+        // Shown as the words they are, never an attribute of an element.
+        Assert.DoesNotMatch($@"<[^>]*\s{attribute}=", html);
+        Assert.Contains("{", html, StringComparison.Ordinal);
+        // Tables, task lists and bare links still render.
+        Assert.Contains("<table>", RunsApi.SafeHtml("| a | b |\n|---|---|\n| 1 | 2 |"), StringComparison.Ordinal);
+        Assert.Contains("type=\"checkbox\"", RunsApi.SafeHtml("- [x] done"), StringComparison.Ordinal);
+    }
 }

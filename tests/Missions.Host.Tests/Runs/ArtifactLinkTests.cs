@@ -37,6 +37,34 @@ public sealed class ArtifactLinkTests
     }
 
     [Fact]
+    public async Task Attributes_written_into_a_mission_never_become_markup_on_the_artifact_page()
+    {
+        await using var app = await MissionsApp.StartOnLoopbackAsync(Provider.Sqlite);
+        using var api = new HttpClient { BaseAddress = app.BaseAddress };
+        // Markdig's generic attributes would turn these into attributes on this host's own origin (a page-wide overlay).
+        const string Objective = "A comparison of onboarding flows {onmouseover=\"alert(1)\" style=\"position:fixed;top:0;left:0;width:100%;height:100%\"}\n\n"
+            + "# Heading {#login onclick=\"steal()\"}\n\n[Sign in again](https://evil.example){style=\"position:fixed;inset:0\"}";
+        await app.CreateMissionAsync("Compare onboarding flows", Objective);
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/missions/M-1/comments", new { text = "Also {style=\"display:block\" onclick=\"x()\"} this" })).StatusCode);
+
+        var run = await RunToEndAsync(api, "M-1");
+        var md = new Uri(run["artifacts"]!.AsArray().Single(a => a!["name"]!.GetValue<string>().EndsWith(".md", StringComparison.Ordinal))!["url"]!.GetValue<string>());
+        using var browser = new HttpClient();
+        var page = await browser.GetAsync(md);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("A comparison of onboarding flows", html, StringComparison.Ordinal);
+        foreach (var attribute in new[] { "onmouseover", "onclick", "style", "id" })
+        {
+            Assert.DoesNotMatch($@"<[^>]*\s{attribute}=", html); // written as words, never made attributes
+        }
+
+        // And the page's policy applies no inline style but its own sheet's, whatever got into the HTML.
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+        Assert.Contains("style-src 'sha256-", policy, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Links_work_until_they_expire_and_forged_ones_are_refused()
     {
         var clock = new MovableClock();
