@@ -25,6 +25,9 @@ public sealed class DirectLineClient : IDisposable
     public string Token { get; private set; }
     public string UserId { get; }
 
+    /// <summary>The same conversation, through another host of the deployment (they share the database and the token key).</summary>
+    public DirectLineClient Through(HttpClient other) => new(other, ConversationId, Token, UserId);
+
     /// <summary>A conversation for a person the token names (Direct Line takes who is writing from the token, not the activity).</summary>
     public static async Task<DirectLineClient> StartAsync(HttpClient http, string userName = "Alice")
     {

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Missions.Host.Conversations;
+using Missions.Host.Data;
+using Missions.Host.Tests.Infrastructure;
+
+namespace Missions.Host.Tests.Conversations;
+
+/// <summary>
+/// Two hosts on one database; one is killed (SIGKILL) while its turns are under way, and started again. The turns it
+/// held are taken up by the other host or the restarted one once its short, renewed claims run out — within seconds,
+/// not minutes — and every conversation answers, messages sent after the restart too, each once and in order.
+/// </summary>
+public sealed class InboxCrashTests
+{
+    private const int Conversations = 10;
+
+    private static async Task WaitAsync(TestDatabase database, Func<MissionsDbContext, Task<bool>> done, TimeSpan within, string what, params HostProcess[] hosts)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            await using (var db = database.CreateContext())
+            {
+                if (await done(db))
+                {
+                    return;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.\n{string.Join("\n---\n", hosts.Select(h => h.Output))}");
+            await Task.Delay(100);
+        }
+    }
+
+    [Theory, Sqlite, Postgres]
+    public async Task A_killed_hosts_conversations_answer_within_seconds_of_its_restart_each_message_once_and_in_order(Provider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var model = await ModelServer.StartAsync();
+        // A model that takes minutes: the first host's turns are all under way, each waiting on it, when it is killed.
+        model.Default = _ => new ModelServer.Answer(Content: "{}", Delay: TimeSpan.FromMinutes(5));
+        var shared = new Dictionary<string, string>
+        {
+            ["Missions:Database:Provider"] = database.ProviderName,
+            ["ConnectionStrings:Missions"] = database.ConnectionString,
+            ["Missions:Content:Path"] = Path.Combine(database.ScratchDirectory, "content"),
+            // Web chat tokens are good on every host when they share the key.
+            ["Missions:WebChat:TokenKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        var withSlowModel = new Dictionary<string, string>(shared)
+        {
+            ["Missions:AI:Endpoint"] = model.HttpBase + "/v1/",
+            ["Missions:AI:ApiKey"] = "sk-local-test",
+            ["Missions:AI:Model"] = "gpt-test",
+            ["Missions:AI:Timeout"] = "00:05:00",
+        };
+
+        var first = await HostProcess.StartAsync(withSlowModel);
+        await using var second = await HostProcess.StartAsync(shared);
+        using var toFirst = new HttpClient { BaseAddress = first.Address };
+        var chats = new List<DirectLineClient>();
+        for (var i = 0; i < Conversations; i++)
+        {
+            var chat = await DirectLineClient.StartAsync(toFirst);
+            chats.Add(chat);
+            await chat.PostActivityAsync(Message(chat, $"can someone draft the partner update number {i} by Friday?"));
+        }
+
+        await WaitAsync(database, _ => Task.FromResult(model.Requests.Count >= 1), TimeSpan.FromSeconds(30), "the first host's turns to be under way", first);
+        await first.KillAsync();
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(0, await db.Proposals.CountAsync());
+            Assert.Equal(Conversations, await db.InboundEvents.CountAsync(e => e.Status == InboundEventStatus.Queued && e.LeaseOwner != null));
+        }
+
+        await using var restarted = await HostProcess.StartAsync(shared);
+        var clock = Stopwatch.StartNew();
+        using var toRestarted = new HttpClient { BaseAddress = restarted.Address };
+        // Each conversation goes on, through the restarted host, before it has answered the first message.
+        foreach (var chat in chats)
+        {
+            await chat.Through(toRestarted).PostActivityAsync(Message(chat, "and a second one: research onboarding tools for the support team"));
+        }
+
+        await WaitAsync(database, async db => await db.Proposals.CountAsync() == 2 * Conversations, TimeSpan.FromSeconds(10),
+            "every conversation to answer both messages within 10 s of the restart", second, restarted);
+        var answeredWithin = clock.Elapsed;
+
+        // The audit: nothing lost, nothing answered twice, each conversation's answers in the order asked.
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(2 * Conversations, await db.InboundEvents.CountAsync(e => e.Status == InboundEventStatus.Completed));
+            var proposals = await db.Proposals.AsNoTracking().OrderBy(p => p.CreatedAt).ToListAsync();
+            foreach (var conversation in proposals.GroupBy(p => p.ConversationReferenceId))
+            {
+                Assert.Equal(2, conversation.Count());
+                Assert.Contains("partner update", conversation.First().Description, StringComparison.Ordinal);
+                Assert.Contains("onboarding tools", conversation.Last().Description, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.True(answeredWithin <= TimeSpan.FromSeconds(10), $"answered {answeredWithin.TotalSeconds:0.0} s after the restart");
+    }
+
+    private static JsonObject Message(DirectLineClient chat, string text) => new()
+    {
+        ["type"] = "message",
+        ["text"] = text,
+        ["from"] = new JsonObject { ["id"] = chat.UserId, ["name"] = "Alice", ["role"] = "user" },
+        ["channelData"] = new JsonObject { ["clientActivityID"] = Guid.NewGuid().ToString("N") },
+    };
+}
