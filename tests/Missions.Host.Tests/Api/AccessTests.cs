@@ -23,7 +23,22 @@ public sealed class AccessTests
         var refused = await MissionsApp.ReadProblemAsync(await client.GetAsync("/api/board"), HttpStatusCode.Forbidden);
         Assert.Contains("this machine", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         await MissionsApp.ReadProblemAsync(await client.PostAsJsonAsync("/api/missions", new { title = "T", objective = "O" }), HttpStatusCode.Forbidden);
+
+        // No address at all (a Unix socket behind a proxy, whose Host is often localhost): whoever the proxy serves
+        // could be anywhere, so not this machine's operator.
+        app.RemoteAddress = null;
+        await MissionsApp.ReadProblemAsync(await client.GetAsync("/api/board"), HttpStatusCode.Forbidden);
+        await MissionsApp.ReadProblemAsync(await client.PostAsJsonAsync("/api/missions", new { title = "T", objective = "O" }), HttpStatusCode.Forbidden);
         Assert.Equal(0, await app.WithDbAsync(async db => db.Missions.Count()));
+    }
+
+    [Fact]
+    public async Task A_request_with_no_address_is_local_only_when_configured_so()
+    {
+        await using var app = await MissionsApp.StartAsync(Provider.Sqlite, new Dictionary<string, string?> { ["Missions:Api:LocalWithoutAddress"] = "true" });
+        using var client = app.CreateClient();
+        app.RemoteAddress = null;
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/board")).StatusCode);
     }
 
     [Fact]

@@ -36,6 +36,14 @@ public sealed class BadInputTests
         Assert.Equal("body", malformed["field"]!.GetValue<string>());
         Assert.StartsWith("The body is not valid JSON (line 1, position", malformed["detail"]!.GetValue<string>(), StringComparison.Ordinal);
 
+        // A field given twice (or twice in another case) is never read one way by a proxy and another by the host.
+        foreach (var (body, field) in new[] { ("""{"title":"a","objective":"O","title":"b"}""", "title"), ("""{"title":"a","objective":"O","Objective":"P"}""", "Objective") })
+        {
+            var twice = await MissionsApp.ReadProblemAsync(await Post(client, "/api/missions", body), HttpStatusCode.BadRequest);
+            Assert.Equal(field, twice["field"]!.GetValue<string>());
+            Assert.Equal($"'{field}' is given more than once; send each field once.", twice["detail"]!.GetValue<string>());
+        }
+
         var missing = await MissionsApp.ReadProblemAsync(await Post(client, "/api/missions", """{"title":"T"}"""), HttpStatusCode.BadRequest);
         Assert.Equal("objective", missing["field"]!.GetValue<string>());
 

@@ -63,7 +63,9 @@ public sealed class LoopbackOnlyTests
         await app.CreateMissionAsync();
         var self = $"{app.BaseAddress.Scheme}://{app.BaseAddress.Authority}";
 
-        foreach (var (origin, site) in new (string?, string?)[] { ("http://evil.example", null), ("null", null), ($"http://localhost:{app.BaseAddress.Port + 1}", null), (null, "cross-site"), (null, "same-site") })
+        // Another site, an opaque origin, another port, this host's address over another scheme, or a browser saying so.
+        var otherScheme = $"https://{app.BaseAddress.Authority}";
+        foreach (var (origin, site) in new (string?, string?)[] { ("http://evil.example", null), ("null", null), ($"http://localhost:{app.BaseAddress.Port + 1}", null), (otherScheme, null), (null, "cross-site"), (null, "same-site") })
         {
             var refused = await http.SendAsync(Request(HttpMethod.Post, "/api/missions/M-1/runs", origin: origin, fetchSite: site));
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);

@@ -117,6 +117,34 @@ public sealed class TeamsFilesTests
     }
 
     [Fact]
+    public async Task A_pasted_image_kept_anywhere_but_the_conversations_own_Connector_gets_no_token()
+    {
+        await using var elsewhere = await FileHost.StartAsync();
+        var (cloud, app, http, teams) = await StartAsync();
+        await using var _ = cloud;
+        await using var __ = app;
+        using var ___ = http;
+        await app.CreateMissionAsync(extra: new { workspace = BotFrameworkCloud.Workspace });
+
+        // Another conversation's service URL, which the host trusts: an activity came from it with a valid token.
+        var other = teams.Message("a:1another-conversation", "hello");
+        other["serviceUrl"] = elsewhere.Address.ToString();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await teams.PostAsync(other)).StatusCode);
+
+        // An "image" in this conversation's message that is kept there, not by this conversation's Connector.
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];
+        var message = teams.Message(TeamsChannel.PersonalChat, "attach M-1");
+        message["attachments"] = new JsonArray(new JsonObject { ["contentType"] = "image/*", ["contentUrl"] = elsewhere.Put("v3/attachments/x/views/original", png, "image/png").ToString() });
+        await teams.PostAsync(message);
+
+        var reply = (await cloud.WaitForCallsAsync(c => c.Text?.Contains("to M-1", StringComparison.Ordinal) == true)).Single();
+        Assert.StartsWith("Nothing was attached to M-1.", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("not by this conversation's Bot Connector", reply.Text, StringComparison.Ordinal);
+        Assert.Empty(elsewhere.Requests); // the bot's token never went there
+        Assert.Empty((await http.GetFromJsonAsync<JsonArray>("/api/missions/M-1/attachments"))!);
+    }
+
+    [Fact]
     public async Task Files_sent_with_anything_but_attach_are_not_fetched_and_the_answer_says_so()
     {
         await using var files = await FileHost.StartAsync();
