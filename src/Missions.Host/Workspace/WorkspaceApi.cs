@@ -34,14 +34,29 @@ public sealed record BlueprintInput(
     Patch<string> Name, Patch<string> Description, Patch<string> ObjectiveTemplate, Patch<Guid?> DefaultStaffId,
     Patch<List<string>> Tasks, Patch<List<string>> ContextChecklist, Patch<List<string>> Keywords, Patch<bool> AutoRun);
 
-/// <summary>Projects, staff and blueprints: list, get, create, edit (edits need If-Match).</summary>
+/// <summary>
+/// Projects, staff and blueprints: list, get, create, edit (edits need If-Match). Everyone with access reads; only
+/// the workspace's admins (<see cref="AccessPolicy"/>) create and edit.
+/// </summary>
 public static class WorkspaceApi
 {
     private const int MaxListItems = 50;
 
+    /// <summary>A change (anything but a read) is refused, with why, for a caller who may not administer.</summary>
+    private static RouteGroupBuilder ChangedByAdmins(this RouteGroupBuilder group) => group.AddEndpointFilter((context, next) =>
+    {
+        var http = context.HttpContext;
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        {
+            http.RequestServices.GetRequiredService<AccessPolicy>().Demand(ApiAccess.ActorOf(http), Privilege.Administer);
+        }
+
+        return next(context);
+    });
+
     public static RouteGroupBuilder MapWorkspaceApi(this RouteGroupBuilder api)
     {
-        var projects = api.MapGroup("/projects").WithTags("Projects");
+        var projects = api.MapGroup("/projects").WithTags("Projects").ChangedByAdmins();
         projects.MapGet("/", async (MissionsDbContext db, CancellationToken ct) =>
             TypedResults.Ok((await db.Projects.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct)).Select(ProjectDto.From)));
         projects.MapGet("/{id:guid}", async (Guid id, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
@@ -65,7 +80,7 @@ public static class WorkspaceApi
             return WithETag(http, ProjectDto.From(project), p => p.Version);
         });
 
-        var staff = api.MapGroup("/staff").WithTags("Staff");
+        var staff = api.MapGroup("/staff").WithTags("Staff").ChangedByAdmins();
         staff.MapGet("/", async (MissionsDbContext db, CancellationToken ct) =>
             TypedResults.Ok((await db.Staff.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct)).Select(StaffDto.From)));
         staff.MapGet("/{id:guid}", async (Guid id, MissionsDbContext db, HttpContext http, CancellationToken ct) =>
@@ -89,7 +104,7 @@ public static class WorkspaceApi
             return WithETag(http, StaffDto.From(member), s => s.Version);
         });
 
-        var blueprints = api.MapGroup("/blueprints").WithTags("Blueprints");
+        var blueprints = api.MapGroup("/blueprints").WithTags("Blueprints").ChangedByAdmins();
         blueprints.MapGet("/", async (MissionsDbContext db, CancellationToken ct) =>
             TypedResults.Ok((await db.Blueprints.AsNoTracking().OrderBy(b => b.Name).ToListAsync(ct)).Select(BlueprintDto.From)));
         blueprints.MapGet("/{id:guid}", async (Guid id, MissionsDbContext db, HttpContext http, CancellationToken ct) =>

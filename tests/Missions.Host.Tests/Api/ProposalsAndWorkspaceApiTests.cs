@@ -81,6 +81,34 @@ public sealed class ProposalsAndWorkspaceApiTests
         Assert.Equal(0, await app.WithDbAsync(db => db.Missions.CountAsync()));
     }
 
+    [Fact]
+    public async Task Only_admins_change_staff_projects_and_blueprints_and_everyone_reads_them()
+    {
+        await using var app = await MissionsApp.StartAsync(Provider.Sqlite, new Dictionary<string, string?>
+        {
+            ["Missions:Api:Keys:0:Name"] = "writer",
+            ["Missions:Api:Keys:0:Key"] = "writer-key-0123456789",
+            ["Missions:Api:Keys:1:Name"] = "lead",
+            ["Missions:Api:Keys:1:Key"] = "lead-key-0123456789",
+            ["Missions:Approvers:Allowed:0"] = "api:lead",
+        });
+        using var writer = app.CreateClient();
+        writer.DefaultRequestHeaders.Add("X-Api-Key", "writer-key-0123456789");
+        using var lead = app.CreateClient();
+        lead.DefaultRequestHeaders.Add("X-Api-Key", "lead-key-0123456789");
+
+        // With no admins named, the approvers are; anyone else is told why and nothing is made.
+        foreach (var (path, body) in new (string, object)[] { ("/api/projects", new { name = "Support" }), ("/api/staff", new { name = "Tester", role = "QA", instructions = "Test it." }), ("/api/blueprints", new { name = "Bug triage", objectiveTemplate = "A triaged bug list." }) })
+        {
+            var refused = await MissionsApp.ReadProblemAsync(await writer.PostAsJsonAsync(path, body), HttpStatusCode.Forbidden);
+            Assert.Equal("writer may not change staff, projects or blueprints here; ask an admin.", refused["detail"]!.GetValue<string>());
+            Assert.Equal(HttpStatusCode.OK, (await writer.GetAsync(path)).StatusCode);
+        }
+
+        Assert.Equal(1, await app.WithDbAsync(db => db.Projects.CountAsync()));
+        await MissionsApp.ReadOkAsync(await lead.PostAsJsonAsync("/api/projects", new { name = "Support" }), HttpStatusCode.Created);
+    }
+
     [Theory, Sqlite, Postgres]
     public async Task Projects_staff_and_blueprints_list_get_create_and_edit(Provider provider)
     {
