@@ -11,12 +11,7 @@ public sealed class PlatformSettingsTests
         await using var database = await TestDatabase.CreateAsync(Provider.Sqlite);
 
         // StartAsync waits until /healthz answers on the port given only through ASPNETCORE_HTTP_PORTS.
-        await using var host = await HostProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Missions:Database:Provider"] = database.ProviderName,
-            ["ConnectionStrings:Missions"] = database.ConnectionString,
-            ["Missions:Content:Path"] = Path.Combine(database.ScratchDirectory, "content"),
-        }, portFromPlatform: true);
+        await using var host = await HostProcess.StartAsync(database.HostSettings(), portFromPlatform: true);
 
         using var http = new HttpClient { BaseAddress = host.Address };
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/alive")).StatusCode);

@@ -84,18 +84,10 @@ public sealed class ProposalsAndWorkspaceApiTests
     [Fact]
     public async Task Only_admins_change_staff_projects_and_blueprints_and_everyone_reads_them()
     {
-        await using var app = await MissionsApp.StartAsync(Provider.Sqlite, new Dictionary<string, string?>
-        {
-            ["Missions:Api:Keys:0:Name"] = "writer",
-            ["Missions:Api:Keys:0:Key"] = "writer-key-0123456789",
-            ["Missions:Api:Keys:1:Name"] = "lead",
-            ["Missions:Api:Keys:1:Key"] = "lead-key-0123456789",
-            ["Missions:Approvers:Allowed:0"] = "api:lead",
-        });
-        using var writer = app.CreateClient();
-        writer.DefaultRequestHeaders.Add("X-Api-Key", "writer-key-0123456789");
-        using var lead = app.CreateClient();
-        lead.DefaultRequestHeaders.Add("X-Api-Key", "lead-key-0123456789");
+        var (app, writer, lead) = await MissionsApp.StartWithWriterAndLeadAsync();
+        await using var _ = app;
+        using var __ = writer;
+        using var ___ = lead;
 
         // With no admins named, the approvers are; anyone else is told why and nothing is made.
         foreach (var (path, body) in new (string, object)[] { ("/api/projects", new { name = "Support" }), ("/api/staff", new { name = "Tester", role = "QA", instructions = "Test it." }), ("/api/blueprints", new { name = "Bug triage", objectiveTemplate = "A triaged bug list." }) })

@@ -42,15 +42,12 @@ public sealed class InboxCrashTests
         await using var model = await ModelServer.StartAsync();
         // A model that takes minutes: the first host's turns are all under way, each waiting on it, when it is killed.
         model.Default = _ => new ModelServer.Answer(Content: "{}", Delay: TimeSpan.FromMinutes(5));
-        var shared = new Dictionary<string, string>
+        var shared = database.HostSettings(new Dictionary<string, string>
         {
-            ["Missions:Database:Provider"] = database.ProviderName,
-            ["ConnectionStrings:Missions"] = database.ConnectionString,
-            ["Missions:Content:Path"] = Path.Combine(database.ScratchDirectory, "content"),
             // Web chat tokens are good on every host when they share the key.
             ["Missions:WebChat:TokenKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Logging:LogLevel:Default"] = "Warning",
-        };
+        });
         var withSlowModel = new Dictionary<string, string>(shared)
         {
             ["Missions:AI:Endpoint"] = model.HttpBase + "/v1/",

@@ -68,17 +68,14 @@ public sealed class TelemetryTests
     {
         await using var collector = await Collector.StartAsync();
         await using var database = await TestDatabase.CreateAsync(Provider.Sqlite);
-        await using var host = await HostProcess.StartAsync(new Dictionary<string, string>
+        await using var host = await HostProcess.StartAsync(database.HostSettings(new Dictionary<string, string>
         {
-            ["Missions:Database:Provider"] = database.ProviderName,
-            ["ConnectionStrings:Missions"] = database.ConnectionString,
-            ["Missions:Content:Path"] = Path.Combine(database.ScratchDirectory, "content"),
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Address,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "300",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
             ["OTEL_SERVICE_NAME"] = "missions-under-test",
-        });
+        }));
         using var http = new HttpClient { BaseAddress = host.Address };
         using var chat = await DirectLineClient.StartAsync(http);
         await chat.SendAsync("can someone pull together a competitor pricing summary for the Q3 deck by Friday?");

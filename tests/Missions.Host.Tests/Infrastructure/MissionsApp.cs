@@ -87,6 +87,28 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
     private static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings, bool kestrel, Action<IServiceCollection>? services = null) =>
         StartOn(await TestDatabase.CreateAsync(provider), settings, kestrel, services);
 
+    /// <summary>
+    /// A host with two API keys: "writer", who may ask and work, and "lead", the one approver (so also the reviewer and
+    /// the admin); a client for each.
+    /// </summary>
+    public static async Task<(MissionsApp App, HttpClient Writer, HttpClient Lead)> StartWithWriterAndLeadAsync(Provider provider = Provider.Sqlite, IDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Missions:Api:Keys:0:Name"] = "writer",
+            ["Missions:Api:Keys:0:Key"] = "writer-key-0123456789",
+            ["Missions:Api:Keys:1:Name"] = "lead",
+            ["Missions:Api:Keys:1:Key"] = "lead-key-0123456789",
+            ["Missions:Approvers:Allowed:0"] = "api:lead",
+        };
+        var app = await StartAsync(provider, all);
+        var writer = app.CreateClient();
+        writer.DefaultRequestHeaders.Add("X-Api-Key", "writer-key-0123456789");
+        var lead = app.CreateClient();
+        lead.DefaultRequestHeaders.Add("X-Api-Key", "lead-key-0123456789");
+        return (app, writer, lead);
+    }
+
     /// <summary>The host on a database the test has prepared (which it then owns and drops).</summary>
     public static MissionsApp StartOn(TestDatabase database) => StartOn(database, null, kestrel: false);
 
@@ -95,12 +117,7 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
 
     private static MissionsApp StartOn(TestDatabase database, IDictionary<string, string?>? settings, bool kestrel, Action<IServiceCollection>? services = null)
     {
-        var all = new Dictionary<string, string?>
-        {
-            ["Missions:Database:Provider"] = database.ProviderName,
-            ["ConnectionStrings:Missions"] = database.ConnectionString,
-            ["Missions:Content:Path"] = Path.Combine(database.ScratchDirectory, "content"),
-        };
+        var all = database.HostSettings().ToDictionary(s => s.Key, s => (string?)s.Value);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;

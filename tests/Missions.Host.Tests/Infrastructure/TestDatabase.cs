@@ -44,6 +44,26 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(provider, await PostgresServer.CreateDatabaseAsync(name), directory, name);
     }
 
+    /// <summary>
+    /// What points a host at this database and at a content folder beside it, as an operator would set it; the
+    /// <paramref name="more"/> settings are added (and win).
+    /// </summary>
+    public Dictionary<string, string> HostSettings(IReadOnlyDictionary<string, string>? more = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Missions:Database:Provider"] = ProviderName,
+            ["ConnectionStrings:Missions"] = ConnectionString,
+            ["Missions:Content:Path"] = Path.Combine(ScratchDirectory, "content"),
+        };
+        foreach (var (key, value) in more ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     /// <summary>A context of the provider's own type (with that provider's migrations), as the host registers it.</summary>
     public MissionsDbContext CreateContext() => Provider == Provider.Sqlite
         ? new SqliteMissionsDbContext(new DbContextOptionsBuilder<SqliteMissionsDbContext>().UseSqlite(ConnectionString).Options)

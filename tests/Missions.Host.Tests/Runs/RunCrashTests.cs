@@ -36,17 +36,14 @@ public sealed class RunCrashTests
     public async Task A_host_killed_mid_run_finishes_the_run_exactly_once_after_a_restart(Provider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var settings = new Dictionary<string, string>
+        var settings = database.HostSettings(new Dictionary<string, string>
         {
-            ["Missions:Database:Provider"] = database.ProviderName,
-            ["ConnectionStrings:Missions"] = database.ConnectionString,
-            ["Missions:Content:Path"] = Path.Combine(database.ScratchDirectory, "content"),
             // Web chat tokens survive the restart when both processes share the key.
             ["Missions:WebChat:TokenKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Missions:Runs:OfflineStepDelay"] = "00:00:00.700",
             ["Missions:Runs:Lease"] = "00:00:03",
             ["Logging:LogLevel:Default"] = "Warning",
-        };
+        });
 
         var first = await HostProcess.StartAsync(settings);
         using (var http = new HttpClient { BaseAddress = first.Address })

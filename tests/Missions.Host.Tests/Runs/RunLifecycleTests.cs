@@ -211,18 +211,10 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task Only_permitted_reviewers_decide_on_a_result()
     {
-        await using var app = await MissionsApp.StartAsync(Provider.Sqlite, new Dictionary<string, string?>
-        {
-            ["Missions:Api:Keys:0:Name"] = "writer",
-            ["Missions:Api:Keys:0:Key"] = "writer-key-0123456789",
-            ["Missions:Api:Keys:1:Name"] = "lead",
-            ["Missions:Api:Keys:1:Key"] = "lead-key-0123456789",
-            ["Missions:Approvers:Allowed:0"] = "api:lead",
-        });
-        using var writer = app.CreateClient();
-        writer.DefaultRequestHeaders.Add("X-Api-Key", "writer-key-0123456789");
-        using var lead = app.CreateClient();
-        lead.DefaultRequestHeaders.Add("X-Api-Key", "lead-key-0123456789");
+        var (app, writer, lead) = await MissionsApp.StartWithWriterAndLeadAsync();
+        await using var _ = app;
+        using var __ = writer;
+        using var ___ = lead;
         // Making a mission without a proposal is approving it: the lead may, the writer may not.
         Assert.Equal(HttpStatusCode.Forbidden, (await writer.PostAsync("/api/missions", System.Net.Http.Json.JsonContent.Create(new { title = "Summarise pricing", objective = "A pricing summary." }))).StatusCode);
         var made = await MissionsApp.ReadOkAsync(await lead.PostAsync("/api/missions", System.Net.Http.Json.JsonContent.Create(new { title = "Summarise pricing", objective = "A pricing summary." })), HttpStatusCode.Created);
@@ -243,19 +235,10 @@ public sealed class RunLifecycleTests
     [Theory, Sqlite, Postgres]
     public async Task Through_the_API_done_is_a_review_decision_that_only_a_reviewer_makes(Provider provider)
     {
-        await using var app = await MissionsApp.StartAsync(provider, new Dictionary<string, string?>
-        {
-            ["Missions:Api:Keys:0:Name"] = "writer",
-            ["Missions:Api:Keys:0:Key"] = "writer-key-0123456789",
-            ["Missions:Api:Keys:1:Name"] = "lead",
-            ["Missions:Api:Keys:1:Key"] = "lead-key-0123456789",
-            ["Missions:Approvers:Allowed:0"] = "api:lead",
-            ["Missions:Runs:OfflineStepDelay"] = "00:00:00.010",
-        });
-        using var writer = app.CreateClient();
-        writer.DefaultRequestHeaders.Add("X-Api-Key", "writer-key-0123456789");
-        using var lead = app.CreateClient();
-        lead.DefaultRequestHeaders.Add("X-Api-Key", "lead-key-0123456789");
+        var (app, writer, lead) = await MissionsApp.StartWithWriterAndLeadAsync(provider, new Dictionary<string, string?> { ["Missions:Runs:OfflineStepDelay"] = "00:00:00.010" });
+        await using var _ = app;
+        using var __ = writer;
+        using var ___ = lead;
         await MissionsApp.ReadOkAsync(await lead.PostAsJsonAsync("/api/missions", new { title = "Summarise pricing", objective = "A pricing summary." }), HttpStatusCode.Created);
         await MissionsApp.ReadOkAsync(await lead.PostAsJsonAsync("/api/missions", new { title = "Tidy the drive", objective = "A tidy shared drive." }), HttpStatusCode.Created);
         var run = await ArtifactLinkTests.RunToEndAsync(writer, "M-1");
