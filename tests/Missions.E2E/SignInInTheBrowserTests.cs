@@ -33,6 +33,8 @@ public sealed class SignInInTheBrowserTests : IAsyncLifetime
         api.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         // A mission of the signed-in people's Teams tenant (their workspace: they see its missions, and only those).
         (await api.PostAsJsonAsync("/api/missions", new { title = "Draft the launch plan", objective = "A launch plan the team agrees on.", workspace = "msteams:" + EntraCloud.TenantId })).EnsureSuccessStatusCode();
+        // And one of the local workspace (the web chat's), which nobody signed in sees.
+        (await api.PostAsJsonAsync("/api/missions", new { title = "Reconcile the October payouts", objective = "Every payout matched." })).EnsureSuccessStatusCode();
         (playwright, browser) = await Browser.LaunchAsync();
         // Teams (a public site) framing this host on loopback is what Chromium's local network access checks stop
         // unless the person allows it; a real deployment's host is public, so allow it as that person would.
@@ -80,6 +82,12 @@ public sealed class SignInInTheBrowserTests : IAsyncLifetime
         await page.GotoAsync(new Uri(app.BaseAddress, "/board").ToString());
         await Expect(page.Locator("article.card[data-mission='M-1']")).ToBeVisibleAsync();
         Assert.Equal(2, entra.AuthorizeRequests.Count);
+
+        // The local workspace's mission is not on their board, and its page is no page for them.
+        await Expect(page.Locator("article.card")).ToHaveCountAsync(1);
+        var foreign = await page.GotoAsync(new Uri(app.BaseAddress, "/missions/M-2").ToString());
+        Assert.Equal(404, foreign!.Status);
+        await Expect(page.Locator("body")).Not.ToContainTextAsync("payouts");
         Assert.Empty(consoleProblems);
     }
 

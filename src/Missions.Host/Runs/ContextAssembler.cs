@@ -6,13 +6,18 @@ using Missions.Host.Missions;
 
 namespace Missions.Host.Runs;
 
-/// <summary>The context for one run, and what had to be cut to fit the budget (said in the run's log).</summary>
-public sealed record AssembledContext(RunContext Context, IReadOnlyList<string> Cuts);
+/// <summary>
+/// The context for one run; what had to be cut to fit the budget, and the documents that could not be read, with why
+/// (warnings in the run's log); and the documents whose text was read (said in the log too).
+/// </summary>
+public sealed record AssembledContext(RunContext Context, IReadOnlyList<string> Cuts, IReadOnlyList<string> Read, IReadOnlyList<string> Unread);
 
 /// <summary>
 /// Gathers what an agent needs for a run within a size budget, most important first: the mission itself, the
-/// changes asked for in review, the project brief, the comments (newest first), the text of text-like attachments
-/// (name and size of others), and earlier artifacts. What does not fit is shortened or left out, and said so.
+/// changes asked for in review, the project brief, the comments (newest first), the text of attachments — text-like
+/// files, and PDF, Word, Excel and PowerPoint documents (<see cref="DocumentText"/>); the name and size of others — and
+/// earlier artifacts. What does not fit is shortened or left out, and said so; a document that cannot be read is
+/// named with why, and the run goes on.
 /// </summary>
 public sealed class ContextAssembler(MissionsDbContext db, IContentStore content, IOptions<RunOptions> options, TimeProvider clock)
 {
@@ -56,9 +61,12 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
         keptComments.Reverse();
         var attachments = await db.Attachments.AsNoTracking().Where(a => a.MissionId == mission.Id).OrderBy(a => a.CreatedAt).ToListAsync(cancellationToken);
         var files = new List<ContextDocument>();
+        var (read, unread) = (new List<string>(), new List<string>());
         foreach (var a in attachments)
         {
-            files.Add(await DocumentAsync(a.FileName, a.ContentType, a.Size, a.StorageKey, budget, "attachment", cancellationToken));
+            files.Add(DocumentText.CanRead(a.ContentType, a.FileName)
+                ? await ReadDocumentAsync(a, budget, read, unread, cancellationToken)
+                : await DocumentAsync(a.FileName, a.ContentType, a.Size, a.StorageKey, budget, "attachment", cancellationToken));
         }
 
         // A replay reads the result it checks: the artifacts of the mission's latest finished work run.
@@ -81,7 +89,30 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
             project?.Name, brief, task?.Title, task is null ? 0 : tasks.IndexOf(task) + 1, tasks.Count,
             keptComments, files, artifacts, questions, changesRequested, run.Attempt, clock.GetUtcNow(),
             replay, tasks.Select(t => t.Title).ToList());
-        return new AssembledContext(context, budget.Cuts);
+        return new AssembledContext(context, budget.Cuts, read, unread);
+    }
+
+    /// <summary>An attached PDF or Office document: its text, within the budget; named with why when it cannot be read.</summary>
+    private async Task<ContextDocument> ReadDocumentAsync(Attachment attachment, Budget budget, List<string> read, List<string> unread, CancellationToken cancellationToken)
+    {
+        var (name, type, size) = (attachment.FileName, attachment.ContentType, attachment.Size);
+        if (!budget.Has(1))
+        {
+            budget.Cut($"attachment {name}: left out (no budget left)");
+            return new ContextDocument(name, type, size, null, true);
+        }
+
+        await using var stream = await content.OpenReadAsync(attachment.StorageKey, cancellationToken);
+        var reading = stream is null ? new DocumentReading(null, "", "its content is missing from the store") : DocumentText.Read(stream, type, name, MaxFileRead);
+        if (reading.Text is not { } text)
+        {
+            unread.Add($"attachment {name}: {reading.Problem}");
+            return new ContextDocument(name, type, size, null, false);
+        }
+
+        var fitted = budget.Fit(text, $"attachment {name}");
+        read.Add($"attachment {name}: {reading.Described}, {text.Length:N0} characters of text");
+        return new ContextDocument(name, type, size, fitted, fitted is null || fitted.Length < text.Length || reading.Described.EndsWith("read in part", StringComparison.Ordinal));
     }
 
     private async Task<ContextDocument> DocumentAsync(string name, string contentType, long size, string key, Budget budget, string what, CancellationToken cancellationToken)

@@ -60,6 +60,16 @@ public sealed partial class RunExecutor(
 
             await progress.LogAsync(RunLogLevel.Info, "Started", $"Attempt {run.Attempt} ({run.Trigger}) on {owner}.", lost.Token);
             var assembled = await assembler.AssembleAsync(run, lost.Token);
+            foreach (var document in assembled.Read)
+            {
+                await progress.LogAsync(RunLogLevel.Info, "Context", "Read " + document, lost.Token);
+            }
+
+            foreach (var document in assembled.Unread)
+            {
+                await progress.LogAsync(RunLogLevel.Warning, "Context", "Not read: " + document, lost.Token);
+            }
+
             foreach (var cut in assembled.Cuts)
             {
                 await progress.LogAsync(RunLogLevel.Warning, "Context", "Cut to fit the context budget: " + cut, lost.Token);

@@ -190,4 +190,42 @@ public sealed class RunFailureTests
         var log = (await MissionsApp.ReadOkAsync(await api.GetAsync($"/api/runs/{run["id"]}")))["log"]!.AsArray().Select(l => l!["text"]!.GetValue<string>()).ToList();
         Assert.Contains(log, l => l.StartsWith("Cut to fit the context budget: attachment prices.txt: shortened from 13,600 to", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Attached_PDF_Word_Excel_and_PowerPoint_files_are_read_into_the_context_and_one_that_cannot_be_is_named()
+    {
+        var (app, agent) = await StartAsync();
+        await using var _ = app;
+        using var api = new HttpClient { BaseAddress = app.BaseAddress };
+        await app.CreateMissionAsync();
+        var files = new (string Name, string Type, byte[] Bytes)[]
+        {
+            ("pricing.pdf", "application/pdf", Documents.Pdf("Acme charges 12 per seat.", "Globex charges 15 per seat.")),
+            ("notes.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Documents.Word("Interview notes", "Customers compare us with Acme.")),
+            ("prices.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Documents.Excel(("Vendor", "Price"), ("Acme", "12"), ("Globex", "15"))),
+            ("deck.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", Documents.PowerPoint("Q3 pricing", "Seats drive revenue")),
+            ("broken.pdf", "application/pdf", "%PDF-1.7\nthis is not the rest of a PDF"u8.ToArray()),
+        };
+        foreach (var (name, type, bytes) in files)
+        {
+            using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes) { Headers = { ContentType = new(type) } }, "file", name } };
+            Assert.Equal(HttpStatusCode.Created, (await api.PostAsync("/api/missions/M-1/attachments", form)).StatusCode);
+        }
+
+        var run = await ArtifactLinkTests.RunToEndAsync(api, "M-1");
+        Assert.Equal("Succeeded", run["status"]!.GetValue<string>()); // a file that cannot be read never fails the run
+        var text = agent.LastContext!.Attachments.ToDictionary(a => a.Name, a => a.Text);
+        Assert.Contains("Acme charges 12 per seat.", text["pricing.pdf"], StringComparison.Ordinal);
+        Assert.Contains("Globex charges 15 per seat.", text["pricing.pdf"], StringComparison.Ordinal);
+        Assert.Equal("Interview notes\nCustomers compare us with Acme.", text["notes.docx"]);
+        Assert.Equal("Sheet: Prices\nVendor\tPrice\nAcme\t12\nGlobex\t15", text["prices.xlsx"]);
+        Assert.Equal("Slide 1: Q3 pricing\nSlide 2: Seats drive revenue", text["deck.pptx"]);
+        Assert.Null(text["broken.pdf"]);
+
+        var log = (await MissionsApp.ReadOkAsync(await api.GetAsync($"/api/runs/{run["id"]}")))["log"]!.AsArray().Select(l => l!["text"]!.GetValue<string>()).ToList();
+        Assert.Contains(log, l => l.StartsWith("Read attachment pricing.pdf: a PDF of 1 page(s), ", StringComparison.Ordinal));
+        Assert.Contains($"Read attachment prices.xlsx: an Excel workbook of 1 sheet(s), {text["prices.xlsx"]!.Length} characters of text", log);
+        Assert.Contains($"Read attachment deck.pptx: a PowerPoint deck of 2 slide(s), {text["deck.pptx"]!.Length} characters of text", log);
+        Assert.Contains(log, l => l.StartsWith("Not read: attachment broken.pdf: it could not be read as a PDF (", StringComparison.Ordinal));
+    }
 }
