@@ -13,6 +13,9 @@ public sealed record BoardCommand : ChatCommand;
 /// <summary>Missions in one column (or every open one), all of them or only the person's own.</summary>
 public sealed record ListCommand(MissionStatus? Status, bool Mine) : ChatCommand;
 
+/// <summary>The proposals of this workspace still waiting for a decision.</summary>
+public sealed record ProposalsCommand : ChatCommand;
+
 public sealed record ShowCommand(long Number) : ChatCommand;
 
 /// <summary>Move a mission to a column, named in the words people use ("in progress", "review", "done").</summary>
@@ -46,6 +49,7 @@ public static partial class ChatCommands
         new("board", "the board, column by column"),
         new("my missions", "the open missions you asked for"),
         new("list review [mine]", "the missions in a column (backlog, in progress, review, done), or only yours"),
+        new("list proposals", "the proposals waiting for a decision, and when each expires"),
         new("show M-12", "one mission"),
         new("move M-12 to review", "move a mission (backlog, in progress, review, done)"),
         new("comment M-12 your words", "add a comment to a mission"),
@@ -86,6 +90,11 @@ public static partial class ChatCommands
         {
             // "list open" is every open mission; any other word must name a column, or the line is a request ("list our competitors").
             var column = list.Groups["col"].Value.Trim();
+            if (column.Equals("proposals", StringComparison.OrdinalIgnoreCase) && !list.Groups["mine"].Success)
+            {
+                return new ProposalsCommand();
+            }
+
             if (column is "" or "open")
             {
                 return new ListCommand(null, list.Groups["mine"].Success);

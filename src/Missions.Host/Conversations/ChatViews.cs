@@ -38,6 +38,17 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
             staff, projects);
     }
 
+    /// <summary>The proposals still waiting for a decision (the workspace's), soonest to expire first.</summary>
+    public async Task<NoticeView> PendingProposalsAsync(CancellationToken cancellationToken)
+    {
+        var waiting = await db.Proposals.AsNoTracking().Where(p => p.Status == ProposalStatus.Pending)
+            .OrderBy(p => p.ExpiresAt).Take(25).Select(p => new { p.Title, p.RequestedByName, p.ExpiresAt }).ToListAsync(cancellationToken);
+        return waiting.Count == 0
+            ? new NoticeView("No proposals are waiting for a decision.")
+            : new NoticeView("Waiting for a decision:\n" + string.Join("\n", waiting.Select(p =>
+                $"- “{p.Title}”, asked by {p.RequestedByName ?? "someone"}; expires {ViewText.Day(p.ExpiresAt is { } at ? DateOnly.FromDateTime(at) : null) ?? "never"}")));
+    }
+
     public async Task<BoardView> BoardAsync(CancellationToken cancellationToken)
     {
         var columns = await missions.BoardAsync(null, LinesPerColumn, cancellationToken);

@@ -124,6 +124,8 @@ public sealed class MissionBot(
                 return BotReply.Post(new NoticeView(talk.Greeting ? ChatCommands.Greeting : ChatCommands.Acknowledged));
             case BoardCommand:
                 return BotReply.Post(await views.BoardAsync(cancellationToken));
+            case ProposalsCommand:
+                return BotReply.Post(await views.PendingProposalsAsync(cancellationToken));
             case ListCommand list:
                 return BotReply.Post(await views.ListAsync(list.Status, list.Mine ? turn.From : null, cancellationToken));
             case ShowCommand show:
@@ -323,6 +325,17 @@ public sealed class MissionBot(
         if (existing.ConversationReferenceId != turn.ConversationReferenceId)
         {
             throw ElsewhereCard();
+        }
+
+        if (proposals.IsDue(existing))
+        {
+            // Its time ran out before the sweep came by: it expires now, and its card says so in place.
+            if (await proposals.ExpireAsync(existing, cancellationToken))
+            {
+                return new BotReply([], views.Proposal(existing, prepared.Workspace, null));
+            }
+
+            existing = await TurnQueries.For(db).Proposal(db, proposalId) ?? existing;
         }
 
         if (existing.Status != ProposalStatus.Pending)

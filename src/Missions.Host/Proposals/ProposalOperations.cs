@@ -33,6 +33,7 @@ public sealed class ProposalOperations(
     ChatViews views,
     ConversationOutbox outbox,
     Diagnostics.MissionsTelemetry telemetry,
+    Microsoft.Extensions.Options.IOptions<ProposalOptions> options,
     TimeProvider clock)
 {
     /// <summary>The refusal code of a decision on a proposal that is no longer pending.</summary>
@@ -40,9 +41,6 @@ public sealed class ProposalOperations(
 
     /// <summary>The refusal code of a decision that lost a race with another.</summary>
     public const string ConcurrentChange = "concurrent-change";
-
-    /// <summary>How long a proposal waits for a decision.</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
 
     public async Task<Proposal> GetAsync(Guid id, CancellationToken cancellationToken) =>
         await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken)
@@ -76,7 +74,7 @@ public sealed class ProposalOperations(
             Workspace = workspace,
             CreatedAt = now,
             UpdatedAt = now,
-            ExpiresAt = now + Lifetime,
+            ExpiresAt = now + options.Value.Lifetime,
         };
         db.Proposals.Add(proposal);
         db.ActivityEntries.Add(Activity(proposal.Id, null, requester, "proposal-created", now, proposal.Title));
@@ -258,6 +256,39 @@ public sealed class ProposalOperations(
         Detail = detail,
     };
 
+    /// <summary>Whether a proposal still pending has outlived its time (nobody may decide it any more).</summary>
+    public bool IsDue(Proposal proposal) => proposal.Status == ProposalStatus.Pending && proposal.ExpiresAt <= clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>
+    /// Expires a pending proposal whose time is up: nobody decided it, and its card turns into "expired" in place, in the
+    /// caller's write transaction (or its own). False when it was decided (or expired) by someone else first.
+    /// </summary>
+    public async Task<bool> ExpireAsync(Proposal proposal, CancellationToken cancellationToken)
+    {
+        if (!IsDue(proposal))
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var version = proposal.Version + 1;
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var won = await db.Proposals.Where(p => p.Id == proposal.Id && p.Status == ProposalStatus.Pending && p.Version == proposal.Version)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, ProposalStatus.Expired).SetProperty(p => p.UpdatedAt, now).SetProperty(p => p.Version, version), cancellationToken);
+        if (won == 0)
+        {
+            return false;
+        }
+
+        db.ActivityEntries.Add(Activity(proposal.Id, null, Actor.System, "proposal-expired", now, $"No one decided it by {proposal.ExpiresAt:yyyy-MM-dd HH:mm} UTC."));
+        proposal.Status = ProposalStatus.Expired;
+        proposal.UpdatedAt = now;
+        proposal.Version = version;
+        await ShowDecisionAsync(proposal, null, cancellationToken);
+        await transaction.SaveAndCommitAsync(db, cancellationToken);
+        return true;
+    }
+
     /// <summary>The decided card in place of the proposal's card, in the conversation it was posted to.</summary>
     private async Task ShowDecisionAsync(Proposal proposal, long? missionNumber, CancellationToken cancellationToken)
     {
@@ -282,6 +313,7 @@ public sealed class ProposalOperations(
             case ProposalStatus.Rejected:
                 throw DomainException.Conflict($"This proposal was already rejected by {proposal.DecidedByName}.", AlreadyDecided);
             case ProposalStatus.Expired:
+            case ProposalStatus.Pending when IsDue(proposal):
                 throw DomainException.Conflict("This proposal expired; ask again to get a fresh one.", AlreadyDecided);
         }
 

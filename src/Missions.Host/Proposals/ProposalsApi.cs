@@ -53,6 +53,11 @@ public static class ProposalsApi
     public static IHostApplicationBuilder AddProposals(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<ProposalOperations>();
+        builder.Services.AddOptions<ProposalOptions>().BindConfiguration(ProposalOptions.Section)
+            .Validate(o => o.Lifetime > TimeSpan.Zero, "Missions:Proposals:Lifetime must be positive.")
+            .Validate(o => o.ExpiryInterval >= TimeSpan.FromSeconds(1) && o.ExpiryInterval <= TimeSpan.FromDays(1), "Missions:Proposals:ExpiryInterval must be between 00:00:01 and 1.00:00:00.")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<ProposalExpiry>();
         return builder;
     }
 

@@ -24,6 +24,10 @@ public sealed class BotHarness : IAsyncDisposable
     public static async Task<BotHarness> StartAsync(Provider provider = Provider.Sqlite, IDictionary<string, string?>? settings = null) =>
         new(await MissionsApp.StartAsync(provider, settings));
 
+    /// <summary>The bot on a host whose clock the test moves.</summary>
+    public static async Task<BotHarness> StartAsync(Provider provider, IDictionary<string, string?>? settings, TimeProvider clock) =>
+        new(await MissionsApp.StartAsync(provider, settings, services => services.AddSingleton(clock)));
+
     /// <summary>A new conversation the bot may answer in.</summary>
     public Task<Guid> ConversationAsync() => App.WithDbAsync(async db =>
     {

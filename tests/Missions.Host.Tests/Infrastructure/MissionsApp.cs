@@ -84,6 +84,10 @@ public sealed class MissionsApp : WebApplicationFactory<Program>
     public static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings = null) =>
         await StartAsync(provider, settings, kestrel: false);
 
+    /// <summary>The host in process with some in-process services replaced (a seam, such as the clock).</summary>
+    public static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings, Action<IServiceCollection> services) =>
+        await StartAsync(provider, settings, kestrel: false, services);
+
     private static async Task<MissionsApp> StartAsync(Provider provider, IDictionary<string, string?>? settings, bool kestrel, Action<IServiceCollection>? services = null) =>
         StartOn(await TestDatabase.CreateAsync(provider), settings, kestrel, services);
 
