@@ -10,7 +10,11 @@ namespace Missions.Host.Conversations;
 /// object id where the channel has one (Teams), and their standing in the server where the channel has one (Discord).
 /// Never what a client merely claims about itself.
 /// </summary>
-public sealed record ChatUser(string Id, string Name, string? DirectoryId = null, ServerMembership? Server = null);
+public sealed record ChatUser(string Id, string Name, string? DirectoryId = null, ServerMembership? Server = null)
+{
+    /// <summary>The person as the actor of what they do, acting from <paramref name="conversation"/> if given.</summary>
+    public Actor AsActor(Guid? conversation = null) => new(Id, Name, ActorKind.Human, DirectoryId, conversation, Server);
+}
 
 /// <summary>
 /// One thing a person did in a conversation, with no channel types in it: words (<see cref="Text"/>) or a button
@@ -33,7 +37,7 @@ public sealed record ChatTurn(
     IReadOnlyList<LinkedFile>? Links = null)
 {
     /// <summary>The person, as the actor of what the turn changes, acting from this conversation.</summary>
-    public Actor Actor => new(From.Id, From.Name, ActorKind.Human, From.DirectoryId, ConversationReferenceId, From.Server);
+    public Actor Actor => From.AsActor(ConversationReferenceId);
 }
 
 /// <summary>A file sent with a message, stored on arrival under <see cref="Key"/> until the turn attaches or discards it.</summary>

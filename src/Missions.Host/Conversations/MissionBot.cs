@@ -296,7 +296,7 @@ public sealed class MissionBot(
     {
         var run = await runs.GetAsync(runId, cancellationToken);
         var conversation = await db.Missions.AsNoTracking().Where(m => m.Id == run.MissionId).Select(m => m.ConversationReferenceId).SingleOrDefaultAsync(cancellationToken);
-        return conversation is not null && conversation == turn.ConversationReferenceId ? run : throw ElsewhereCard();
+        return conversation == turn.ConversationReferenceId ? run : throw ElsewhereCard();
     }
 
     private static DomainException ElsewhereCard() =>

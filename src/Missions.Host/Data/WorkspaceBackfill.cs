@@ -2,7 +2,8 @@ namespace Missions.Host.Data;
 
 /// <summary>
 /// The data half of the migration that gave missions and proposals a workspace: each takes the workspace of the
-/// conversation it came from (<see cref="Workspace.Workspaces.Of"/>, said in SQL), and one with none is local. Each
+/// conversation it came from (<see cref="Workspace.Workspaces.OfTeams"/>, <see cref="Workspace.Workspaces.OfDiscord"/>,
+/// said in SQL), and one from the web chat, or with no conversation, is local. Each
 /// provider's migration runs it with its own way of joining strings.
 /// </summary>
 internal static class WorkspaceBackfill

@@ -8,7 +8,6 @@ using Missions.Host.Data;
 using Missions.Host.Missions;
 using Missions.Host.Proposals;
 using Missions.Host.Web;
-
 using Missions.Host.Workspace;
 
 namespace Missions.Host.Discord;
@@ -370,8 +369,7 @@ public sealed partial class DiscordAdapter(
             DiscordButtons.ApproveReviewVerb or DiscordButtons.RequestChangesVerb => Privilege.Review,
             _ => null,
         };
-        var user = UserOf(interaction.Invoker!, interaction.Member);
-        var actor = new Actor(user.Id, user.Name, ActorKind.Human, Server: user.Server);
+        var actor = UserOf(interaction.Invoker!, interaction.Member).AsActor();
         return needed is { } privilege && !access.May(actor, privilege) ? InteractionResponse.Ephemeral(access.Refusal(actor, privilege)) : null;
     }
 

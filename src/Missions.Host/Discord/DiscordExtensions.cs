@@ -49,7 +49,8 @@ public static class DiscordExtensions
     /// <summary>
     /// The interactions endpoint. The signature is checked over the raw bytes before anything reads them (Discord
     /// sends forged requests on purpose to check this): a missing header, bad hex, a wrong length, a bad signature, or
-    /// a signed timestamp that is not within five minutes of now (a replay) is 401 and nothing is handled. A PING is answered inline with a PONG; everything else within Discord's 3 seconds.
+    /// a signed timestamp that is not within five minutes of now (a replay) is 401 and nothing is handled. A PING is
+    /// answered inline with a PONG; everything else within Discord's 3 seconds.
     /// </summary>
     private static async Task<IResult> InteractionsAsync(HttpContext http, InteractionSignature signature, CancellationToken cancellationToken)
     {

@@ -61,12 +61,10 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
         keptComments.Reverse();
         var attachments = await db.Attachments.AsNoTracking().Where(a => a.MissionId == mission.Id).OrderBy(a => a.CreatedAt).ToListAsync(cancellationToken);
         var files = new List<ContextDocument>();
-        var (read, unread) = (new List<string>(), new List<string>());
+        var documents = (Read: new List<string>(), Unread: new List<string>());
         foreach (var a in attachments)
         {
-            files.Add(DocumentText.CanRead(a.ContentType, a.FileName)
-                ? await ReadDocumentAsync(a, budget, read, unread, cancellationToken)
-                : await DocumentAsync(a.FileName, a.ContentType, a.Size, a.StorageKey, budget, "attachment", cancellationToken));
+            files.Add(await DocumentAsync(a.FileName, a.ContentType, a.Size, a.StorageKey, budget, "attachment", documents, cancellationToken));
         }
 
         // A replay reads the result it checks: the artifacts of the mission's latest finished work run.
@@ -80,7 +78,7 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
         var artifacts = new List<ContextDocument>();
         foreach (var a in earlier)
         {
-            artifacts.Add(await DocumentAsync(a.Name, a.ContentType, a.Size, a.StorageKey, budget, "earlier artifact", cancellationToken));
+            artifacts.Add(await DocumentAsync(a.Name, a.ContentType, a.Size, a.StorageKey, budget, "earlier artifact", null, cancellationToken));
         }
 
         var context = new RunContext(
@@ -89,35 +87,19 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
             project?.Name, brief, task?.Title, task is null ? 0 : tasks.IndexOf(task) + 1, tasks.Count,
             keptComments, files, artifacts, questions, changesRequested, run.Attempt, clock.GetUtcNow(),
             replay, tasks.Select(t => t.Title).ToList());
-        return new AssembledContext(context, budget.Cuts, read, unread);
+        return new AssembledContext(context, budget.Cuts, documents.Read, documents.Unread);
     }
 
-    /// <summary>An attached PDF or Office document: its text, within the budget; named with why when it cannot be read.</summary>
-    private async Task<ContextDocument> ReadDocumentAsync(Attachment attachment, Budget budget, List<string> read, List<string> unread, CancellationToken cancellationToken)
+    /// <summary>
+    /// A file's text within the budget: a text-like file's, and with <paramref name="documents"/> given, a PDF's or
+    /// Office document's too, each said in <c>Read</c> (or, when it cannot be read, with why in <c>Unread</c>); of
+    /// anything else, the name and size only.
+    /// </summary>
+    private async Task<ContextDocument> DocumentAsync(
+        string name, string contentType, long size, string key, Budget budget, string what, (List<string> Read, List<string> Unread)? documents, CancellationToken cancellationToken)
     {
-        var (name, type, size) = (attachment.FileName, attachment.ContentType, attachment.Size);
-        if (!budget.Has(1))
-        {
-            budget.Cut($"attachment {name}: left out (no budget left)");
-            return new ContextDocument(name, type, size, null, true);
-        }
-
-        await using var stream = await content.OpenReadAsync(attachment.StorageKey, cancellationToken);
-        var reading = stream is null ? new DocumentReading(null, "", "its content is missing from the store") : DocumentText.Read(stream, type, name, MaxFileRead);
-        if (reading.Text is not { } text)
-        {
-            unread.Add($"attachment {name}: {reading.Problem}");
-            return new ContextDocument(name, type, size, null, false);
-        }
-
-        var fitted = budget.Fit(text, $"attachment {name}");
-        read.Add($"attachment {name}: {reading.Described}, {text.Length:N0} characters of text");
-        return new ContextDocument(name, type, size, fitted, fitted is null || fitted.Length < text.Length || reading.Described.EndsWith("read in part", StringComparison.Ordinal));
-    }
-
-    private async Task<ContextDocument> DocumentAsync(string name, string contentType, long size, string key, Budget budget, string what, CancellationToken cancellationToken)
-    {
-        if (!IsText(contentType, name))
+        var document = documents is not null && DocumentText.CanRead(contentType, name);
+        if (!document && !IsText(contentType, name))
         {
             return new ContextDocument(name, contentType, size, null, false);
         }
@@ -135,13 +117,30 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
             return new ContextDocument(name, contentType, size, null, false);
         }
 
-        var buffer = new char[MaxFileRead];
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var read = await reader.ReadBlockAsync(buffer, cancellationToken);
-        var text = new string(buffer, 0, read);
+        string text;
+        bool partial;
+        if (document)
+        {
+            var reading = DocumentText.Read(stream, contentType, name, MaxFileRead);
+            if (reading.Text is null)
+            {
+                documents!.Value.Unread.Add($"{what} {name}: {reading.Problem}");
+                return new ContextDocument(name, contentType, size, null, false);
+            }
+
+            (text, partial) = (reading.Text, reading.Partial);
+            documents!.Value.Read.Add($"{what} {name}: {reading.Described}, {text.Length:N0} characters of text");
+        }
+        else
+        {
+            var buffer = new char[MaxFileRead];
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var read = await reader.ReadBlockAsync(buffer, cancellationToken);
+            (text, partial) = (new string(buffer, 0, read), size > MaxFileRead);
+        }
+
         var fitted = budget.Fit(text, $"{what} {name}");
-        var truncated = fitted is null || fitted.Length < text.Length || size > MaxFileRead;
-        return new ContextDocument(name, contentType, size, fitted, truncated);
+        return new ContextDocument(name, contentType, size, fitted, fitted is null || fitted.Length < text.Length || partial);
     }
 
     internal static bool IsText(string contentType, string name)

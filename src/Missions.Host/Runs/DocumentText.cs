@@ -7,8 +7,11 @@ using Wordprocessing = DocumentFormat.OpenXml.Wordprocessing;
 
 namespace Missions.Host.Runs;
 
-/// <summary>What reading a document gave: its text and what it was (pages, sheets, slides), or why it could not be read.</summary>
-public sealed record DocumentReading(string? Text, string Described, string? Problem);
+/// <summary>
+/// What reading a document gave: its text and what it was (pages, sheets, slides), and whether the limit cut it
+/// (<see cref="Partial"/>); or why it could not be read.
+/// </summary>
+public sealed record DocumentReading(string? Text, string Described, bool Partial, string? Problem);
 
 /// <summary>
 /// The text of the documents people attach that are not plain text: PDF (PdfPig), Word, Excel and PowerPoint (the Open
@@ -46,11 +49,11 @@ public static class DocumentText
                 Kind.PowerPoint => PowerPoint(content, text),
                 _ => throw new NotSupportedException("it is not a document whose text can be read"),
             };
-            return new DocumentReading(text.ToString(), described + (text.Full ? ", read in part" : ""), null);
+            return new DocumentReading(text.ToString(), described + (text.Full ? ", read in part" : ""), text.Full, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new DocumentReading(null, "", e is NotSupportedException ? e.Message : $"it could not be read as {Describe(KindOf(contentType, name))} ({e.GetType().Name}: {e.Message})");
+            return new DocumentReading(null, "", false, e is NotSupportedException ? e.Message : $"it could not be read as {Describe(KindOf(contentType, name))} ({e.GetType().Name}: {e.Message})");
         }
     }
 
@@ -121,26 +124,30 @@ public static class DocumentText
         var sheets = workbook.Workbook?.Sheets?.Elements<Spreadsheet.Sheet>().ToList() ?? [];
         foreach (var sheet in sheets)
         {
-            if (sheet.Id?.Value is not { } id || workbook.GetPartById(id) is not WorksheetPart part || !text.Line($"Sheet: {sheet.Name?.Value}"))
+            if (sheet.Id?.Value is not { } id || workbook.GetPartById(id) is not WorksheetPart part)
             {
                 continue;
             }
 
-            foreach (var row in part.Worksheet?.Descendants<Spreadsheet.Row>() ?? [])
+            // Up to the first line that does not fit (All stops there).
+            var rows = part.Worksheet?.Descendants<Spreadsheet.Row>() ?? [];
+            if (!text.Line($"Sheet: {sheet.Name?.Value}") || !rows.All(row => text.Line(string.Join('\t', row.Elements<Spreadsheet.Cell>().Select(c => ValueOf(c, shared))))))
             {
-                var cells = row.Elements<Spreadsheet.Cell>().Select(c => c.DataType?.Value == Spreadsheet.CellValues.SharedString
-                        && int.TryParse(c.CellValue?.Text, System.Globalization.CultureInfo.InvariantCulture, out var i) && i >= 0 && i < shared.Count
-                    ? shared[i]
-                    : c.DataType?.Value == Spreadsheet.CellValues.InlineString ? c.InlineString?.InnerText ?? "" : c.CellValue?.Text ?? "");
-                if (!text.Line(string.Join('\t', cells)))
-                {
-                    return $"an Excel workbook of {sheets.Count} sheet(s)";
-                }
+                break;
             }
         }
 
         return $"an Excel workbook of {sheets.Count} sheet(s)";
     }
+
+    /// <summary>A cell as it reads: a shared string looked up, an inline string, or the value as stored (numbers, dates as numbers).</summary>
+    private static string ValueOf(Spreadsheet.Cell cell, List<string> shared) => cell.DataType?.Value switch
+    {
+        var type when type == Spreadsheet.CellValues.SharedString
+            && int.TryParse(cell.CellValue?.Text, System.Globalization.CultureInfo.InvariantCulture, out var i) && i >= 0 && i < shared.Count => shared[i],
+        var type when type == Spreadsheet.CellValues.InlineString => cell.InlineString?.InnerText ?? "",
+        _ => cell.CellValue?.Text ?? "",
+    };
 
     private static string PowerPoint(Stream content, Limited text)
     {

@@ -9,7 +9,6 @@ using Missions.Host.Cards;
 using Missions.Host.Conversations;
 using Missions.Host.Data;
 using Missions.Host.Outbox;
-
 using Missions.Host.Workspace;
 
 namespace Missions.Host.Teams;

@@ -251,9 +251,10 @@ public static class ApiAccess
         }
 
         var published = request.HttpContext.RequestServices.GetService<IOptions<Runs.ArtifactLinkOptions>>()?.Value.PublicUrl;
-        return (string.Equals(from.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(from.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase))
-            || (Uri.TryCreate(published, UriKind.Absolute, out var publicUrl)
-                && string.Equals(from.Scheme, publicUrl.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(from.Authority, publicUrl.Authority, StringComparison.OrdinalIgnoreCase));
+        return Same(request.Scheme, request.Host.Value) || (Uri.TryCreate(published, UriKind.Absolute, out var publicUrl) && Same(publicUrl.Scheme, publicUrl.Authority));
+
+        bool Same(string scheme, string? authority) =>
+            string.Equals(from.Scheme, scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(from.Authority, authority, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The actor for what an API caller does: the key's holder, the signed-in person, or the local user.</summary>

@@ -5,7 +5,6 @@ using Missions.Host.Conversations;
 using Missions.Host.Data;
 using Missions.Host.Missions;
 using Missions.Host.Outbox;
-
 using Missions.Host.Workspace;
 
 namespace Missions.Host.WebChat;

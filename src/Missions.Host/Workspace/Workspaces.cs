@@ -25,14 +25,6 @@ public sealed class Workspaces(Microsoft.Extensions.Options.IOptionsMonitor<Work
 
     public static string OfDiscord(string? guildId, string channelId) => guildId is { Length: > 0 } ? "discord:" + guildId : "discord:dm:" + channelId;
 
-    /// <summary>A conversation's workspace, from what its channel said about it.</summary>
-    public static string Of(string channel, string? tenantId, string conversationId) => channel switch
-    {
-        Teams.TeamsAdapter.Name => OfTeams(tenantId),
-        Discord.DiscordAdapter.Name => OfDiscord(tenantId, conversationId),
-        _ => Local,
-    };
-
     public static bool IsValid(string? workspace) =>
         workspace == Local
         || (workspace?.StartsWith("msteams:", StringComparison.Ordinal) == true && workspace.Length > "msteams:".Length)

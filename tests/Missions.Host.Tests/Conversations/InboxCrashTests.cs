@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Missions.Host.Conversations;
-using Missions.Host.Data;
 using Missions.Host.Tests.Infrastructure;
 
 namespace Missions.Host.Tests.Conversations;
@@ -16,24 +15,6 @@ namespace Missions.Host.Tests.Conversations;
 public sealed class InboxCrashTests
 {
     private const int Conversations = 10;
-
-    private static async Task WaitAsync(TestDatabase database, Func<MissionsDbContext, Task<bool>> done, TimeSpan within, string what, params HostProcess[] hosts)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            await using (var db = database.CreateContext())
-            {
-                if (await done(db))
-                {
-                    return;
-                }
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.\n{string.Join("\n---\n", hosts.Select(h => h.Output))}");
-            await Task.Delay(100);
-        }
-    }
 
     [Theory, Sqlite, Postgres]
     public async Task A_killed_hosts_conversations_answer_within_seconds_of_its_restart_each_message_once_and_in_order(Provider provider)
@@ -67,7 +48,7 @@ public sealed class InboxCrashTests
             await chat.PostActivityAsync(Message(chat, $"can someone draft the partner update number {i} by Friday?"));
         }
 
-        await WaitAsync(database, _ => Task.FromResult(model.Requests.Count >= 1), TimeSpan.FromSeconds(30), "the first host's turns to be under way", first);
+        await database.WaitForAsync(_ => Task.FromResult(model.Requests.Count >= 1 ? (bool?)true : null), "the first host's turns to be under way", TimeSpan.FromSeconds(30), first);
         await first.KillAsync();
         await using (var db = database.CreateContext())
         {
@@ -84,8 +65,8 @@ public sealed class InboxCrashTests
             await chat.Through(toRestarted).PostActivityAsync(Message(chat, "and a second one: research onboarding tools for the support team"));
         }
 
-        await WaitAsync(database, async db => await db.Proposals.CountAsync() == 2 * Conversations, TimeSpan.FromSeconds(10),
-            "every conversation to answer both messages within 10 s of the restart", second, restarted);
+        await database.WaitForAsync(async db => await db.Proposals.CountAsync() == 2 * Conversations ? (bool?)true : null,
+            "every conversation to answer both messages within 10 s of the restart", TimeSpan.FromSeconds(10), second, restarted);
         var answeredWithin = clock.Elapsed;
 
         // The audit: nothing lost, nothing answered twice, each conversation's answers in the order asked.

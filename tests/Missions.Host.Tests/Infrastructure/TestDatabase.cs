@@ -64,6 +64,28 @@ public sealed class TestDatabase : IAsyncDisposable
         return settings;
     }
 
+    /// <summary>
+    /// Reads until the database shows something (the work of host processes on it), or fails after
+    /// <paramref name="within"/> with the named hosts' recent output.
+    /// </summary>
+    public async Task<T> WaitForAsync<T>(Func<MissionsDbContext, Task<T?>> read, string what, TimeSpan within, params HostProcess[] hosts)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            await using (var db = CreateContext())
+            {
+                if (await read(db) is { } value)
+                {
+                    return value;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.\n{string.Join("\n---\n", hosts.Select(h => h.Output))}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>A context of the provider's own type (with that provider's migrations), as the host registers it.</summary>
     public MissionsDbContext CreateContext() => Provider == Provider.Sqlite
         ? new SqliteMissionsDbContext(new DbContextOptionsBuilder<SqliteMissionsDbContext>().UseSqlite(ConnectionString).Options)

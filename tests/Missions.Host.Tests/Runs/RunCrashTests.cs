@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Missions.Host.Conversations;
-using Missions.Host.Data;
 using Missions.Host.Runs;
 using Missions.Host.Tests.Infrastructure;
 
@@ -14,23 +13,7 @@ namespace Missions.Host.Tests.Runs;
 /// </summary>
 public sealed class RunCrashTests
 {
-    private static async Task<T> WaitAsync<T>(TestDatabase database, Func<MissionsDbContext, Task<T?>> read, string what, HostProcess? host = null)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            await using (var db = database.CreateContext())
-            {
-                if (await read(db) is { } value)
-                {
-                    return value;
-                }
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.\n{host?.Output}");
-            await Task.Delay(100);
-        }
-    }
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
 
     [Theory, Sqlite, Postgres]
     public async Task A_host_killed_mid_run_finishes_the_run_exactly_once_after_a_restart(Provider provider)
@@ -56,8 +39,8 @@ public sealed class RunCrashTests
         }
 
         // Two steps in, the process dies without any chance to clean up.
-        var run = await WaitAsync(database, async db =>
-            await db.RunLogEntries.CountAsync(l => l.Text == RunViews.StepStarted) >= 2 ? await db.Runs.AsNoTracking().SingleAsync() : null, "the run to be under way", first);
+        var run = await database.WaitForAsync(async db =>
+            await db.RunLogEntries.CountAsync(l => l.Text == RunViews.StepStarted) >= 2 ? await db.Runs.AsNoTracking().SingleAsync() : null, "the run to be under way", Within, first);
         Assert.Equal(RunStatus.Running, run.Status);
         await first.KillAsync();
         await using (var db = database.CreateContext())
@@ -68,10 +51,10 @@ public sealed class RunCrashTests
         }
 
         await using var second = await HostProcess.StartAsync(settings);
-        var done = await WaitAsync(database, async db =>
-            await db.Runs.AsNoTracking().SingleAsync() is { Status: RunStatus.Succeeded } r ? r : null, "the run to finish on the second host", second);
-        await WaitAsync(database, async db =>
-            await db.OutboxMessages.AnyAsync() && await db.OutboxMessages.AllAsync(o => o.Status == OutboxStatus.Sent) ? (bool?)true : null, "every message to be delivered", second);
+        var done = await database.WaitForAsync(async db =>
+            await db.Runs.AsNoTracking().SingleAsync() is { Status: RunStatus.Succeeded } r ? r : null, "the run to finish on the second host", Within, second);
+        await database.WaitForAsync(async db =>
+            await db.OutboxMessages.AnyAsync() && await db.OutboxMessages.AllAsync(o => o.Status == OutboxStatus.Sent) ? (bool?)true : null, "every message to be delivered", Within, second);
 
         await using (var db = database.CreateContext())
         {
