@@ -135,7 +135,7 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
     }
 
     [BrowserFact]
-    public async Task On_a_missions_page_edit_the_objective_comment_attach_a_file_and_run_it()
+    public async Task On_a_missions_page_edit_it_comment_attach_a_file_and_run_it()
     {
         await CreateAsync("Competitor pricing summary for the Q3 deck", assigneeId: await IdOfAsync("/api/staff", "Analyst"));
         await page.GotoAsync(new Uri(app.BaseAddress, "/board").ToString());
@@ -143,14 +143,24 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
         await Expect(page.Locator("h1")).ToHaveTextAsync("M-1 Competitor pricing summary for the Q3 deck");
         await WhenInteractiveAsync();
 
-        await Button("Edit objective and description").ClickAsync();
-        // The form is there (until it is, the first text area on the page is the comment box).
-        await Expect(Button("Save")).ToBeVisibleAsync();
-        await TypeAsync(page.Locator("fluent-textarea").First, "A one-page pricing comparison the team can use in the Q3 deck.");
+        // Edit after approval: the objective, the assignee, the due date and auto-run, saved as one edit.
+        await page.Locator("fluent-button").GetByText("Edit", new() { Exact = true }).ClickAsync();
+        var form = page.Locator("section.edit");
+        await Expect(form).ToBeVisibleAsync();
+        await TypeAsync(form.Locator("fluent-textarea").First, "A one-page pricing comparison the team can use in the Q3 deck.");
+        await form.Locator("select[name=assignee]").SelectOptionAsync(new SelectOptionValue { Label = "Writer (Writing)" });
+        await form.Locator("input[name=due]").FillAsync("2031-03-07");
+        await form.Locator("input[name=autorun]").CheckAsync();
+        await form.Locator("input[name=autorun]").UncheckAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("mission-edit.png"), FullPage = true });
         await Button("Save").ClickAsync();
-        await Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Saved: objective, assignee, due date.")).ToBeVisibleAsync();
         var mission = (await api.GetFromJsonAsync<JsonObject>("/api/missions/M-1"))!;
         Assert.Equal("A one-page pricing comparison the team can use in the Q3 deck.", mission["objective"]!.GetValue<string>());
+        Assert.Equal(("2031-03-07", false), (mission["dueDate"]!.GetValue<string>(), mission["autoRun"]!.GetValue<bool>()));
+        await Expect(page.Locator(".facts")).ToContainTextAsync("Writer");
+        await Expect(page.Locator(".facts")).ToContainTextAsync("due Fri 7 Mar 2031");
+        await Expect(page.Locator("ul.activity")).ToContainTextAsync("edited it");
 
         // An empty comment is not sent; the page says what to do.
         await Button("Comment").ClickAsync();
@@ -178,7 +188,7 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
         // The run's log opens in place.
         await page.Locator("article.run summary").First.ClickAsync();
         await Expect(page.Locator("article.run ul.log li").First).ToBeVisibleAsync();
-        await Expect(page.Locator("ul.activity")).ToContainTextAsync("Analyst (staff agent) finished a run");
+        await Expect(page.Locator("ul.activity")).ToContainTextAsync("Writer (staff agent) finished a run");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("mission.png"), FullPage = true });
         Assert.Empty(consoleProblems);
     }

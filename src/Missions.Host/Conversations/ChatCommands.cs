@@ -34,6 +34,23 @@ public sealed record ReplayCommand(long Number) : ChatCommand;
 
 public sealed record StopCommand(long Number) : ChatCommand;
 
+/// <summary>What can be changed on an approved mission from chat.</summary>
+public enum MissionField
+{
+    Assignee,
+    DueDate,
+    Title,
+    AutoRun,
+    Project,
+    Blueprint,
+}
+
+/// <summary>
+/// Change one thing about a mission after approval: <see cref="Value"/> as the person wrote it (a staff member's,
+/// project's or blueprint's name, a day, a title, on/off); null clears it ("unassign M-12", "due M-12 none").
+/// </summary>
+public sealed record EditCommand(long Number, MissionField Field, string? Value) : ChatCommand;
+
 /// <summary>A greeting, thanks or an "ok" on its own: answered in kind, never a proposal.</summary>
 public sealed record SmallTalkCommand(bool Greeting) : ChatCommand;
 
@@ -57,6 +74,12 @@ public static partial class ChatCommands
         new("run M-12", "have the assigned staff agent work on a mission now"),
         new("stop M-12", "stop a mission's run"),
         new("replay M-12", "check a mission's latest result against its objective: what is missing or wrong"),
+        new("assign M-12 to Writer", "give a mission to another staff member (“unassign M-12” for nobody)"),
+        new("due M-12 friday", "change a mission's due date (“due M-12 none” to clear it)"),
+        new("rename M-12 a better title", "change a mission's title"),
+        new("autorun M-12 on", "have a mission start by itself (off: it waits for “run M-12”)"),
+        new("project M-12 Launch", "move a mission to a project (“project M-12 none” to take it out)"),
+        new("blueprint M-12 Competitor summary", "say which blueprint a mission follows"),
         new("cancel M-12", "cancel a mission"),
         new("help", "this list"),
     ];
@@ -146,7 +169,34 @@ public static partial class ChatCommands
             return new StopCommand(Number(stop));
         }
 
+        if (EditPattern().Match(line) is { Success: true } edit)
+        {
+            return Edit(edit);
+        }
+
+        if (UnassignPattern().Match(line) is { Success: true } unassign)
+        {
+            return new EditCommand(Number(unassign), MissionField.Assignee, null);
+        }
+
         return new RequestCommand(line);
+    }
+
+    /// <summary>An edit as its words say it; "none", "nobody" and "off" clear what can be cleared.</summary>
+    private static EditCommand Edit(Match match)
+    {
+        var value = match.Groups["v"].Value.Trim().TrimEnd('.', '!');
+        var field = match.Groups["f"].Value.ToLowerInvariant() switch
+        {
+            "assign" or "reassign" or "give" => MissionField.Assignee,
+            "due" => MissionField.DueDate,
+            "rename" or "retitle" => MissionField.Title,
+            "autorun" or "auto-run" or "auto run" => MissionField.AutoRun,
+            "project" => MissionField.Project,
+            _ => MissionField.Blueprint,
+        };
+        var clears = field != MissionField.Title && ClearWords().IsMatch(value);
+        return new EditCommand(Number(match), field, clears ? null : value);
     }
 
     /// <summary>How to ask for work, as a greeting (and the local chat page's welcome) says it.</summary>
@@ -202,6 +252,15 @@ public static partial class ChatCommands
 
     [GeneratedRegex(@"^\s*(?:replay|re-play|check)\s+(?<n>m-?\d+)(?:\s+against\s+(?:the\s+|its\s+)?objective)?\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex ReplayPattern();
+
+    [GeneratedRegex(@"^\s*(?<f>assign|reassign|give|due|rename|retitle|auto-?run|auto run|project|blueprint)\s+(?<n>m-?\d+)\s*(?:(?:to|as|on|:|=)\s*)?(?<v>\S.*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex EditPattern();
+
+    [GeneratedRegex(@"^\s*unassign\s+(?<n>m-?\d+)\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex UnassignPattern();
+
+    [GeneratedRegex(@"^(?:none|nobody|no one|noone|nothing|no date|no project|no blueprint|never|clear|-)$", RegexOptions.IgnoreCase)]
+    private static partial Regex ClearWords();
 
     [GeneratedRegex(@"^\s*(?:stop|halt|cancel\s+(?:the\s+)?run(?:\s+of)?)\s+(?<n>m-?\d+)\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex StopPattern();

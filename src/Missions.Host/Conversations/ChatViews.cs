@@ -38,6 +38,27 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
             staff, projects);
     }
 
+    /// <summary>
+    /// An approved proposal's card as the mission now is (edited since): its title, objective, assignee, project,
+    /// blueprint, auto-run and due date are the mission's.
+    /// </summary>
+    public async Task<ProposalView> ApprovedCardAsync(Proposal proposal, Mission mission, CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.GetAsync(db, cancellationToken);
+        return Proposal(proposal, workspace, mission.Number) with
+        {
+            Title = mission.Title,
+            Objective = mission.Objective,
+            AssigneeId = mission.AssigneeId,
+            AssigneeName = workspace.Staff.FirstOrDefault(s => s.Id == mission.AssigneeId)?.Name,
+            ProjectId = mission.ProjectId,
+            ProjectName = workspace.Projects.FirstOrDefault(x => x.Id == mission.ProjectId)?.Name,
+            BlueprintName = workspace.Blueprints.FirstOrDefault(b => b.Id == mission.BlueprintId)?.Name,
+            AutoRun = mission.AutoRun,
+            DueDate = mission.DueDate,
+        };
+    }
+
     /// <summary>The proposals still waiting for a decision (the workspace's), soonest to expire first.</summary>
     public async Task<NoticeView> PendingProposalsAsync(CancellationToken cancellationToken)
     {

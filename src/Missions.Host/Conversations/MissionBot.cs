@@ -19,6 +19,7 @@ namespace Missions.Host.Conversations;
 public sealed class MissionBot(
     MissionsDbContext db,
     MissionOperations missions,
+    MissionEditor editor,
     ProposalOperations proposals,
     RunOperations runs,
     ChatViews views,
@@ -146,6 +147,8 @@ public sealed class MissionBot(
             case AttachCommand attach:
                 var fetched = prepared.Fetched ?? FetchedFiles.None;
                 return BotReply.Post(await AttachAsync(attach.Number, [.. turn.Files ?? [], .. fetched.Files], fetched.Problems, actor, cancellationToken));
+            case EditCommand edit:
+                return BotReply.Post(await EditAsync(turn, edit, prepared.Workspace, cancellationToken));
             case CancelCommand cancel:
                 var cancelled = await missions.TransitionAsync(cancel.Number, MissionStatus.Cancelled, null, actor, "Cancelled from chat.", cancellationToken);
                 return BotReply.Post(new NoticeView($"Cancelled {Mission.FormatNumber(cancelled.Number)} “{cancelled.Title}”.", NoticeTone.Success));
@@ -201,6 +204,67 @@ public sealed class MissionBot(
         var text = (attached.Count > 0 ? $"Attached {string.Join(", ", attached)} to {label}." : $"Nothing was attached to {label}.")
             + (refused.Count > 0 ? " Not attached: " + string.Join(" ", refused.Select(r => r.EndsWith('.') ? r : r + ".")) : ""); // each reason is a sentence
         return new NoticeView(text, refused.Count == 0 ? NoticeTone.Success : NoticeTone.Warning);
+    }
+
+    /// <summary>One change to an approved mission, from chat: names and days read as the person wrote them.</summary>
+    private async Task<NoticeView> EditAsync(ChatTurn turn, EditCommand command, WorkspaceSnapshot workspace, CancellationToken cancellationToken)
+    {
+        var mission = await missions.GetAsync(command.Number, cancellationToken);
+        var label = Mission.FormatNumber(mission.Number);
+        var value = command.Value;
+        MissionEdit edit;
+        string now;
+        switch (command.Field)
+        {
+            case MissionField.Assignee:
+                var staff = value is null ? null : workspace.StaffNamed(value);
+                (edit, now) = (new MissionEdit(AssigneeId: Patch.Of(staff?.Id)), staff is null ? "assigned to nobody" : $"assigned to {staff.Name}");
+                break;
+            case MissionField.Project:
+                var project = value is null ? null : workspace.ProjectNamed(value);
+                (edit, now) = (new MissionEdit(ProjectId: Patch.Of(project?.Id)), project is null ? "in no project" : $"in the project {project.Name}");
+                break;
+            case MissionField.Blueprint:
+                var blueprint = value is null ? null : workspace.BlueprintNamed(value);
+                (edit, now) = (new MissionEdit(BlueprintId: Patch.Of(blueprint?.Id)), blueprint is null ? "following no blueprint" : $"following the blueprint {blueprint.Name}");
+                break;
+            case MissionField.Title:
+                (edit, now) = (new MissionEdit(Title: Patch.Of(value)), $"called “{value}”");
+                break;
+            case MissionField.AutoRun:
+                var on = Switch(value);
+                (edit, now) = (new MissionEdit(AutoRun: Patch.Of(on)), on ? "set to run by itself" : "set to run only when asked");
+                break;
+            default:
+                var due = value is null ? (DateOnly?)null : await DueAsync(turn, value, cancellationToken);
+                (edit, now) = (new MissionEdit(DueDate: Patch.Of(due)), due is null ? "due whenever" : $"due {ViewText.Day(due)}");
+                break;
+        }
+
+        var edited = await editor.EditAsync(mission.Number, mission.Version, edit, turn.Actor, cancellationToken);
+        if (edited.Changed.Count == 0)
+        {
+            return new NoticeView($"{label} is already {now}.");
+        }
+
+        var started = edited.Started is { Created: true } ? " It had not run yet, so it starts now; progress follows here." : "";
+        return new NoticeView($"{label} is now {now}.{started}", NoticeTone.Success);
+    }
+
+    /// <summary>on/off as people say it.</summary>
+    private static bool Switch(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "on" or "yes" or "true" or "enable" or "enabled" => true,
+        null or "off" or "no" or "false" or "disable" or "disabled" => false,
+        _ => throw DomainException.Invalid("autorun", $"Say “on” or “off”, not “{value}”."),
+    };
+
+    /// <summary>The day a person named, in their time zone (or the conversation's).</summary>
+    private async Task<DateOnly> DueAsync(ChatTurn turn, string words, CancellationToken cancellationToken)
+    {
+        var zone = turn.TimeZone ?? (await TurnQueries.For(db).Conversation(db, turn.ConversationReferenceId))?.TimeZone;
+        return DueDateReader.Find(words, DueDateReader.LocalToday(clock.GetUtcNow(), zone))?.Date
+            ?? throw DomainException.Invalid("due", $"I could not read a day in “{words}”. Try “friday”, “next week”, “12 March” or 2027-03-12.");
     }
 
     private async Task<NoticeView> QueueRunAsync(long number, Actor actor, CancellationToken cancellationToken)

@@ -13,6 +13,7 @@ public static class MissionsApi
     public static IHostApplicationBuilder AddMissions(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<MissionOperations>();
+        builder.Services.AddScoped<MissionEditor>();
         builder.Services.AddScoped<MissionQueries>();
         builder.Services.AddSingleton<Web.PublicAddress>();
         builder.Services.AddScoped<AttachmentService>();
@@ -42,13 +43,13 @@ public static class MissionsApi
             http.Response.Headers.ETag = ETags.Format(dto.Version);
             return TypedResults.Created($"/api/missions/{dto.Number}", dto);
         });
-        missions.MapPatch("/{number}", async (string number, EditMissionRequest body, MissionOperations ops, MissionQueries queries, HttpContext http, CancellationToken ct) =>
+        missions.MapPatch("/{number}", async (string number, EditMissionRequest body, MissionEditor editor, MissionQueries queries, HttpContext http, CancellationToken ct) =>
         {
             var expected = ETags.RequireIfMatch(http);
-            var edited = await ops.EditAsync(ParseNumber(number), expected, new MissionEdit(
+            var edited = await editor.EditAsync(ParseNumber(number), expected, new MissionEdit(
                 body.Title, body.Objective, body.Description, body.ProjectId, body.AssigneeId, body.BlueprintId, body.AutoRun, body.DueDate),
                 ApiAccess.ActorOf(http), ct);
-            return WithETag(http, await DescribeAsync(queries, edited.Number, ct));
+            return WithETag(http, await DescribeAsync(queries, edited.Mission.Number, ct));
         });
         missions.MapPost("/{number}/transitions", async (string number, TransitionRequest body, MissionOperations ops, MissionQueries queries, HttpContext http, CancellationToken ct) =>
         {

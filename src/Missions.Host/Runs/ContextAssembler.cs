@@ -203,6 +203,9 @@ public static class RunTriggers
     public const string Retry = "retry";
     public const string NextTask = "next-task";
 
+    /// <summary>Auto-run was turned on for a mission that had not run yet.</summary>
+    public const string AutoRun = "auto-run";
+
     /// <summary>A check of the latest result against the objective: it reports, and changes no task or status.</summary>
     public const string Replay = "replay";
 }

@@ -85,6 +85,20 @@ public sealed class RunOperations(
     }
 
     /// <summary>
+    /// Starts a mission that runs by itself (auto-run) and has not run yet: it is in the backlog, with no run before.
+    /// Null when it is not one to start now.
+    /// </summary>
+    public async Task<Queued?> StartByItselfAsync(Mission mission, Actor actor, CancellationToken cancellationToken)
+    {
+        if (!mission.AutoRun || mission.Status != MissionStatus.Backlog || await db.Runs.AnyAsync(r => r.MissionId == mission.Id, cancellationToken))
+        {
+            return null;
+        }
+
+        return await QueueAsync(mission, RunTriggers.AutoRun, actor, attempt: 1, cancellationToken);
+    }
+
+    /// <summary>
     /// Queues a replay: a run that checks the mission's latest result against its objective and reports what is
     /// missing or wrong. It moves nothing (a mission in review or done stays there) and needs a finished result.
     /// </summary>
