@@ -44,7 +44,7 @@ public sealed partial class ModelStaffAgent(AiClients ai, PdfBrief pdf, ILogger<
         try
         {
             var options = new ChatClientAgentRunOptions(new ChatOptions { MaxOutputTokens = ai.Settings.MaxOutputTokens, Temperature = 0.3f });
-            await foreach (var update in agent.RunStreamingAsync(Task(context), options: options, cancellationToken: timeout.Token))
+            await foreach (var update in agent.RunStreamingAsync(TaskMessage(context), options: options, cancellationToken: timeout.Token))
             {
                 text.Append(update.Text);
                 foreach (var content in update.Contents)
@@ -133,6 +133,19 @@ public sealed partial class ModelStaffAgent(AiClients ai, PdfBrief pdf, ILogger<
         deliverable itself in Markdown. You may save the deliverable with save_document instead of writing it out.
         Be concrete; say what you assumed and what is still open.
         """;
+
+    /// <summary>The task, with the images attached to the mission to look at (the model sees them; tools give only text).</summary>
+    private static ChatMessage TaskMessage(RunContext c)
+    {
+        var contents = new List<AIContent> { new TextContent(Task(c)) };
+        foreach (var image in c.Attachments.Where(a => a.Image is not null))
+        {
+            contents.Add(new TextContent($"Attached image {image.Name}:"));
+            contents.Add(new DataContent(image.Image, image.ContentType) { Name = image.Name });
+        }
+
+        return new ChatMessage(ChatRole.User, contents);
+    }
 
     private static string Task(RunContext c)
     {
@@ -228,7 +241,11 @@ public sealed partial class ModelStaffAgent(AiClients ai, PdfBrief pdf, ILogger<
         }
 
         private static string Documents(IReadOnlyList<ContextDocument> documents) =>
-            JsonSerializer.Serialize(documents.Select(d => new { name = d.Name, type = d.ContentType, size = d.Size, text = d.Text, shortened = d.Truncated }));
+            JsonSerializer.Serialize(documents.Select(d => new
+            {
+                name = d.Name, type = d.ContentType, size = d.Size, text = d.Text, shortened = d.Truncated,
+                image = d.Image is null ? null : "shown with the task",
+            }));
     }
 
     [LoggerMessage(EventId = 710, Level = LogLevel.Information, Message = "The model finished {Mission}: {Input} input and {Output} output tokens")]

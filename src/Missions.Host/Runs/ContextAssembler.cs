@@ -23,6 +23,11 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
 {
     private const int MaxFileRead = 256 * 1024;
 
+    /// <summary>The most an image may weigh to be shown to a model, and how many images one run is shown.</summary>
+    public const int MaxImageBytes = 4 * 1024 * 1024;
+
+    public const int MaxImages = 4;
+
     public async Task<AssembledContext> AssembleAsync(Run run, CancellationToken cancellationToken)
     {
         var mission = await db.Missions.AsNoTracking().SingleAsync(m => m.Id == run.MissionId, cancellationToken);
@@ -64,6 +69,12 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
         var documents = (Read: new List<string>(), Unread: new List<string>());
         foreach (var a in attachments)
         {
+            if (IsImage(a.ContentType))
+            {
+                files.Add(await ImageAsync(a, files.Count(f => f.Image is not null), documents, cancellationToken));
+                continue;
+            }
+
             files.Add(await DocumentAsync(a.FileName, a.ContentType, a.Size, a.StorageKey, budget, "attachment", documents, cancellationToken));
         }
 
@@ -142,6 +153,39 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
         var fitted = budget.Fit(text, $"{what} {name}");
         return new ContextDocument(name, contentType, size, fitted, fitted is null || fitted.Length < text.Length || partial);
     }
+
+    /// <summary>
+    /// An image attachment: its bytes, for an agent with a model to look at (said in the log), unless it is too large or
+    /// the run has been given enough images already (said too, with why). Images take nothing of the text budget.
+    /// </summary>
+    private async Task<ContextDocument> ImageAsync(Attachment a, int given, (List<string> Read, List<string> Unread) documents, CancellationToken cancellationToken)
+    {
+        var what = $"attachment {a.FileName}";
+        var named = new ContextDocument(a.FileName, a.ContentType, a.Size, null, false);
+        if (a.Size > MaxImageBytes || given >= MaxImages)
+        {
+            documents.Unread.Add(a.Size > MaxImageBytes
+                ? $"{what}: an image larger than {MaxImageBytes / (1024 * 1024)} MB is named, not shown"
+                : $"{what}: a run is shown at most {MaxImages} images; this one is named, not shown");
+            return named;
+        }
+
+        await using var stream = await content.OpenReadAsync(a.StorageKey, cancellationToken);
+        if (stream is null)
+        {
+            documents.Unread.Add($"{what}: its content is missing from the store");
+            return named;
+        }
+
+        using var bytes = new MemoryStream();
+        await stream.CopyToAsync(bytes, cancellationToken);
+        documents.Read.Add($"{what}: an image ({a.ContentType}, {bytes.Length:N0} bytes), shown as an image to an agent with a model");
+        return named with { Image = bytes.ToArray() };
+    }
+
+    /// <summary>The image types a model is shown (what OpenAI-compatible chat models accept).</summary>
+    internal static bool IsImage(string contentType) =>
+        contentType.Split(';')[0].Trim().ToLowerInvariant() is "image/png" or "image/jpeg" or "image/gif" or "image/webp";
 
     internal static bool IsText(string contentType, string name)
     {

@@ -119,7 +119,9 @@ public sealed partial class OfflineStaffAgent(IOptions<RunOptions> options, PdfB
         {
             notes.Add(file.Text is { Length: > 0 } text
                 ? $"**Attachment {file.Name}** ({Size(file.Size)}, {WordCount(text)} words{(file.Truncated ? ", shortened" : "")}): {Excerpt(FirstSentences(text, 2), 300)}"
-                : $"**Attachment {file.Name}** ({Size(file.Size)}, {file.ContentType}): not read as text.");
+                : file.Image is not null || ContextAssembler.IsImage(file.ContentType)
+                    ? $"**Image {file.Name}** ({Size(file.Size)}, {file.ContentType}): an image; the offline agent names it but does not look at it (a staff member with a model does)."
+                    : $"**Attachment {file.Name}** ({Size(file.Size)}, {file.ContentType}): not read as text.");
         }
 
         foreach (var earlier in c.EarlierArtifacts)

@@ -29,8 +29,11 @@ public sealed record RunContext(
 
 public sealed record ContextComment(string Author, string Text, DateTime At);
 
-/// <summary>A file in the context: its text when it is text-like and fitted, else only its name and size.</summary>
-public sealed record ContextDocument(string Name, string ContentType, long Size, string? Text, bool Truncated);
+/// <summary>
+/// A file in the context: its text when it is text-like (or a document) and fitted, else only its name and size; an
+/// image's bytes (<see cref="Image"/>) when it is one an agent with a model can look at.
+/// </summary>
+public sealed record ContextDocument(string Name, string ContentType, long Size, string? Text, bool Truncated, byte[]? Image = null);
 
 public sealed record AgentArtifact(string Name, string ContentType, byte[] Content);
 

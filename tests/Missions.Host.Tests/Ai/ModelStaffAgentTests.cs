@@ -88,6 +88,24 @@ public sealed class ModelStaffAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Attached_images_go_to_the_model_as_images_with_the_task()
+    {
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+        server.Enqueue(ModelServer.Answer.Text("Summary: The whiteboard lists three competitors.\n# Notes"));
+        var context = Context() with
+        {
+            Attachments = [new ContextDocument("whiteboard.png", "image/png", png.Length, null, false, png), new ContextDocument("scan.jpg", "image/jpeg", 5_000_000, null, false)],
+        };
+
+        await Agent().ExecuteAsync(context, new Recorder(), CancellationToken.None);
+
+        var task = server.Requests.Single().Messages.Last(m => m["role"]!.GetValue<string>() == "user")["content"]!.AsArray().Select(p => p!.AsObject()).ToList();
+        Assert.Contains(task, p => p["type"]!.GetValue<string>() == "text" && p["text"]!.GetValue<string>() == "Attached image whiteboard.png:");
+        var image = Assert.Single(task, p => p["type"]!.GetValue<string>() == "image_url");
+        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(png), image["image_url"]!["url"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_saved_document_is_the_deliverable_and_the_staff_members_own_model_is_used()
     {
         server.Enqueue(

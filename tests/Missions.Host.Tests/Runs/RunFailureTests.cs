@@ -228,4 +228,37 @@ public sealed class RunFailureTests
         Assert.Contains($"Read attachment deck.pptx: a PowerPoint deck of 2 slide(s), {text["deck.pptx"]!.Length} characters of text", log);
         Assert.Contains(log, l => l.StartsWith("Not read: attachment broken.pdf: it could not be read as a PDF (", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Attached_images_are_given_to_the_agent_as_images_within_limits_and_the_offline_agent_names_them()
+    {
+        var (app, agent) = await StartAsync();
+        await using var _ = app;
+        using var api = new HttpClient { BaseAddress = app.BaseAddress };
+        await app.CreateMissionAsync();
+        var photo = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+        var large = new byte[ContextAssembler.MaxImageBytes + 1];
+        (large[0], large[1], large[2]) = ((byte)0xFF, (byte)0xD8, (byte)0xFF); // a JPEG's signature, as uploads are checked for
+        foreach (var (name, type, bytes) in new[] { ("whiteboard.png", "image/png", photo), ("scan.jpg", "image/jpeg", large) })
+        {
+            using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes) { Headers = { ContentType = new(type) } }, "file", name } };
+            Assert.Equal(HttpStatusCode.Created, (await api.PostAsync("/api/missions/M-1/attachments", form)).StatusCode);
+        }
+
+        var run = await ArtifactLinkTests.RunToEndAsync(api, "M-1");
+        Assert.Equal("Succeeded", run["status"]!.GetValue<string>());
+        var images = agent.LastContext!.Attachments.ToDictionary(a => a.Name, a => a.Image);
+        Assert.Equal(photo, images["whiteboard.png"]);
+        Assert.Null(images["scan.jpg"]);
+
+        var log = (await MissionsApp.ReadOkAsync(await api.GetAsync($"/api/runs/{run["id"]}")))["log"]!.AsArray().Select(l => l!["text"]!.GetValue<string>()).ToList();
+        Assert.Contains($"Read attachment whiteboard.png: an image (image/png, {photo.Length} bytes), shown as an image to an agent with a model", log);
+        Assert.Contains("Not read: attachment scan.jpg: an image larger than 4 MB is named, not shown", log);
+
+        // The offline agent cannot look at images: its brief names them, and says so.
+        var brief = new Uri(run["artifacts"]!.AsArray().Single(a => a!["name"]!.GetValue<string>().EndsWith(".md", StringComparison.Ordinal))!["url"]!.GetValue<string>());
+        var text = await api.GetStringAsync(brief.PathAndQuery);
+        Assert.Contains("Image whiteboard.png", text, StringComparison.Ordinal);
+        Assert.Contains("the offline agent names it but does not look at it", text, StringComparison.Ordinal);
+    }
 }
