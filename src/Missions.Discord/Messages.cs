@@ -110,12 +110,13 @@ public static class Components
     });
 
     /// <summary>A single-choice select of at most 25 options; the selected one shows as the default.</summary>
-    public static JsonObject StringSelect(string customId, IEnumerable<(string Value, string Label)> options, string? selected, bool required, string? placeholder = null) => Compact(new()
+    /// <remarks><paramref name="required"/> is for a select in a modal; on a message (null) it is left out, as Discord asks.</remarks>
+    public static JsonObject StringSelect(string customId, IEnumerable<(string Value, string Label)> options, string? selected, bool? required, string? placeholder = null) => Compact(new()
     {
         ["type"] = 3,
         ["custom_id"] = CheckedId(customId),
         ["required"] = required,
-        ["min_values"] = required ? 1 : 0,
+        ["min_values"] = required is null ? null : required.Value ? 1 : 0,
         ["max_values"] = 1,
         ["placeholder"] = placeholder is null ? null : DiscordLimits.Cut(placeholder, 150),
         ["options"] = new JsonArray(options.Take(25).Select(o => (JsonNode)Compact(new JsonObject

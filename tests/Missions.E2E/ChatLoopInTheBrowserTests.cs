@@ -133,11 +133,46 @@ public sealed class ChatLoopInTheBrowserTests : IAsyncLifetime
     }
 
     [BrowserFact]
+    public async Task Pick_a_blueprint_on_the_card_answer_its_checklist_and_approve()
+    {
+        await page.GotoAsync(app.BaseAddress.ToString());
+        await Expect(Bubbles().Filter(new() { HasText = "Tell me what you need" })).ToBeVisibleAsync();
+        await SayAsync("research onboarding tools for the support team");
+        var proposal = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Mission proposal" }).Last;
+        await Expect(proposal).ToBeVisibleAsync();
+
+        // The blueprint choice, then Save changes: the card comes back shaped by it, in place.
+        await proposal.GetByLabel("Blueprint").SelectOptionAsync(new SelectOptionValue { Label = "Announcement draft" });
+        await proposal.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        var shaped = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "1. Collect the facts" });
+        await Expect(shaped).ToBeVisibleAsync();
+        await Expect(shaped.GetByLabel("Objective (the outcome)")).ToHaveValueAsync("A ready-to-review announcement about research onboarding tools for the support team for [audience].");
+
+        // An answer box per question; the audience answered, the rest left.
+        await shaped.GetByLabel("Audience?").FillAsync("New hires in their first week");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("proposal-blueprint.png"), FullPage = true });
+        await shaped.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+
+        var decided = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Approved as M-1" });
+        await Expect(decided).ToBeVisibleAsync();
+        await Expect(decided.GetByText("Not started by itself", new() { Exact = false })).ToBeVisibleAsync();
+        await Expect(decided.GetByRole(AriaRole.Button, new() { Name = "Run anyway" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("approved-waiting.png"), FullPage = true });
+
+        using var api = new HttpClient { BaseAddress = app.BaseAddress };
+        var mission = (await api.GetFromJsonAsync<JsonObject>("/api/missions/M-1"))!;
+        Assert.True(mission["autoRun"]!.GetValue<bool>());
+        Assert.Equal(["Audience? — New hires in their first week"], await app.WithDbAsync(db => db.Missions.Select(m => m.Context).SingleAsync()));
+        Assert.Equal(3, await app.WithDbAsync(db => db.MissionTasks.CountAsync()));
+        await AssertCardsRenderCleanlyAsync();
+    }
+
+    [BrowserFact]
     public async Task Run_a_mission_open_its_brief_and_approve_the_result()
     {
         await page.GotoAsync(app.BaseAddress.ToString());
         await Expect(Bubbles().Filter(new() { HasText = "Tell me what you need" })).ToBeVisibleAsync();
-        await SayAsync("can someone pull together a competitor pricing summary for the Q3 deck by Friday?");
+        await SayAsync("can someone pull together a pricing summary for the Q3 deck by Friday?");
         var proposal = page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Mission proposal" }).Last;
         await proposal.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Expect(page.Locator(".ac-adaptiveCard").Filter(new() { HasText = "Approved as M-1" })).ToBeVisibleAsync();
@@ -156,7 +191,7 @@ public sealed class ChatLoopInTheBrowserTests : IAsyncLifetime
         var brief = await page.Context.RunAndWaitForPageAsync(() =>
             review.GetByRole(AriaRole.Button, new() { Name = "M-1-brief.md", Exact = false }).ClickAsync());
         await brief.WaitForLoadStateAsync();
-        await Expect(brief.Locator("h1")).ToContainTextAsync("M-1: Pull together a competitor pricing summary");
+        await Expect(brief.Locator("h1")).ToContainTextAsync("M-1: Pull together a pricing summary");
         await Expect(brief.GetByText("No AI model was used", new() { Exact = false })).ToBeVisibleAsync();
         await brief.CloseAsync();
 

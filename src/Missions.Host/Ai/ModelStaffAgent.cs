@@ -208,7 +208,7 @@ public sealed partial class ModelStaffAgent(AiClients ai, PdfBrief pdf, ILogger<
             AIFunctionFactory.Create(SaveDocument, "save_document"),
         ];
 
-        [Description("The mission: number, title, objective, the request as asked, due date, requester, project and its brief, open questions.")]
+        [Description("The mission: number, title, objective, the request as asked, due date, requester, project and its brief, what people told before it started, open questions.")]
         private string ReadMission() => JsonSerializer.Serialize(new
         {
             number = context.MissionNumber,
@@ -220,6 +220,7 @@ public sealed partial class ModelStaffAgent(AiClients ai, PdfBrief pdf, ILogger<
             project = context.ProjectName,
             projectBrief = context.ProjectBrief,
             task = context.TaskTitle,
+            toldBeforeItStarted = context.Context,
             openQuestions = context.OpenQuestions,
             changesRequested = context.ChangesRequested,
         });

@@ -15,6 +15,7 @@ public static class CardActions
 {
     public const string ApproveProposalVerb = "proposal.approve";
     public const string RejectProposalVerb = "proposal.reject";
+    public const string EditProposalVerb = "proposal.edit";
     public const string RunMissionVerb = "mission.run";
     public const string ReplayMissionVerb = "mission.replay";
     public const string RetryRunVerb = "run.retry";
@@ -28,11 +29,17 @@ public static class CardActions
     internal const string AssigneeInput = "assigneeId";
     internal const string ProjectInput = "projectId";
     internal const string DueDateInput = "dueDate";
+    internal const string BlueprintInput = "blueprintId";
+
+    /// <summary>The answer box of question <paramref name="index"/> (0-based) on the proposal card.</summary>
+    internal static string AnswerInput(int index) => "answer." + index.ToString(CultureInfo.InvariantCulture);
     internal const string RejectReasonInput = "rejectReason";
     internal const string ChangesInput = "changes";
 
     // What the buttons' data say they are about.
     internal const string ProposalField = "proposalId";
+    internal const string VersionField = "proposalVersion";
+    internal const string AnswerCountField = "answerBoxes";
     internal const string RunField = "runId";
     internal const string MissionField = "missionNumber";
     internal const string VerbField = "verb";
@@ -59,6 +66,9 @@ public static class CardActions
         return verb switch
         {
             ApproveProposalVerb => Guid.TryParse(Read(data, ProposalField), out var approve) ? new ApproveProposal(approve, EditsFrom(data)) : NoProposal,
+            EditProposalVerb => Guid.TryParse(Read(data, ProposalField), out var edit)
+                && long.TryParse(Read(data, VersionField), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+                ? new EditProposal(edit, version, EditsFrom(data)) : NoProposal,
             RejectProposalVerb => Guid.TryParse(Read(data, ProposalField), out var reject) ? new RejectProposal(reject, Read(data, RejectReasonInput)) : NoProposal,
             RunMissionVerb => Missions.Mission.TryParseNumber(Read(data, MissionField), out var number) ? new RunMission(number)
                 : new UnknownAction("That card does not say which mission to run."),
@@ -91,7 +101,16 @@ public static class CardActions
             Objective: Text(ObjectiveInput),
             ProjectId: IdOrNone(ProjectInput),
             AssigneeId: IdOrNone(AssigneeInput),
-            DueDate: DateOrNone(DueDateInput));
+            DueDate: DateOrNone(DueDateInput),
+            BlueprintId: IdOrNone(BlueprintInput),
+            Answers: Answers());
+
+        // The answer boxes the card had, in order (none: it asked nothing). A renderer leaves an empty box out of the data,
+        // so the card says how many boxes it had, and a box not sent is an empty one.
+        IReadOnlyList<string>? Answers() =>
+            int.TryParse(Read(data, AnswerCountField), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is > 0 and <= 50
+                ? Enumerable.Range(0, count).Select(i => Read(data, AnswerInput(i)) ?? "").ToList()
+                : null;
 
         Patch<string> Text(string name) =>
             Read(data, name) is { } value && value.Trim().Length > 0 ? Patch.Of<string>(value) : default;

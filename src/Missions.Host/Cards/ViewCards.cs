@@ -93,12 +93,35 @@ public static class ViewCards
             budget.Choice(CardActions.AssigneeInput, "Assignee", "Choose a staff member", p.StaffOptions, p.AssigneeId),
             budget.Choice(CardActions.ProjectInput, "Project", "Choose a project", p.ProjectOptions, p.ProjectId),
             new DateInput { Id = CardActions.DueDateInput, Label = "Due date", Value = p.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+        if (p.BlueprintOptions is { Count: > 0 } blueprints)
+        {
+            card.Add(
+                budget.Choice(CardActions.BlueprintInput, "Blueprint", "No blueprint", blueprints, p.BlueprintId),
+                new TextBlock("A blueprint gives the mission its objective, tasks and checklist: pick one and press Save changes.") { IsSubtle = true, Size = FontSize.Small, Spacing = Spacing.None, Wrap = true });
+        }
+
+        if (p.Tasks is { Count: > 0 } tasks)
+        {
+            var list = new Container { Spacing = Spacing.Medium };
+            list.Items.Add(new TextBlock("Tasks") { Weight = FontWeight.Bolder });
+            list.Items.AddRange(tasks.Take(12).Select((t, i) => new TextBlock($"{i + 1}. {budget.Cut(t, 200)}") { Spacing = Spacing.None }));
+            card.Add(list);
+        }
+
+        if (p.Files is { Count: > 0 } files)
+        {
+            card.Add(new TextBlock("Files sent with the request: " + budget.Cut(string.Join(", ", files), 600)) { Wrap = true, IsSubtle = true, Spacing = Spacing.Medium });
+        }
 
         if (p.Questions.Count > 0)
         {
+            // Each question has its answer box: answers go with Approve (or Save changes) and become the mission's context.
             var questions = new Container { Style = ContainerStyle.Emphasis, Spacing = Spacing.Medium };
-            questions.Items.Add(new TextBlock("Open questions") { Weight = FontWeight.Bolder });
-            questions.Items.AddRange(p.Questions.Take(8).Select(q => new TextBlock("• " + budget.Cut(q, 300)) { Spacing = Spacing.Small }));
+            questions.Items.Add(new TextBlock("Before it starts") { Weight = FontWeight.Bolder });
+            questions.Items.AddRange(p.Questions.Take(MaxQuestions).Select((q, i) => (CardElement)new TextInput
+            {
+                Id = CardActions.AnswerInput(i), Label = budget.Cut(q, 300), Value = budget.Cut(p.AnswerAt(i), 2000), MaxLength = 2000, Placeholder = "Your answer (optional)",
+            }));
             card.Add(questions);
         }
 
@@ -110,7 +133,14 @@ public static class ViewCards
                 Title = "Approve",
                 Verb = CardActions.ApproveProposalVerb,
                 Style = ActionStyle.Positive,
-                Data = CardActions.Data(CardActions.ApproveProposalVerb, CardActions.ProposalField, proposal),
+                Data = WithAnswerBoxes(CardActions.Data(CardActions.ApproveProposalVerb, CardActions.ProposalField, proposal), p),
+            },
+            new ExecuteAction
+            {
+                Id = "save",
+                Title = "Save changes",
+                Verb = CardActions.EditProposalVerb,
+                Data = Versioned(WithAnswerBoxes(CardActions.Data(CardActions.EditProposalVerb, CardActions.ProposalField, proposal), p), p.Version),
             },
             new ShowCardAction
             {
@@ -133,6 +163,26 @@ public static class ViewCards
                 },
             });
         return card;
+    }
+
+    /// <summary>The most questions a proposal card asks (each with its answer box).</summary>
+    public const int MaxQuestions = 8;
+
+    /// <summary>How many answer boxes the card has: a box left empty is not sent, and must still count as empty.</summary>
+    private static System.Text.Json.Nodes.JsonObject WithAnswerBoxes(System.Text.Json.Nodes.JsonObject data, ProposalView p)
+    {
+        if (p.Questions.Count > 0)
+        {
+            data[CardActions.AnswerCountField] = Math.Min(p.Questions.Count, MaxQuestions).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return data;
+    }
+
+    private static System.Text.Json.Nodes.JsonObject Versioned(System.Text.Json.Nodes.JsonObject data, long version)
+    {
+        data[CardActions.VersionField] = version.ToString(CultureInfo.InvariantCulture);
+        return data;
     }
 
     /// <summary>After a decision: the outcome, who and when, the mission number; no buttons.</summary>
@@ -162,7 +212,7 @@ public static class ViewCards
             card.Add(new TextBlock(budget.Cut(p.Objective, 2000)) { Spacing = Spacing.Small });
         }
 
-        if (Facts(("Mission", p.MissionNumber), ("Assignee", p.AssigneeName), ("Project", p.ProjectName), ("Due", ViewText.Day(p.DueDate)), ("Reason", budget.Cut(p.RejectionReason, 1000))) is { } facts)
+        if (Facts(("Mission", p.MissionNumber), ("Assignee", p.AssigneeName), ("Project", p.ProjectName), ("Due", ViewText.Day(p.DueDate)), ("Files", p.Files is { Count: > 0 } f ? budget.Cut(string.Join(", ", f), 600) : null), ("Reason", budget.Cut(p.RejectionReason, 1000))) is { } facts)
         {
             card.Add(facts);
         }
@@ -171,7 +221,12 @@ public static class ViewCards
         {
             // The next step, instead of an ending: have the staff agent start now (unless the approval started it),
             // or open the mission's page.
-            if (p.AutoRun)
+            if (p.Waiting is { Count: > 0 } waiting)
+            {
+                card.Add(new TextBlock(ViewText.WaitingForContext(p, waiting)) { Wrap = true, Color = TextColor.Warning });
+            }
+
+            if (p.AutoRun && p.Waiting is not { Count: > 0 })
             {
                 card.Add(new TextBlock(ViewText.StartedOnApproval(p)) { IsSubtle = true });
             }
@@ -180,7 +235,7 @@ public static class ViewCards
                 card.AddActions(new ExecuteAction
                 {
                     Id = "runMission",
-                    Title = $"Run {number} now",
+                    Title = p.Waiting is { Count: > 0 } ? "Run anyway" : $"Run {number} now",
                     Verb = CardActions.RunMissionVerb,
                     Data = CardActions.Data(CardActions.RunMissionVerb, CardActions.MissionField, number),
                 });

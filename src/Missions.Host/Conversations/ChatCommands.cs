@@ -34,6 +34,15 @@ public sealed record ReplayCommand(long Number) : ChatCommand;
 
 public sealed record StopCommand(long Number) : ChatCommand;
 
+/// <summary>A mission's tasks, in order, with their state and staff member.</summary>
+public sealed record TasksCommand(long Number) : ChatCommand;
+
+/// <summary>Add a task at the end of a mission's list.</summary>
+public sealed record AddTaskCommand(long Number, string Title) : ChatCommand;
+
+/// <summary>Remove a mission's task by its place in the list (1-based).</summary>
+public sealed record RemoveTaskCommand(long Number, int Index) : ChatCommand;
+
 /// <summary>What can be changed on an approved mission from chat.</summary>
 public enum MissionField
 {
@@ -80,6 +89,8 @@ public static partial class ChatCommands
         new("autorun M-12 on", "have a mission start by itself (off: it waits for “run M-12”)"),
         new("project M-12 Launch", "move a mission to a project (“project M-12 none” to take it out)"),
         new("blueprint M-12 Competitor summary", "say which blueprint a mission follows"),
+        new("tasks M-12", "a mission's tasks, with where each one is"),
+        new("task M-12 add check the pricing page", "add a task to a mission (“task M-12 remove 2” takes one out)"),
         new("cancel M-12", "cancel a mission"),
         new("help", "this list"),
     ];
@@ -169,6 +180,18 @@ public static partial class ChatCommands
             return new StopCommand(Number(stop));
         }
 
+        if (TasksPattern().Match(line) is { Success: true } tasks)
+        {
+            return new TasksCommand(Number(tasks));
+        }
+
+        if (TaskPattern().Match(line) is { Success: true } task)
+        {
+            return task.Groups["add"].Success
+                ? new AddTaskCommand(Number(task), task.Groups["add"].Value.Trim())
+                : new RemoveTaskCommand(Number(task), int.Parse(task.Groups["i"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         if (EditPattern().Match(line) is { Success: true } edit)
         {
             return Edit(edit);
@@ -255,6 +278,12 @@ public static partial class ChatCommands
 
     [GeneratedRegex(@"^\s*(?<f>assign|reassign|give|due|rename|retitle|auto-?run|auto run|project|blueprint)\s+(?<n>m-?\d+)\s*(?:(?:to|as|on|:|=)\s*)?(?<v>\S.*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex EditPattern();
+
+    [GeneratedRegex(@"^\s*(?:tasks|list tasks(?:\s+of)?|show tasks(?:\s+of)?)\s+(?<n>m-?\d+)\s*[.!?]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex TasksPattern();
+
+    [GeneratedRegex(@"^\s*task\s+(?<n>m-?\d+)\s+(?:add\s*:?\s*(?<add>\S.*)|(?:remove|delete|drop)\s+(?:task\s+)?#?(?<i>\d{1,3}))\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex TaskPattern();
 
     [GeneratedRegex(@"^\s*unassign\s+(?<n>m-?\d+)\s*[.!]?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex UnassignPattern();

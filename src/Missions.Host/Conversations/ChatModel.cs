@@ -150,9 +150,18 @@ public sealed record ProposalView(
     string? MissionNumber,
     string? MissionUrl,
     IReadOnlyList<ChoiceOption> StaffOptions,
-    IReadOnlyList<ChoiceOption> ProjectOptions) : ChatView
+    IReadOnlyList<ChoiceOption> ProjectOptions,
+    Guid? BlueprintId = null,
+    IReadOnlyList<ChoiceOption>? BlueprintOptions = null,
+    IReadOnlyList<string>? Answers = null,
+    IReadOnlyList<string>? Tasks = null,
+    IReadOnlyList<string>? Waiting = null,
+    IReadOnlyList<string>? Files = null) : ChatView
 {
     public override string Key => KeyOf(Id);
+
+    /// <summary>The answer given to question <paramref name="index"/>, or "".</summary>
+    public string AnswerAt(int index) => Answers is { } a && index < a.Count ? a[index] : "";
 
     public static string KeyOf(Guid proposalId) => $"proposal:{proposalId:N}";
 }

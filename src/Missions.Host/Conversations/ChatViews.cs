@@ -17,15 +17,26 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
     public const int LinesPerColumn = 8;
 
     public async Task<ProposalView> ProposalAsync(Proposal proposal, long? missionNumber, CancellationToken cancellationToken) =>
-        Proposal(proposal, await workspaces.GetAsync(db, cancellationToken), missionNumber);
+        await ProposalAsync(proposal, await workspaces.GetAsync(db, cancellationToken), missionNumber, cancellationToken);
+
+    /// <summary>A proposal as its card shows it, with the files sent with its request.</summary>
+    public async Task<ProposalView> ProposalAsync(Proposal proposal, WorkspaceSnapshot workspace, long? missionNumber, CancellationToken cancellationToken) =>
+        Proposal(proposal, workspace, missionNumber) with { Files = await FilesOfAsync(proposal.Id, cancellationToken) };
+
+    /// <summary>The files sent with a proposal's request (kept with it, then with its mission), as the card names them.</summary>
+    private async Task<IReadOnlyList<string>> FilesOfAsync(Guid proposalId, CancellationToken cancellationToken) =>
+        (await db.Attachments.AsNoTracking().Where(a => a.ProposalId == proposalId).OrderBy(a => a.CreatedAt)
+            .Select(a => new { a.FileName, a.Size }).ToListAsync(cancellationToken))
+        .Select(a => $"{a.FileName} ({Runs.OfflineStaffAgent.Size(a.Size)})").ToList();
 
     /// <summary>A proposal as its card shows it; names and choices come from the workspace snapshot.</summary>
-    public ProposalView Proposal(Proposal p, WorkspaceSnapshot workspace, long? missionNumber)
+    private ProposalView Proposal(Proposal p, WorkspaceSnapshot workspace, long? missionNumber)
     {
         // Ids are formatted here: the card's selected value must match its choices exactly.
         var staff = workspace.Staff.Where(s => s.IsActive || s.Id == p.AssigneeId)
             .Select(s => new ChoiceOption(s.Id.ToString(), $"{s.Name} ({s.Role})")).ToList();
         var projects = workspace.Projects.Select(x => new ChoiceOption(x.Id.ToString(), x.Name)).ToList();
+        var blueprints = workspace.Blueprints.Select(b => new ChoiceOption(b.Id.ToString(), b.Name)).ToList();
         return new ProposalView(
             p.Id, p.Version, p.Status, p.Title, p.Objective,
             p.AssigneeId, workspace.Staff.FirstOrDefault(s => s.Id == p.AssigneeId)?.Name,
@@ -35,7 +46,7 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
             p.DueDate, p.Questions, p.DuplicateHint, p.RequestedByName, p.DecidedByName, p.DecidedAt, p.RejectionReason,
             missionNumber is null ? null : Mission.FormatNumber(missionNumber.Value),
             missionNumber is null ? null : address.Mission(missionNumber.Value),
-            staff, projects);
+            staff, projects, p.BlueprintId, blueprints, p.Answers, p.Tasks);
     }
 
     /// <summary>
@@ -45,6 +56,10 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
     public async Task<ProposalView> ApprovedCardAsync(Proposal proposal, Mission mission, CancellationToken cancellationToken)
     {
         var workspace = await workspaces.GetAsync(db, cancellationToken);
+        // An auto-run mission that has not run because its blueprint's checklist is not all answered says what it waits for.
+        var waiting = mission.AutoRun && mission.Status == MissionStatus.Backlog && !await db.Runs.AnyAsync(r => r.MissionId == mission.Id, cancellationToken)
+            ? BlueprintShape.Unanswered(proposal, workspace.Blueprints.FirstOrDefault(b => b.Id == mission.BlueprintId))
+            : [];
         return Proposal(proposal, workspace, mission.Number) with
         {
             Title = mission.Title,
@@ -56,6 +71,9 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
             BlueprintName = workspace.Blueprints.FirstOrDefault(b => b.Id == mission.BlueprintId)?.Name,
             AutoRun = mission.AutoRun,
             DueDate = mission.DueDate,
+            BlueprintId = mission.BlueprintId,
+            Waiting = waiting,
+            Files = await FilesOfAsync(proposal.Id, cancellationToken),
         };
     }
 
@@ -104,6 +122,23 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
             address.Mission(m.Number));
     }
 
+    /// <summary>A mission's tasks in order, each with where it is and who takes it.</summary>
+    public async Task<NoticeView> TasksAsync(long number, CancellationToken cancellationToken)
+    {
+        var label = Mission.FormatNumber(number);
+        var mission = await db.Missions.AsNoTracking().Where(m => m.Number == number).Select(m => new { m.Id, m.AssigneeId }).SingleOrDefaultAsync(cancellationToken)
+            ?? throw DomainException.NotFound($"There is no mission {label}.");
+        var tasks = await db.MissionTasks.AsNoTracking().Where(t => t.MissionId == mission.Id).OrderBy(t => t.Position).ToListAsync(cancellationToken);
+        if (tasks.Count == 0)
+        {
+            return new NoticeView($"{label} has no tasks: one run does the whole mission. Add one with “task {label} add …”.");
+        }
+
+        var workspace = await workspaces.GetAsync(db, cancellationToken);
+        string Who(Guid? id) => workspace.Staff.FirstOrDefault(s => s.Id == (id ?? mission.AssigneeId))?.Name ?? "unassigned";
+        return new NoticeView($"{label}'s tasks:\n" + string.Join("\n", tasks.Select((t, i) => $"{i + 1}. {t.Title} — {t.Status.ToString().ToLowerInvariant()} ({Who(t.StaffId)})")));
+    }
+
     /// <summary>A run's progress card as it stands: the steps it logged, and why it ended if it did.</summary>
     public async Task<RunProgressView> RunProgressAsync(Run run, CancellationToken cancellationToken)
     {
@@ -126,6 +161,7 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
         "commented" => "commented",
         "attached" => "attached a file",
         "task-added" => "added a task",
+        "task-removed" => "removed a task",
         "proposal-created" => "proposed it",
         "proposal-approved" => "approved the proposal",
         "proposal-rejected" => "rejected the proposal",

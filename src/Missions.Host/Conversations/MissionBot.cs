@@ -67,6 +67,9 @@ public sealed class MissionBot(
             return new PreparedTurn(workspace, command, null);
         }
 
+        // Files linked with a request are kept with its proposal: fetched now, before the write transaction.
+        var linked = turn.Links is { Count: > 0 } ? await linkedFiles.FetchAsync(turn, cancellationToken) : null;
+
         var conversation = await TurnQueries.For(db).Conversation(db, turn.ConversationReferenceId);
         var draft = await proposer.DraftAsync(new ProposalRequest(
             request.Text, clock.GetUtcNow(), turn.TimeZone ?? conversation?.TimeZone, conversation?.ProjectId,
@@ -74,7 +77,7 @@ public sealed class MissionBot(
             workspace.Projects.Select(p => new ProjectInfo(p.Id, p.Name, p.Brief)).ToList(),
             workspace.Blueprints.Select(b => new BlueprintInfo(b.Id, b.Name, b.Keywords, b.DefaultStaffId, b.AutoRun, b.ObjectiveTemplate)).ToList(),
             openWork), cancellationToken);
-        return new PreparedTurn(workspace, command, draft);
+        return new PreparedTurn(workspace, command, draft, Fetched: linked);
     }
 
     /// <summary>From here on, the turn's context sees the missions and proposals of the turn's workspace only.</summary>
@@ -95,10 +98,10 @@ public sealed class MissionBot(
 
         var command = prepared.Command ?? ChatCommands.Parse(turn.Text);
         string[] sent = [.. (turn.Files ?? []).Select(f => f.Name), .. (turn.Links ?? []).Select(l => l.Name ?? "the pasted image")];
-        if (sent.Length > 0 && command is not AttachCommand)
+        if (sent.Length > 0 && command is not (AttachCommand or RequestCommand { Text.Length: > 0 }))
         {
-            // Files are attached only when asked to: the rest of the message is handled (a file sent alone asks for
-            // nothing else), and the files are not kept.
+            // Files are kept with a request's proposal, or attached when asked to: with any other command the rest of
+            // the message is handled (a file sent alone asks for nothing else), and the files are not kept.
             await attachments.DiscardAsync(turn.Files ?? []);
             var notKept = new NoticeView(
                 $"I did not keep {string.Join(", ", sent.Select(AttachmentService.SafeFileName))}: to attach files to a mission, send them with “attach M-12”.", NoticeTone.Warning);
@@ -147,6 +150,16 @@ public sealed class MissionBot(
             case AttachCommand attach:
                 var fetched = prepared.Fetched ?? FetchedFiles.None;
                 return BotReply.Post(await AttachAsync(attach.Number, [.. turn.Files ?? [], .. fetched.Files], fetched.Problems, actor, cancellationToken));
+            case TasksCommand list:
+                return BotReply.Post(await views.TasksAsync(list.Number, cancellationToken));
+            case AddTaskCommand add:
+                var added = await missions.AddTaskAsync(add.Number, add.Title, null, actor, cancellationToken);
+                return BotReply.Post(new NoticeView($"Added the task “{added.Title}” to {Mission.FormatNumber(add.Number)}.", NoticeTone.Success),
+                    await views.TasksAsync(add.Number, cancellationToken));
+            case RemoveTaskCommand remove:
+                var gone = await missions.RemoveTaskAsync(remove.Number, remove.Index, actor, cancellationToken);
+                return BotReply.Post(new NoticeView($"Removed the task “{gone.Title}” from {Mission.FormatNumber(remove.Number)}.", NoticeTone.Success),
+                    await views.TasksAsync(remove.Number, cancellationToken));
             case EditCommand edit:
                 return BotReply.Post(await EditAsync(turn, edit, prepared.Workspace, cancellationToken));
             case CancelCommand cancel:
@@ -160,7 +173,7 @@ public sealed class MissionBot(
                 var stopped = await runs.CancelAsync(stop.Number, actor, cancellationToken);
                 return BotReply.Post(new NoticeView(stopped.Status == RunStatus.Cancelled ? "Stopped the run." : "The run had already finished.", NoticeTone.Success));
             case RequestCommand request:
-                return BotReply.Post(await ProposeAsync(turn, request.Text, prepared, cancellationToken));
+                return await ProposeAsync(turn, request.Text, prepared, cancellationToken);
             default:
                 throw new InvalidOperationException("A command with no handling.");
         }
@@ -285,16 +298,38 @@ public sealed class MissionBot(
             : new NoticeView($"{label} already has a run {(run.Status == RunStatus.Running ? "under way" : "queued")}; replay it when that one is done.", NoticeTone.Info);
     }
 
-    private async Task<ProposalView> ProposeAsync(ChatTurn turn, string text, PreparedTurn prepared, CancellationToken cancellationToken)
+    /// <summary>
+    /// The request as a proposal, with the files sent with it kept with the proposal (they become the mission's when it
+    /// is approved); a file that cannot be kept is named with why.
+    /// </summary>
+    private async Task<BotReply> ProposeAsync(ChatTurn turn, string text, PreparedTurn prepared, CancellationToken cancellationToken)
     {
+        var fetched = prepared.Fetched ?? FetchedFiles.None;
+        IReadOnlyList<ChatFile> files = [.. turn.Files ?? [], .. fetched.Files];
         if (text.Length > MaxRequestLength)
         {
+            await attachments.DiscardAsync(files);
             throw DomainException.Invalid("text", $"That request is longer than {MaxRequestLength:N0} characters; please shorten it or attach a document to a mission.");
         }
 
         var draft = prepared.Draft ?? (await PrepareAsync(turn, cancellationToken)).Draft!;
         var proposal = await proposals.CreateAsync(draft, turn.Actor, turn.ConversationReferenceId, turn.Workspace, cancellationToken);
-        return views.Proposal(proposal, prepared.Workspace, missionNumber: null);
+        var refused = new List<string>(fetched.Problems);
+        foreach (var file in files)
+        {
+            try
+            {
+                await attachments.KeepWithProposalAsync(proposal.Id, file, turn.Actor, cancellationToken);
+            }
+            catch (DomainException e)
+            {
+                refused.Add($"{AttachmentService.SafeFileName(file.Name)}: {e.Message}");
+            }
+        }
+
+        var view = await views.ProposalAsync(proposal, prepared.Workspace, null, cancellationToken);
+        return refused.Count == 0 ? BotReply.Post(view)
+            : BotReply.Post(view, new NoticeView("Not kept with the proposal: " + string.Join(" ", refused.Select(r => r.EndsWith('.') ? r : r + ".")), NoticeTone.Warning));
     }
 
     // ---- buttons ----------------------------------------------------------------------------------------------------
@@ -396,7 +431,7 @@ public sealed class MissionBot(
             // Its time ran out before the sweep came by: it expires now, and its card says so in place.
             if (await proposals.ExpireAsync(existing, cancellationToken))
             {
-                return new BotReply([], views.Proposal(existing, prepared.Workspace, null));
+                return new BotReply([], await views.ProposalAsync(existing, prepared.Workspace, null, cancellationToken));
             }
 
             existing = await TurnQueries.For(db).Proposal(db, proposalId) ?? existing;
@@ -412,22 +447,22 @@ public sealed class MissionBot(
             if (action is ApproveProposal approval)
             {
                 var decision = await proposals.ApproveAsync(existing, approval.Edits, null, turn.Actor, cancellationToken);
-                return new BotReply([], views.Proposal(decision.Proposal, prepared.Workspace, decision.Mission?.Number));
+                return new BotReply([], await views.ApprovedCardAsync(decision.Proposal, decision.Mission!, cancellationToken));
             }
 
             if (action is EditProposal change)
             {
                 var edited = await proposals.EditAsync(existing, change.Edits, change.Version, turn.Actor, cancellationToken);
-                return new BotReply([], views.Proposal(edited, prepared.Workspace, null));
+                return new BotReply([], await views.ProposalAsync(edited, prepared.Workspace, null, cancellationToken));
             }
 
             var rejected = await proposals.RejectAsync(existing, ((RejectProposal)action).Reason, null, turn.Actor, cancellationToken);
-            return new BotReply([], views.Proposal(rejected, prepared.Workspace, null));
+            return new BotReply([], await views.ProposalAsync(rejected, prepared.Workspace, null, cancellationToken));
         }
         catch (DomainException refused) when (refused.Kind == Refusal.NotPermitted)
         {
             // The card stays as it is for everyone; the person is told why.
-            return new BotReply([new NoticeView(refused.Message, NoticeTone.Warning)], views.Proposal(existing, prepared.Workspace, null));
+            return new BotReply([new NoticeView(refused.Message, NoticeTone.Warning)], await views.ProposalAsync(existing, prepared.Workspace, null, cancellationToken));
         }
         catch (DomainException lost) when (lost.Code is ProposalOperations.AlreadyDecided or ProposalOperations.ConcurrentChange)
         {
@@ -444,9 +479,9 @@ public sealed class MissionBot(
     /// <summary>A second click, a retry, or someone else was quicker: show the decision in place, change nothing.</summary>
     private async Task<BotReply> AlreadyDecidedAsync(Proposal decided, PreparedTurn prepared, CancellationToken cancellationToken)
     {
-        var number = decided.MissionId is null ? null
-            : await db.Missions.AsNoTracking().Where(m => m.Id == decided.MissionId).Select(m => (long?)m.Number).SingleOrDefaultAsync(cancellationToken);
-        var view = views.Proposal(decided, prepared.Workspace, number);
+        var mission = decided.MissionId is null ? null
+            : await db.Missions.AsNoTracking().SingleOrDefaultAsync(m => m.Id == decided.MissionId, cancellationToken);
+        var view = mission is null ? await views.ProposalAsync(decided, prepared.Workspace, null, cancellationToken) : await views.ApprovedCardAsync(decided, mission, cancellationToken);
         return new BotReply([view], view);
     }
 }

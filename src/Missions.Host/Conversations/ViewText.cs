@@ -30,6 +30,10 @@ public static class ViewText
     /// <summary>On an approved proposal whose first run was queued with the approval: what happens next.</summary>
     public static string StartedOnApproval(ProposalView p) => $"{p.AssigneeName ?? "A staff agent"} is starting on it now; progress follows here.";
 
+    /// <summary>On an approved auto-run mission whose blueprint's checklist is not all answered: why it has not started.</summary>
+    public static string WaitingForContext(ProposalView p, IReadOnlyList<string> waiting) =>
+        $"Not started by itself: its blueprint asks {string.Join(" ", waiting.Select(q => "“" + q + "”"))}, not answered yet. Add what you know as a comment on {p.MissionNumber} and run it, or run it anyway.";
+
     /// <summary>Where a run has got to, in a line.</summary>
     public static string Headline(RunProgressView r) => r.Status switch
     {

@@ -115,6 +115,7 @@ public abstract class MissionsDbContext : DbContext, IDataProtectionKeyContext
             b.ToTable("Missions");
             b.Property(m => m.Title).HasMaxLength(NameLength);
             b.Property(m => m.Rank).HasMaxLength(BoardRank.MaxLength);
+            b.Property(m => m.Context).HasConversion(StringListConverter, StringListComparer).HasDefaultValue(new List<string>());
             ConfigureActor(b, m => m.RequestedById, m => m.RequestedByName);
             ConfigureActor(b, m => m.ApprovedById, m => m.ApprovedByName);
             b.Property(m => m.Version).IsConcurrencyToken();
@@ -160,7 +161,9 @@ public abstract class MissionsDbContext : DbContext, IDataProtectionKeyContext
             b.Property(a => a.StorageKey).HasMaxLength(IdLength);
             ConfigureActor(b, a => a.UploadedById, a => a.UploadedByName);
             b.HasIndex(a => a.MissionId);
+            b.HasIndex(a => a.ProposalId);
             b.HasOne<Mission>().WithMany().HasForeignKey(a => a.MissionId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Proposal>().WithMany().HasForeignKey(a => a.ProposalId).OnDelete(DeleteBehavior.Restrict);
         });
 
         modelBuilder.Entity<ActivityEntry>(b =>
@@ -179,6 +182,8 @@ public abstract class MissionsDbContext : DbContext, IDataProtectionKeyContext
             b.ToTable("Proposals");
             b.Property(p => p.Title).HasMaxLength(NameLength);
             b.Property(p => p.Questions).HasConversion(StringListConverter, StringListComparer);
+            b.Property(p => p.Answers).HasConversion(StringListConverter, StringListComparer).HasDefaultValue(new List<string>());
+            b.Property(p => p.Tasks).HasConversion(StringListConverter, StringListComparer).HasDefaultValue(new List<string>());
             b.Property(p => p.DuplicateHint).HasMaxLength(500);
             b.Property(p => p.DraftedBy).HasMaxLength(EnumLength).HasDefaultValue(DraftPaths.Offline);
             ConfigureActor(b, p => p.RequestedById, p => p.RequestedByName);

@@ -218,6 +218,8 @@ public sealed partial class DiscordAdapter(
                     Components.Label("Why? (optional)", Components.TextInput(ReasonInput, paragraph: true, null, required: false, maxLength: 2000)))), cancellationToken);
             case DiscordButtons.EditProposalVerb when DiscordButtons.GuidOf(id) is { } proposal:
                 return await OpenUnlessDecidedAsync(interaction, proposal, p => EditModalAsync(p, cancellationToken), cancellationToken);
+            case DiscordButtons.AnswerVerb when DiscordButtons.GuidOf(id) is { } proposal:
+                return await OpenUnlessDecidedAsync(interaction, proposal, p => Task.FromResult(AnswerModal(p)), cancellationToken);
             case DiscordButtons.RequestChangesVerb when DiscordButtons.GuidOf(id) is { } run:
                 return InteractionResponse.Modal(DiscordButtons.RequestChanges(run), "Request changes",
                     Components.Label("What should change?", Components.TextInput(ChangesInput, paragraph: true, null, required: true, maxLength: 4000))).ToJson();
@@ -226,6 +228,8 @@ public sealed partial class DiscordAdapter(
         ChatAction? action = verb switch
         {
             DiscordButtons.ApproveProposalVerb when DiscordButtons.GuidOf(id) is { } p => new ApproveProposal(p, new ProposalEdits()),
+            DiscordButtons.BlueprintVerb when EditTarget(id) is var (p, version) && interaction.Data?.Values is [var chosen] =>
+                new EditProposal(p, version, new ProposalEdits(BlueprintId: Patch.Of(chosen == NoneValue ? null : DiscordButtons.GuidOf(chosen)))),
             DiscordButtons.RunMissionVerb when DiscordButtons.NumberOf(id) is { } n => new RunMission(n),
             DiscordButtons.ReplayMissionVerb when DiscordButtons.NumberOf(id) is { } n => new ReplayMission(n),
             DiscordButtons.ApproveReviewVerb when DiscordButtons.GuidOf(id) is { } r => new ApproveReview(r),
@@ -257,6 +261,8 @@ public sealed partial class DiscordAdapter(
             DiscordButtons.RejectProposalVerb when DiscordButtons.GuidOf(id) is { } p => new RejectProposal(p, Value(ReasonInput)),
             DiscordButtons.RequestChangesVerb when DiscordButtons.GuidOf(id) is { } r => new RequestChanges(r, Value(ChangesInput)),
             EditVerb when EditTarget(id) is var (p, version) => EditOf(p, version, Value, out var problem) ?? (ChatAction)new UnknownAction(problem!),
+            DiscordButtons.AnswerVerb when EditTarget(id) is var (p, version) => new EditProposal(p, version, new ProposalEdits(Answers:
+                Enumerable.Range(0, MaxAnswers).TakeWhile(i => values.ContainsKey(AnswerInput(i))).Select(i => Value(AnswerInput(i)) ?? "").ToList())),
             _ => null,
         };
         return action switch
@@ -317,6 +323,18 @@ public sealed partial class DiscordAdapter(
             Components.Label("Due date", Components.TextInput(DueInput, paragraph: false, proposal.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), required: false, maxLength: 10, placeholder: "YYYY-MM-DD, or leave empty")));
     }
 
+    /// <summary>The most questions the Answer modal holds (a modal holds five fields).</summary>
+    private const int MaxAnswers = 5;
+
+    private static string AnswerInput(int index) => "a" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The proposal's questions, each with a box holding the answer given so far (the first five questions).</summary>
+    private static InteractionResponse AnswerModal(Proposal proposal) =>
+        InteractionResponse.Modal($"{DiscordButtons.AnswerVerb}:{proposal.Id:N}.{proposal.Version.ToString(CultureInfo.InvariantCulture)}", "Before it starts",
+            [.. proposal.Questions.Take(MaxAnswers).Select((q, i) => Components.Label(
+                DiscordLimits.Cut(q, 45), Components.TextInput(AnswerInput(i), paragraph: true, BlueprintShape.AnswerAt(proposal, i), required: false, maxLength: 2000),
+                q.Length > 45 ? DiscordLimits.Cut(q, 100) : null))]);
+
     private static (Guid Proposal, long Version)? EditTarget(string id) =>
         id.Split('.') is [var guid, var version] && DiscordButtons.GuidOf(guid) is { } proposal
         && long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? (proposal, v) : null;
@@ -365,7 +383,8 @@ public sealed partial class DiscordAdapter(
     {
         Privilege? needed = verb switch
         {
-            DiscordButtons.ApproveProposalVerb or DiscordButtons.EditProposalVerb or DiscordButtons.RejectProposalVerb => Privilege.Approve,
+            DiscordButtons.ApproveProposalVerb or DiscordButtons.EditProposalVerb or DiscordButtons.RejectProposalVerb
+                or DiscordButtons.BlueprintVerb or DiscordButtons.AnswerVerb => Privilege.Approve,
             DiscordButtons.ApproveReviewVerb or DiscordButtons.RequestChangesVerb => Privilege.Review,
             _ => null,
         };

@@ -64,9 +64,20 @@ public static class DiscordViews
             description.Append("\n\n⚠️ ").Append(p.DuplicateHint);
         }
 
+        if (p.Tasks is { Count: > 0 } tasks)
+        {
+            description.Append("\n\n**Tasks**\n").AppendJoin('\n', tasks.Take(12).Select((t, i) => $"{i + 1}. {DiscordLimits.Cut(t, 200)}"));
+        }
+
+        if (p.Files is { Count: > 0 } files)
+        {
+            description.Append("\n\n**Files sent with the request:** ").Append(DiscordLimits.Cut(string.Join(", ", files), 600));
+        }
+
         if (p.Questions.Count > 0)
         {
-            description.Append("\n\n**Open questions**\n").AppendJoin('\n', p.Questions.Take(8).Select(q => "• " + DiscordLimits.Cut(q, 300)));
+            description.Append("\n\n**Before it starts** (press Answer)\n").AppendJoin('\n', p.Questions.Take(8).Select((q, i) =>
+                "• " + DiscordLimits.Cut(q, 300) + (p.AnswerAt(i) is { Length: > 0 } answer ? " — " + DiscordLimits.Cut(answer, 300) : "")));
         }
 
         if (p.AutoRun)
@@ -80,10 +91,22 @@ public static class DiscordViews
             Color: Blurple,
             Fields: Fields(("Assignee", p.AssigneeName ?? "nobody yet"), ("Project", p.ProjectName), ("Due", ViewText.Day(p.DueDate)), ("Blueprint", p.BlueprintName)),
             Footer: new EmbedFooter($"Requested by {p.RequestedByName ?? "someone"}"));
-        return Message(embed, Components.Row(
+        JsonObject[] buttons =
+        [
             Components.Button(ButtonStyle.Success, "Approve", DiscordButtons.ApproveProposal(p.Id)),
             Components.Button(ButtonStyle.Secondary, "Edit", DiscordButtons.EditProposal(p.Id)),
-            Components.Button(ButtonStyle.Danger, "Reject", DiscordButtons.RejectProposal(p.Id))));
+            .. p.Questions.Count > 0 ? [Components.Button(ButtonStyle.Secondary, "Answer", DiscordButtons.Answer(p.Id))] : Array.Empty<JsonObject>(),
+            Components.Button(ButtonStyle.Danger, "Reject", DiscordButtons.RejectProposal(p.Id)),
+        ];
+        if (p.BlueprintOptions is not { Count: > 0 } blueprints)
+        {
+            return Message(embed, Components.Row(buttons));
+        }
+
+        // Choosing a blueprint shapes the proposal at once (its objective, tasks and checklist).
+        var choices = blueprints.Select(b => (Guid.Parse(b.Id).ToString("N"), "Blueprint: " + b.Title)).Prepend(("none", "No blueprint")).Take(25);
+        return Message(embed, Components.Row(buttons),
+            Components.Row(Components.StringSelect(DiscordButtons.Blueprint(p.Id, p.Version), choices, p.BlueprintId?.ToString("N") ?? "none", required: null, placeholder: "Shape it by a blueprint")));
     }
 
     /// <summary>After a decision: the outcome, who and when, the mission number; the next step instead of live decision buttons.</summary>
@@ -100,12 +123,14 @@ public static class DiscordViews
         var embed = new Embed(
             Title: $"{outcome}: {p.Title}",
             Url: approved ? Link(p.MissionUrl) : null,
-            Description: approved ? p.Objective + (p.AutoRun ? "\n\n" + ViewText.StartedOnApproval(p) : "") : null,
+            Description: !approved ? null
+                : p.Objective + (p.Waiting is { Count: > 0 } waiting ? "\n\n" + ViewText.WaitingForContext(p, waiting) : p.AutoRun ? "\n\n" + ViewText.StartedOnApproval(p) : ""),
             Color: approved ? Green : Red,
             Fields: Fields(("Decision", $"{outcome} {by}"), ("Assignee", p.AssigneeName), ("Project", p.ProjectName), ("Due", ViewText.Day(p.DueDate)), ("Reason", p.RejectionReason)),
             Footer: new EmbedFooter($"Requested by {p.RequestedByName ?? "someone"}"));
-        return approved && !p.AutoRun && p.MissionNumber is { } number && Missions.Mission.TryParseNumber(number, out var n)
-            ? Message(embed, Components.Row(Components.Button(ButtonStyle.Primary, $"Run {number} now", DiscordButtons.RunMission(n))))
+        var waits = p.Waiting is { Count: > 0 };
+        return approved && (!p.AutoRun || waits) && p.MissionNumber is { } number && Missions.Mission.TryParseNumber(number, out var n)
+            ? Message(embed, Components.Row(Components.Button(ButtonStyle.Primary, waits ? "Run anyway" : $"Run {number} now", DiscordButtons.RunMission(n))))
             : Message(embed);
     }
 
@@ -206,7 +231,7 @@ public static class DiscordViews
         if (r.Replay || r.Outcome is not null)
         {
             var approvedOrReplay = r.Replay || r.Outcome == ReviewOutcome.Approved;
-            return Message(embed, approvedOrReplay && replay is not null ? Components.Row(replay) : null) with { Content = content, AllowedMentions = mentions };
+            return Message(embed, approvedOrReplay && replay is not null ? [Components.Row(replay)] : []) with { Content = content, AllowedMentions = mentions };
         }
 
         var buttons = new List<JsonObject>
@@ -222,11 +247,11 @@ public static class DiscordViews
         return Message(embed, Components.Row([.. buttons])) with { Content = content, AllowedMentions = mentions };
     }
 
-    private static MessagePayload Message(Embed embed, JsonObject? row = null) => new()
+    private static MessagePayload Message(Embed embed, params JsonObject[] rows) => new()
     {
         Embeds = [embed],
         // An update must say the message has no buttons any more: an empty list, not an absent one.
-        Components = row is null ? [] : [row],
+        Components = [.. rows],
     };
 
     private static string Line(MissionLine line)
@@ -280,6 +305,8 @@ public static class DiscordButtons
 {
     public const string ApproveProposalVerb = "p.approve";
     public const string EditProposalVerb = "p.edit";
+    public const string BlueprintVerb = "p.bp";
+    public const string AnswerVerb = "p.answer";
     public const string RejectProposalVerb = "p.reject";
     public const string RunMissionVerb = "m.run";
     public const string ReplayMissionVerb = "m.replay";
@@ -290,6 +317,11 @@ public static class DiscordButtons
 
     public static string ApproveProposal(Guid id) => $"{ApproveProposalVerb}:{id:N}";
     public static string EditProposal(Guid id) => $"{EditProposalVerb}:{id:N}";
+
+    /// <summary>The blueprint select of a proposal at <paramref name="version"/> (a choice made on an older message is refused as stale).</summary>
+    public static string Blueprint(Guid id, long version) => $"{BlueprintVerb}:{id:N}.{version.ToString(CultureInfo.InvariantCulture)}";
+
+    public static string Answer(Guid id) => $"{AnswerVerb}:{id:N}";
     public static string RejectProposal(Guid id) => $"{RejectProposalVerb}:{id:N}";
     public static string RunMission(long number) => $"{RunMissionVerb}:{number.ToString(CultureInfo.InvariantCulture)}";
     public static string ReplayMission(long number) => $"{ReplayMissionVerb}:{number.ToString(CultureInfo.InvariantCulture)}";

@@ -136,11 +136,58 @@ public sealed class AttachmentService(MissionsDbContext db, IContentStore store,
         }
     }
 
+    /// <summary>
+    /// A file sent with a request, kept with its proposal until it is decided (<see cref="ForProposalDecidedAsync"/>);
+    /// its upload is removed whether or not it could be kept.
+    /// </summary>
+    public async Task<Attachment> KeepWithProposalAsync(Guid proposalId, ChatFile file, Actor actor, CancellationToken ct)
+    {
+        try
+        {
+            return await StoreAsync(new Holder(null, proposalId, $"attachments/proposals/{proposalId:N}"), file.Name, file.ContentType, file.Size, async c =>
+                await store.OpenReadAsync(file.Key, c) ?? throw DomainException.NotFound($"{file.Name} is no longer here; send it again."), actor, ct);
+        }
+        finally
+        {
+            await store.DeleteAsync(file.Key, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// A proposal was decided: approved, its files become the mission's; rejected or expired (<paramref name="missionId"/>
+    /// null), they are deleted — the rows in the caller's transaction, the bytes once it commits.
+    /// </summary>
+    public async Task ForProposalDecidedAsync(Guid proposalId, Guid? missionId, CancellationToken ct)
+    {
+        if (missionId is { } id)
+        {
+            await db.Attachments.Where(a => a.ProposalId == proposalId && a.MissionId == null).ExecuteUpdateAsync(s => s.SetProperty(a => a.MissionId, id), ct);
+            return;
+        }
+
+        var keys = await db.Attachments.Where(a => a.ProposalId == proposalId && a.MissionId == null).Select(a => a.StorageKey).ToListAsync(ct);
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        await db.Attachments.Where(a => a.ProposalId == proposalId && a.MissionId == null).ExecuteDeleteAsync(ct);
+        db.AfterCommit(() => _ = Task.WhenAll(keys.Select(k => store.DeleteAsync(k, CancellationToken.None))));
+    }
+
+    /// <summary>What a file is kept with (a mission or a proposal), and where its bytes go.</summary>
+    private sealed record Holder(Guid? MissionId, Guid? ProposalId, string Folder);
+
     private async Task<Attachment> AddAsync(long number, string? name, string? type, long length, Func<CancellationToken, Task<Stream>> open, Actor actor, CancellationToken ct)
     {
-        var limits = options.Value;
         var mission = await db.Missions.AsNoTracking().SingleOrDefaultAsync(m => m.Number == number, ct)
             ?? throw DomainException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
+        return await StoreAsync(new Holder(mission.Id, null, $"attachments/{mission.Id:N}"), name, type, length, open, actor, ct);
+    }
+
+    private async Task<Attachment> StoreAsync(Holder holder, string? name, string? type, long length, Func<CancellationToken, Task<Stream>> open, Actor actor, CancellationToken ct)
+    {
+        var limits = options.Value;
         if (length == 0)
         {
             throw DomainException.Invalid("file", "The file is empty.");
@@ -177,12 +224,13 @@ public sealed class AttachmentService(MissionsDbContext db, IContentStore store,
 
         content.Position = 0;
         var id = Guid.CreateVersion7();
-        var stored = await store.SaveAsync($"attachments/{mission.Id:N}/{id:N}", content, ct);
+        var stored = await store.SaveAsync($"{holder.Folder}/{id:N}", content, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var attachment = new Attachment
         {
             Id = id,
-            MissionId = mission.Id,
+            MissionId = holder.MissionId,
+            ProposalId = holder.ProposalId,
             FileName = fileName,
             ContentType = contentType,
             Size = stored.Size,
@@ -193,7 +241,9 @@ public sealed class AttachmentService(MissionsDbContext db, IContentStore store,
             CreatedAt = now,
         };
         db.Attachments.Add(attachment);
-        db.ActivityEntries.Add(MissionOperations.Activity(mission.Id, actor, "attached", now, null, null, null, $"{fileName} ({stored.Size:N0} bytes)"));
+        var entry = MissionOperations.Activity(Guid.Empty, actor, "attached", now, null, null, null, $"{fileName} ({stored.Size:N0} bytes)");
+        (entry.MissionId, entry.ProposalId) = (holder.MissionId, holder.ProposalId);
+        db.ActivityEntries.Add(entry);
         try
         {
             await using var transaction = await db.BeginWriteAsync(ct);

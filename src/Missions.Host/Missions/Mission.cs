@@ -23,6 +23,12 @@ public sealed class Mission
     public bool AutoRun { get; set; }
     public DateOnly? DueDate { get; set; }
 
+    /// <summary>
+    /// What people told before execution, as "question: answer" lines (the proposal's questions answered on its card):
+    /// shown on the mission's page and given to every run.
+    /// </summary>
+    public List<string> Context { get; set; } = [];
+
     public string? RequestedById { get; set; }
     public string? RequestedByName { get; set; }
     public string? ApprovedById { get; set; }
@@ -110,10 +116,15 @@ public sealed class Comment
 }
 
 /// <summary>A file a person attached to a mission; the bytes live in the content store under <see cref="StorageKey"/>.</summary>
+/// <summary>
+/// A file kept with a mission — or, sent with a request, with its proposal until the proposal is decided (approved, it
+/// becomes the mission's; rejected or expired, it is deleted).
+/// </summary>
 public sealed class Attachment
 {
     public Guid Id { get; set; }
-    public Guid MissionId { get; set; }
+    public Guid? MissionId { get; set; }
+    public Guid? ProposalId { get; set; }
     public required string FileName { get; set; }
     public required string ContentType { get; set; }
     public long Size { get; set; }

@@ -21,7 +21,9 @@ public sealed record NewMission(
     Guid? ConversationReferenceId = null,
     Actor? RequestedBy = null,
     Guid? Id = null,
-    string? Workspace = null);
+    string? Workspace = null,
+    IReadOnlyList<string>? Tasks = null,
+    IReadOnlyList<string>? Context = null);
 
 public sealed record MissionEdit(
     Patch<string> Title = default,
@@ -95,6 +97,7 @@ public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs
             Workspace = input.Workspace ?? Workspaces.Local,
             AutoRun = input.AutoRun,
             DueDate = input.DueDate,
+            Context = input.Context?.ToList() ?? [],
             RequestedById = requester.Id,
             RequestedByName = requester.Name,
             ApprovedById = actor.Id,
@@ -104,6 +107,11 @@ public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs
             Version = 1,
         };
         db.Missions.Add(mission);
+        var tasks = (input.Tasks ?? []).Select(t => CleanText.Line(t).Trim()).Where(t => t.Length > 0).ToList();
+        db.MissionTasks.AddRange(tasks.Select((t, i) => new MissionTask
+        {
+            Id = Guid.CreateVersion7(), MissionId = mission.Id, Title = t.Length <= MaxTitle ? t : t[..MaxTitle], Position = i + 1, CreatedAt = now, UpdatedAt = now,
+        }));
         db.ActivityEntries.Add(Activity(mission.Id, actor, "created", now, null, MissionStatus.Backlog, 1,
             input.ProposalId is null ? null : "Approved from a proposal."));
         if (save)
@@ -228,6 +236,38 @@ public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs
         var task = new MissionTask { Id = Guid.CreateVersion7(), MissionId = mission.Id, Title = text, Position = position + 1, StaffId = staffId, CreatedAt = now, UpdatedAt = now };
         db.MissionTasks.Add(task);
         db.ActivityEntries.Add(Activity(mission.Id, actor, "task-added", now, null, null, null, text));
+        await transaction.SaveAndCommitAsync(db, cancellationToken);
+        return task;
+    }
+
+    /// <summary>
+    /// Removes the task at <paramref name="index"/> (1-based, in the mission's order) while it has not started or has
+    /// failed; one running or done stays (its run and artifacts are the mission's record).
+    /// </summary>
+    public async Task<MissionTask> RemoveTaskAsync(long number, int index, Actor actor, CancellationToken cancellationToken)
+    {
+        var mission = await GetAsync(number, cancellationToken);
+        var tasks = await db.MissionTasks.AsNoTracking().Where(t => t.MissionId == mission.Id).OrderBy(t => t.Position).ToListAsync(cancellationToken);
+        var label = Mission.FormatNumber(number);
+        if (index < 1 || index > tasks.Count)
+        {
+            throw DomainException.Invalid("task", tasks.Count == 0 ? $"{label} has no tasks." : $"{label} has tasks 1 to {tasks.Count}; there is no task {index}.");
+        }
+
+        var task = tasks[index - 1];
+        if (task.Status is MissionTaskStatus.Running or MissionTaskStatus.Done)
+        {
+            throw DomainException.Conflict($"Task {index} of {label} is {task.Status.ToString().ToLowerInvariant()}; it stays.", "task-started");
+        }
+
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var removed = await db.MissionTasks.Where(t => t.Id == task.Id && t.Version == task.Version && t.Status == task.Status).ExecuteDeleteAsync(cancellationToken);
+        if (removed == 0)
+        {
+            throw DomainException.Conflict($"Task {index} of {label} changed meanwhile; look at it again.", "concurrent-change");
+        }
+
+        db.ActivityEntries.Add(Activity(mission.Id, actor, "task-removed", clock.GetUtcNow().UtcDateTime, null, null, null, task.Title));
         await transaction.SaveAndCommitAsync(db, cancellationToken);
         return task;
     }

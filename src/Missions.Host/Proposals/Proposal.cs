@@ -17,8 +17,14 @@ public sealed class Proposal
     public DateOnly? DueDate { get; set; }
     public bool AutoRun { get; set; }
 
-    /// <summary>Open questions for the human, in order.</summary>
+    /// <summary>Open questions for the human, in order (the proposer's, then the blueprint's context checklist).</summary>
     public List<string> Questions { get; set; } = [];
+
+    /// <summary>The answers given on the card, one per question in the same order ("" for one not answered yet).</summary>
+    public List<string> Answers { get; set; } = [];
+
+    /// <summary>The tasks the mission will have (its blueprint's, or drafted from the request), in order.</summary>
+    public List<string> Tasks { get; set; } = [];
 
     /// <summary>A pending proposal or open mission this one looks like, as a hint to the approver.</summary>
     public string? DuplicateHint { get; set; }

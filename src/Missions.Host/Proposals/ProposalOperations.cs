@@ -8,14 +8,20 @@ using Missions.Host.Workspace;
 
 namespace Missions.Host.Proposals;
 
-/// <summary>The edits a person made on the proposal card before approving it; unset fields keep the draft's value.</summary>
+/// <summary>
+/// The edits a person made on the proposal card before approving it; unset fields keep the draft's value. A blueprint
+/// picked shapes the proposal (<see cref="BlueprintShape"/>); <see cref="Answers"/> are the answers to the questions the
+/// person saw, in their order (null: none given).
+/// </summary>
 public sealed record ProposalEdits(
     Patch<string> Title = default,
     Patch<string> Objective = default,
     Patch<Guid?> ProjectId = default,
     Patch<Guid?> AssigneeId = default,
     Patch<DateOnly?> DueDate = default,
-    Patch<bool> AutoRun = default);
+    Patch<bool> AutoRun = default,
+    Patch<Guid?> BlueprintId = default,
+    IReadOnlyList<string>? Answers = null);
 
 public sealed record ProposalDecision(Proposal Proposal, Mission? Mission);
 
@@ -31,6 +37,7 @@ public sealed class ProposalOperations(
     Runs.RunOperations runs,
     AccessPolicy access,
     ChatViews views,
+    AttachmentService attachments,
     ConversationOutbox outbox,
     Diagnostics.MissionsTelemetry telemetry,
     Microsoft.Extensions.Options.IOptions<ProposalOptions> options,
@@ -76,6 +83,14 @@ public sealed class ProposalOperations(
             UpdatedAt = now,
             ExpiresAt = now + options.Value.Lifetime,
         };
+        if (draft.BlueprintId is { } suggested && await db.Blueprints.AsNoTracking().SingleOrDefaultAsync(b => b.Id == suggested, cancellationToken) is { } blueprint)
+        {
+            // The proposer's suggestion brings the blueprint's tasks, staff member, auto-run and checklist; the objective
+            // stays the proposer's, written from the request (a person picking a blueprint gets its template).
+            BlueprintShape.Apply(proposal, blueprint, null, objectiveFromTemplate: false);
+            proposal.AssigneeId = draft.AssigneeId ?? proposal.AssigneeId;
+        }
+
         db.Proposals.Add(proposal);
         db.ActivityEntries.Add(Activity(proposal.Id, null, requester, "proposal-created", now, proposal.Title));
         db.AfterCommit(() => telemetry.Proposal(proposal.DraftedBy));
@@ -95,6 +110,14 @@ public sealed class ProposalOperations(
     {
         var id = proposal.Id;
         await CheckOpenAsync(proposal, expectedVersion, actor, cancellationToken);
+        if (Reshapes(proposal, edits))
+        {
+            // A blueprint picked or questions answered with the approval: kept on the proposal first (its card is shown
+            // once, decided), then decided.
+            proposal = await EditAsync(proposal, edits with { Title = default, Objective = default }, null, actor, cancellationToken, show: false);
+        }
+
+        edits = edits with { BlueprintId = default, Answers = null };
 
         var title = MissionOperations.RequireText(edits.Title.Or(proposal.Title), "title", MissionOperations.MaxTitle);
         var objective = MissionOperations.RequireText(edits.Objective.Or(proposal.Objective), "objective", MissionOperations.MaxText);
@@ -108,6 +131,8 @@ public sealed class ProposalOperations(
             null,
             cancellationToken);
 
+        // Read before the write transaction: files are kept with a proposal only when it is made.
+        var withFiles = await db.Attachments.AnyAsync(a => a.ProposalId == id, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var missionId = Guid.CreateVersion7();
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
@@ -132,7 +157,9 @@ public sealed class ProposalOperations(
             proposal.ConversationReferenceId,
             proposal.RequestedById is null ? null : Actor.Human(proposal.RequestedById, proposal.RequestedByName ?? proposal.RequestedById),
             missionId,
-            proposal.Workspace), actor, cancellationToken, save: false);
+            proposal.Workspace,
+            proposal.Tasks,
+            BlueprintShape.Context(proposal)), actor, cancellationToken, save: false);
         db.ActivityEntries.Add(Activity(id, mission.Id, actor, "proposal-approved", now, $"Approved as {Mission.FormatNumber(mission.Number)}."));
         proposal.Status = ProposalStatus.Approved;
         proposal.Title = title;
@@ -144,10 +171,21 @@ public sealed class ProposalOperations(
         proposal.Version = version;
         proposal.MissionId = missionId;
         // The decision first, then whatever follows it in the conversation.
-        await ShowDecisionAsync(proposal, mission.Number, cancellationToken);
-        if (mission.AutoRun)
+        if (proposal.ConversationReferenceId is { } conversation)
         {
-            // Approved with auto-run: its first run is queued in the same transaction.
+            await outbox.PostAsync(conversation, await views.ApprovedCardAsync(proposal, mission, cancellationToken), null, cancellationToken);
+        }
+
+        if (withFiles)
+        {
+            // The files sent with the request become the mission's (the mission's row first: they point at it).
+            await db.SaveChangesAsync(cancellationToken);
+            await attachments.ForProposalDecidedAsync(id, mission.Id, cancellationToken);
+        }
+
+        if (mission.AutoRun && !await WaitsForAnswersAsync(proposal, cancellationToken))
+        {
+            // Approved with auto-run: its first run is queued in the same transaction (the mission saved first).
             await db.SaveChangesAsync(cancellationToken);
             await runs.QueueAsync(mission, Runs.RunTriggers.Approved, actor, 1, cancellationToken);
         }
@@ -179,6 +217,7 @@ public sealed class ProposalOperations(
         }
 
         db.ActivityEntries.Add(Activity(id, null, actor, "proposal-rejected", now, reason));
+        await attachments.ForProposalDecidedAsync(id, null, cancellationToken);
         proposal.Status = ProposalStatus.Rejected;
         proposal.RejectionReason = reason;
         proposal.DecidedById = actor.Id;
@@ -192,42 +231,95 @@ public sealed class ProposalOperations(
     }
 
     /// <summary>
-    /// Changes a pending proposal before anyone decides it (Discord's Edit): title, objective, project, assignee and due
-    /// date, guarded by the version the person saw; the card is shown again with the change. Who may decide may edit.
+    /// Changes a pending proposal before anyone decides it (the card's Use blueprint and Save, Discord's Edit): title,
+    /// objective, project, assignee, due date, blueprint (which shapes it, <see cref="BlueprintShape"/>) and the answers
+    /// to its questions, guarded by the version the person saw; the card is shown again with the change. Who may decide
+    /// may edit.
     /// </summary>
-    public async Task<Proposal> EditAsync(Proposal proposal, ProposalEdits edits, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
+    public async Task<Proposal> EditAsync(Proposal proposal, ProposalEdits edits, long? expectedVersion, Actor actor, CancellationToken cancellationToken, bool show = true)
     {
         await CheckOpenAsync(proposal, expectedVersion, actor, cancellationToken);
-        var title = MissionOperations.RequireText(edits.Title.Or(proposal.Title), "title", MissionOperations.MaxTitle);
-        var objective = MissionOperations.RequireText(edits.Objective.Or(proposal.Objective), "objective", MissionOperations.MaxText);
         var projectId = edits.ProjectId.Or(proposal.ProjectId);
         var assigneeId = edits.AssigneeId.Or(proposal.AssigneeId);
-        var dueDate = edits.DueDate.Or(proposal.DueDate);
-        await missions.CheckReferencesAsync(projectId == proposal.ProjectId ? null : projectId, assigneeId == proposal.AssigneeId ? null : assigneeId, null, cancellationToken);
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        var (pending, version) = (nameof(ProposalStatus.Pending), proposal.Version + 1);
-        await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        var won = await db.Database.ExecuteSqlAsync(
-            $"""UPDATE "Proposals" SET "Title" = {title}, "Objective" = {objective}, "ProjectId" = {projectId}, "AssigneeId" = {assigneeId}, "DueDate" = {dueDate}, "UpdatedAt" = {now}, "Version" = {version} WHERE "Id" = {proposal.Id} AND "Status" = {pending} AND "Version" = {proposal.Version}""",
+        var blueprintId = edits.BlueprintId.Or(proposal.BlueprintId);
+        await missions.CheckReferencesAsync(
+            projectId == proposal.ProjectId ? null : projectId,
+            assigneeId == proposal.AssigneeId ? null : assigneeId,
+            blueprintId == proposal.BlueprintId ? null : blueprintId,
             cancellationToken);
-        if (won == 0)
+        if (edits.Answers is { } answers && answers.Count > proposal.Questions.Count)
         {
+            throw DomainException.Invalid("answers", $"There are {proposal.Questions.Count} questions, and {answers.Count} answers were sent.");
+        }
+
+        // Tracked from here: the update is EF's, guarded by the version it was read at (a concurrency token).
+        db.Proposals.Attach(proposal);
+        var loadedVersion = proposal.Version;
+        var reshaped = blueprintId != proposal.BlueprintId;
+        if (reshaped)
+        {
+            // The blueprint's shape wins over the rest of the form sent with it: its objective, tasks, staff, checklist.
+            var blueprints = await db.Blueprints.AsNoTracking().Where(b => b.Id == blueprintId || b.Id == proposal.BlueprintId).ToListAsync(cancellationToken);
+            var picked = blueprints.SingleOrDefault(b => b.Id == blueprintId);
+            BlueprintShape.Apply(proposal, picked, blueprints.SingleOrDefault(b => b.Id == proposal.BlueprintId));
+            assigneeId = picked?.DefaultStaffId ?? assigneeId;
+        }
+        else if (edits.Objective.IsSet)
+        {
+            proposal.Objective = MissionOperations.RequireText(edits.Objective.Value, "objective", MissionOperations.MaxText);
+        }
+
+        if (edits.Answers is { } given)
+        {
+            proposal.Answers = proposal.Questions.Select((_, i) => i < given.Count
+                ? MissionOperations.OptionalText(given[i], "answers", 2000) ?? ""
+                : BlueprintShape.AnswerAt(proposal, i)).ToList();
+        }
+
+        proposal.Title = MissionOperations.RequireText(edits.Title.Or(proposal.Title), "title", MissionOperations.MaxTitle);
+        proposal.AssigneeId = assigneeId;
+        proposal.ProjectId = projectId;
+        proposal.DueDate = edits.DueDate.Or(proposal.DueDate);
+        proposal.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        proposal.Version = loadedVersion + 1;
+        db.ActivityEntries.Add(Activity(proposal.Id, null, actor, "proposal-edited", proposal.UpdatedAt,
+            reshaped ? "Blueprint: " + (blueprintId is null ? "none." : "picked.") : null));
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        try
+        {
+            // Saved now, not at the end of a chat turn's transaction: the proposal is let go of right after.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
             await CheckOpenAsync(await GetAsync(proposal.Id, cancellationToken), expectedVersion, actor, cancellationToken);
             throw DomainException.Conflict("The proposal changed while you were editing it; look at it again.", ConcurrentChange);
         }
 
-        db.ActivityEntries.Add(Activity(proposal.Id, null, actor, "proposal-edited", now, null));
+        db.Entry(proposal).State = EntityState.Detached;
+        if (show)
+        {
+            // The card shows the change in place, wherever the change was made (a click, the API).
+            await ShowDecisionAsync(proposal, null, cancellationToken);
+        }
+
         await transaction.SaveAndCommitAsync(db, cancellationToken);
-        proposal.Title = title;
-        proposal.Objective = objective;
-        proposal.ProjectId = projectId;
-        proposal.AssigneeId = assigneeId;
-        proposal.DueDate = dueDate;
-        proposal.UpdatedAt = now;
-        proposal.Version = version;
         return proposal;
     }
+
+    /// <summary>Whether the edits pick another blueprint or change an answer (a card sends every answer box, changed or not).</summary>
+    private static bool Reshapes(Proposal proposal, ProposalEdits edits) =>
+        edits.BlueprintId.IsSet && edits.BlueprintId.Value != proposal.BlueprintId
+        || edits.Answers is { } answers && answers.Select((a, i) => (a ?? "").Trim() != BlueprintShape.AnswerAt(proposal, i)).Any(changed => changed);
+
+    /// <summary>
+    /// Whether the proposal's blueprint asks for context it was not given: an auto-run mission then does not start by
+    /// itself (its card says what is missing and offers Run anyway).
+    /// </summary>
+    private async Task<bool> WaitsForAnswersAsync(Proposal proposal, CancellationToken cancellationToken) =>
+        proposal.BlueprintId is { } id
+        && BlueprintShape.Unanswered(proposal, await db.Blueprints.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, cancellationToken)).Count > 0;
 
     /// <summary>
     /// The decision, as a conditional update guarded by the status and version the caller read: whoever decides first
@@ -280,6 +372,7 @@ public sealed class ProposalOperations(
             return false;
         }
 
+        await attachments.ForProposalDecidedAsync(proposal.Id, null, cancellationToken);
         db.ActivityEntries.Add(Activity(proposal.Id, null, Actor.System, "proposal-expired", now, $"No one decided it by {proposal.ExpiresAt:yyyy-MM-dd HH:mm} UTC."));
         proposal.Status = ProposalStatus.Expired;
         proposal.UpdatedAt = now;
@@ -289,7 +382,7 @@ public sealed class ProposalOperations(
         return true;
     }
 
-    /// <summary>The decided card in place of the proposal's card, in the conversation it was posted to.</summary>
+    /// <summary>The proposal's card as it now is (decided, or edited), in place, in the conversation it was posted to.</summary>
     private async Task ShowDecisionAsync(Proposal proposal, long? missionNumber, CancellationToken cancellationToken)
     {
         if (proposal.ConversationReferenceId is { } conversation)

@@ -17,6 +17,8 @@ public sealed record ProposalDto(
     DateOnly? DueDate,
     bool AutoRun,
     IReadOnlyList<string> Questions,
+    IReadOnlyList<string> Answers,
+    IReadOnlyList<string> Tasks,
     string? DuplicateHint,
     string DraftedBy,
     PersonDto? RequestedBy,
@@ -30,7 +32,7 @@ public sealed record ProposalDto(
 {
     public static ProposalDto From(Proposal p, long? missionNumber) => new(
         p.Id, p.Status, p.Title, p.Objective, p.Description, p.ProjectId, p.AssigneeId, p.BlueprintId, p.DueDate, p.AutoRun,
-        p.Questions, p.DuplicateHint, p.DraftedBy,
+        p.Questions, p.Questions.Select((_, i) => BlueprintShape.AnswerAt(p, i)).ToList(), p.Tasks, p.DuplicateHint, p.DraftedBy,
         p.RequestedById is null ? null : new PersonDto(p.RequestedById, p.RequestedByName ?? p.RequestedById),
         p.DecidedById is null ? null : new PersonDto(p.DecidedById, p.DecidedByName ?? p.DecidedById),
         p.DecidedAt, p.RejectionReason,
@@ -44,7 +46,19 @@ public sealed record ApproveRequest(
     Patch<Guid?> ProjectId,
     Patch<Guid?> AssigneeId,
     Patch<DateOnly?> DueDate,
-    Patch<bool> AutoRun);
+    Patch<bool> AutoRun,
+    Patch<Guid?> BlueprintId,
+    List<string>? Answers);
+
+/// <summary>A change to a pending proposal: a blueprint picked (it shapes the proposal), answers, and its fields.</summary>
+public sealed record EditProposalRequest(
+    Patch<string> Title,
+    Patch<string> Objective,
+    Patch<Guid?> ProjectId,
+    Patch<Guid?> AssigneeId,
+    Patch<DateOnly?> DueDate,
+    Patch<Guid?> BlueprintId,
+    List<string>? Answers);
 
 public sealed record RejectRequest(string? Reason);
 
@@ -90,11 +104,19 @@ public static class ProposalsApi
         });
         proposals.MapPost("/{id:guid}/approve", async (Guid id, ApproveRequest? body, ProposalOperations ops, HttpContext http, CancellationToken ct) =>
         {
-            body ??= new ApproveRequest(default, default, default, default, default, default);
-            var decision = await ops.ApproveAsync(id, new ProposalEdits(body.Title, body.Objective, body.ProjectId, body.AssigneeId, body.DueDate, body.AutoRun),
+            body ??= new ApproveRequest(default, default, default, default, default, default, default, null);
+            var decision = await ops.ApproveAsync(id, new ProposalEdits(body.Title, body.Objective, body.ProjectId, body.AssigneeId, body.DueDate, body.AutoRun, body.BlueprintId, body.Answers),
                 ETags.ReadIfMatch(http), ApiAccess.ActorOf(http), ct);
             http.Response.Headers.ETag = ETags.Format(decision.Proposal.Version);
             return TypedResults.Ok(ProposalDto.From(decision.Proposal, decision.Mission?.Number));
+        });
+        proposals.MapPatch("/{id:guid}", async (Guid id, EditProposalRequest body, ProposalOperations ops, HttpContext http, CancellationToken ct) =>
+        {
+            var expected = ETags.RequireIfMatch(http);
+            var edited = await ops.EditAsync(await ops.GetAsync(id, ct), new ProposalEdits(body.Title, body.Objective, body.ProjectId, body.AssigneeId, body.DueDate, default, body.BlueprintId, body.Answers),
+                expected, ApiAccess.ActorOf(http), ct);
+            http.Response.Headers.ETag = ETags.Format(edited.Version);
+            return TypedResults.Ok(ProposalDto.From(edited, null));
         });
         proposals.MapPost("/{id:guid}/reject", async (Guid id, RejectRequest? body, ProposalOperations ops, HttpContext http, CancellationToken ct) =>
         {

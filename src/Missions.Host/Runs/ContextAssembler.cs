@@ -35,15 +35,17 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
         var project = mission.ProjectId is null ? null : await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == mission.ProjectId, cancellationToken);
         var tasks = await db.MissionTasks.AsNoTracking().Where(t => t.MissionId == mission.Id).OrderBy(t => t.Position).ToListAsync(cancellationToken);
         var task = tasks.FirstOrDefault(t => t.Id == run.TaskId);
-        var questions = mission.ProposalId is null ? []
-            : await db.Proposals.AsNoTracking().Where(p => p.Id == mission.ProposalId).Select(p => p.Questions).SingleOrDefaultAsync(cancellationToken) ?? [];
+        // What was told before execution (the mission's context), and what was asked and never answered.
+        var proposal = mission.ProposalId is null ? null
+            : await db.Proposals.AsNoTracking().Where(p => p.Id == mission.ProposalId).Select(p => new Proposals.Proposal { Title = "", Objective = "", Questions = p.Questions, Answers = p.Answers }).SingleOrDefaultAsync(cancellationToken);
+        var questions = proposal is null ? [] : Proposals.BlueprintShape.Open(proposal);
         // The changes asked for in the review that started this run.
         var changes = run.Trigger != RunTriggers.ChangesRequested ? null : await db.Runs.AsNoTracking()
             .Where(r => r.MissionId == mission.Id && r.ReviewOutcome == ReviewOutcome.ChangesRequested && r.ReviewedAt != null)
             .OrderByDescending(r => r.ReviewedAt).Select(r => r.ReviewComment).FirstOrDefaultAsync(cancellationToken);
 
         var budget = new Budget(options.Value.ContextBudget);
-        budget.Take(mission.Title.Length + mission.Objective.Length);
+        budget.Take(mission.Title.Length + mission.Objective.Length + mission.Context.Sum(c => c.Length));
         var description = budget.Fit(mission.Description, "the mission's description");
         var changesRequested = changes is null ? null : budget.Fit(changes, "the changes requested");
         var brief = project is null ? null : budget.Fit(project.Brief, $"the brief of project {project.Name}");
@@ -97,7 +99,7 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
             staff?.Name ?? "Unassigned staff", staff?.Role ?? "generalist", staff?.Instructions ?? "", staff?.Model,
             project?.Name, brief, task?.Title, task is null ? 0 : tasks.IndexOf(task) + 1, tasks.Count,
             keptComments, files, artifacts, questions, changesRequested, run.Attempt, clock.GetUtcNow(),
-            replay, tasks.Select(t => t.Title).ToList());
+            replay, tasks.Select(t => t.Title).ToList(), mission.Context);
         return new AssembledContext(context, budget.Cuts, documents.Read, documents.Unread);
     }
 

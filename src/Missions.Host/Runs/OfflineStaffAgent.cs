@@ -105,6 +105,11 @@ public sealed partial class OfflineStaffAgent(IOptions<RunOptions> options, PdfB
             notes.Add($"**The request as asked:** “{Excerpt(c.Description.Trim(), 400)}”");
         }
 
+        foreach (var told in c.Context ?? [])
+        {
+            notes.Add($"**Told before it started:** {Excerpt(told, 400)}");
+        }
+
         if (c.ChangesRequested is { } changes)
         {
             notes.Add($"**Changes requested in review:** “{Excerpt(changes, 600)}”");

@@ -25,7 +25,8 @@ public sealed record RunContext(
     int Attempt,
     DateTimeOffset Now,
     bool IsReplay = false,
-    IReadOnlyList<string>? TaskTitles = null);
+    IReadOnlyList<string>? TaskTitles = null,
+    IReadOnlyList<string>? Context = null);
 
 public sealed record ContextComment(string Author, string Text, DateTime At);
 

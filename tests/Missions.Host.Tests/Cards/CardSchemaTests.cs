@@ -25,6 +25,14 @@ public sealed class CardSchemaTests
 
     private const string MissionUrl = "https://missions.example.com/missions/M-7";
 
+    /// <summary>A proposal with blueprints to pick from, its blueprint's tasks, and one question answered.</summary>
+    private static ProposalView Shaped(ProposalView p) => p with
+    {
+        BlueprintId = Guid.Parse(Blueprints[0].Id), BlueprintOptions = Blueprints, Tasks = ["Collect the facts", "Draft the announcement"], Answers = ["By Friday", ""],
+    };
+
+    private static readonly IReadOnlyList<ChoiceOption> Blueprints = [new(Guid.NewGuid().ToString(), "Announcement draft"), new(Guid.NewGuid().ToString(), "Competitor summary")];
+
     /// <summary>Text of the longest kind the product accepts, in a script JSON escapes (six bytes a character), with a quote in it.</summary>
     private static string Long(int length) => string.Concat(Enumerable.Repeat("Ünïcödé \"text\" 漢字 ", length / 10 + 1))[..length];
 
@@ -36,6 +44,8 @@ public sealed class CardSchemaTests
         yield return ("proposal-approved", Proposal(ProposalStatus.Approved));
         yield return ("proposal-pending-auto-run", Proposal() with { AutoRun = true });
         yield return ("proposal-approved-auto-run", Proposal(ProposalStatus.Approved) with { AutoRun = true });
+        yield return ("proposal-pending-blueprint", Shaped(Proposal()));
+        yield return ("proposal-approved-waiting", Proposal(ProposalStatus.Approved) with { AutoRun = true, Waiting = ["Audience?", "Channel (blog, email, chat)?"] });
         yield return ("proposal-rejected", Proposal(ProposalStatus.Rejected, reason: "Duplicate of M-3"));
         yield return ("proposal-rejected-no-reason", Proposal(ProposalStatus.Rejected) with { AssigneeName = null, ProjectName = null, DueDate = null });
         yield return ("proposal-expired", Proposal(ProposalStatus.Expired) with { DecidedByName = null, DecidedAt = null });
@@ -45,7 +55,11 @@ public sealed class CardSchemaTests
         yield return ("mission-longest", new MissionView("M-9", Long(200), Long(20_000), MissionStatus.InProgress, "Writer", "Launch", null, Long(200), [Long(300), Long(300), Long(300)], 1,
             Long(2000), [], MissionUrl));
         yield return ("proposal-pending-longest", Proposal(questions: Enumerable.Range(0, 8).Select(_ => Long(300)).ToList(), duplicate: Long(500),
-            staff: Enumerable.Range(0, 120).Select(i => new ChoiceOption(Guid.NewGuid().ToString(), Long(100))).ToList()) with { Title = Long(200), Objective = Long(4000) });
+            staff: Enumerable.Range(0, 120).Select(i => new ChoiceOption(Guid.NewGuid().ToString(), Long(100))).ToList()) with
+            {
+                Title = Long(200), Objective = Long(4000), Tasks = Enumerable.Range(0, 12).Select(_ => Long(200)).ToList(),
+                Answers = Enumerable.Range(0, 8).Select(_ => Long(2000)).ToList(), BlueprintOptions = Enumerable.Range(0, 50).Select(i => new ChoiceOption(Guid.NewGuid().ToString(), Long(100))).ToList(),
+            });
         yield return ("proposal-approved-longest", Proposal(ProposalStatus.Approved) with { Title = Long(200), Objective = Long(20_000), AutoRun = true, AssigneeName = Long(300) });
         yield return ("list", new MissionListView("Your open missions", [new MissionLine("M-7", "Summary", MissionStatus.InProgress, "Writer", new DateOnly(2026, 12, 1)), new MissionLine("M-9", "Other", MissionStatus.Backlog, null, null)], "None."));
         yield return ("list-empty", new MissionListView("Your open missions", [], "You have no open missions."));
@@ -133,14 +147,27 @@ public sealed class CardSchemaTests
     [Fact]
     public void Pending_proposals_have_approve_and_reject_and_decided_ones_only_the_next_step()
     {
-        var pending = ViewCards.Render(Proposal()).Card!.ToJsonObject();
+        var view = Shaped(Proposal());
+        var pending = ViewCards.Render(view).Card!.ToJsonObject();
         var actions = pending["actions"]!.AsArray();
-        Assert.Equal(["Action.Execute", "Action.ShowCard"], actions.Select(a => a!["type"]!.GetValue<string>()));
+        Assert.Equal(["Action.Execute", "Action.Execute", "Action.ShowCard"], actions.Select(a => a!["type"]!.GetValue<string>()));
         Assert.Equal("proposal.approve", actions[0]!["verb"]!.GetValue<string>());
-        Assert.Equal("proposal.reject", actions[1]!["card"]!["actions"]![0]!["verb"]!.GetValue<string>());
+        // Save changes keeps the blueprint picked and the answers given without deciding; the version it was shown at guards it.
+        Assert.Equal(("proposal.edit", "3"), (actions[1]!["verb"]!.GetValue<string>(), actions[1]!["data"]!["proposalVersion"]!.GetValue<string>()));
+        Assert.Equal("proposal.reject", actions[2]!["card"]!["actions"]![0]!["verb"]!.GetValue<string>());
         Assert.Equal("1.5", pending["version"]!.GetValue<string>());
         var inputs = pending["body"]!.AsArray().Where(e => e!["type"]!.GetValue<string>().StartsWith("Input.", StringComparison.Ordinal)).Select(e => e!["id"]!.GetValue<string>());
-        Assert.Equal(["title", "objective", "assigneeId", "projectId", "dueDate"], inputs);
+        Assert.Equal(["title", "objective", "assigneeId", "projectId", "dueDate", "blueprintId"], inputs);
+        // Each question has its answer box, holding the answer given so far; the blueprint's tasks are listed.
+        var answers = pending["body"]!.AsArray().SelectMany(e => e!["items"]?.AsArray() ?? []).Where(e => e!["type"]!.GetValue<string>() == "Input.Text").ToList();
+        Assert.Equal([("answer.0", "When do you need it?", "By Friday"), ("answer.1", "Which project is this for: Launch?", "")],
+            answers.Select(a => (a!["id"]!.GetValue<string>(), a["label"]!.GetValue<string>(), a["value"]?.GetValue<string>() ?? "")));
+        Assert.Contains("2. Draft the announcement", pending.ToJsonString(), StringComparison.Ordinal);
+
+        // Approved but waiting for its checklist: why it has not started, and Run anyway.
+        var waiting = ViewCards.Render(Proposal(ProposalStatus.Approved) with { AutoRun = true, Waiting = ["Audience?"] }).Card!.ToJsonObject();
+        Assert.Contains("Not started by itself: its blueprint asks", waiting.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(("Run anyway", CardActions.RunMissionVerb), (waiting["actions"]![0]!["title"]!.GetValue<string>(), waiting["actions"]![0]!["verb"]!.GetValue<string>()));
 
         foreach (var status in new[] { ProposalStatus.Rejected, ProposalStatus.Expired })
         {

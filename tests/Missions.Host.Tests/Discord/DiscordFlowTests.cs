@@ -48,7 +48,7 @@ public sealed class DiscordFlowTests
         var messageId = await ProposeAsync(discord, client, DiscordCloud.NewMission("Summarise competitor pricing by Friday, and ping @everyone"));
         var proposal = discord.Message(messageId)!;
         Assert.StartsWith("Mission proposal:", (string)proposal["embeds"]![0]!["title"]!, StringComparison.Ordinal);
-        Assert.Equal(["Approve", "Edit", "Reject"], DiscordCloud.ButtonLabels(proposal));
+        Assert.Equal(["Approve", "Edit", "Answer", "Reject"], DiscordCloud.ButtonLabels(proposal));
         // The request is echoed, so nothing in it may ping anyone.
         Assert.Empty(proposal["allowed_mentions"]!["parse"]!.AsArray());
         Assert.All(discord.Calls, c => Assert.StartsWith("DiscordBot (", c.UserAgent, StringComparison.Ordinal));
@@ -100,6 +100,52 @@ public sealed class DiscordFlowTests
         Assert.Equal(1, await app.WithDbAsync(db => db.Missions.CountAsync()));
     }
 
+    [Theory, Sqlite, Postgres]
+    public async Task A_blueprint_chosen_on_the_message_shapes_the_proposal_and_Answer_keeps_the_context_for_the_mission(Provider provider)
+    {
+        var (discord, app, client) = await StartAsync(provider);
+        await using var _ = discord;
+        await using var __ = app;
+        var messageId = await ProposeAsync(discord, client, DiscordCloud.NewMission("Write up the onboarding checklist"));
+        var (select, options) = DiscordCloud.Select(discord.Message(messageId)!);
+        Assert.Equal("No blueprint", options["none"]);
+        var announcement = options.Single(o => o.Value == "Blueprint: Announcement draft").Key;
+
+        // Choosing shapes it at once: the message shows the blueprint's tasks and checklist.
+        var (_, shaped) = await discord.SendAsync(client, discord.Choose(messageId, select, announcement));
+        Assert.Equal(7, (int)shaped!["type"]!);
+        var embed = shaped["data"]!["embeds"]![0]!;
+        Assert.Contains("1. Collect the facts", (string)embed["description"]!, StringComparison.Ordinal);
+        Assert.Contains("• Audience?", (string)embed["description"]!, StringComparison.Ordinal);
+        Assert.Contains("Announcement draft", embed["fields"]!.ToJsonString(), StringComparison.Ordinal);
+        discord.Updated(messageId, shaped["data"]!.AsObject());
+
+        // A choice made on the message as it was before is stale, and changes nothing.
+        var (_, stale) = await discord.SendAsync(client, discord.Choose(messageId, select, "none"));
+        Assert.Equal(64, (int)stale!["data"]!["flags"]!);
+
+        // Answer: a modal with the questions (at most five), each with what was answered so far.
+        var (_, modal) = await discord.SendAsync(client, discord.Click(messageId, DiscordCloud.ButtonId(discord.Message(messageId)!, "Answer")));
+        Assert.Equal(9, (int)modal!["type"]!);
+        var labels = modal["data"]!["components"]!.AsArray();
+        Assert.InRange(labels.Count, 3, 5);
+        var proposal = await app.WithDbAsync(db => db.Proposals.AsNoTracking().SingleAsync());
+        var audience = proposal.Questions.IndexOf("Audience?");
+        Assert.InRange(audience, 0, 4);
+        var inputs = Enumerable.Range(0, labels.Count).Select(i => ((string)labels[i]!["component"]!["custom_id"]!, (JsonNode)JsonValue.Create(i == audience ? "New hires in their first week" : "")!)).ToArray();
+        var (_, answered) = await discord.SendAsync(client, discord.Submit(messageId, (string)modal["data"]!["custom_id"]!, null, inputs));
+        Assert.Contains("Audience? — New hires in their first week", (string)answered!["data"]!["embeds"]![0]!["description"]!, StringComparison.Ordinal);
+        discord.Updated(messageId, answered["data"]!.AsObject());
+
+        // Approved: the mission has the tasks and the context; its checklist is not all answered, so it waits (Run anyway).
+        var (_, approved) = await discord.SendAsync(client, discord.Click(messageId, DiscordCloud.ButtonId(discord.Message(messageId)!, "Approve")));
+        Assert.Contains("Not started by itself", (string)approved!["data"]!["embeds"]![0]!["description"]!, StringComparison.Ordinal);
+        Assert.Equal(["Run anyway"], DiscordCloud.ButtonLabels(approved["data"]!.AsObject()));
+        var mission = await app.WithDbAsync(db => db.Missions.AsNoTracking().SingleAsync());
+        Assert.Equal(["Audience? — New hires in their first week"], mission.Context);
+        Assert.Equal(3, await app.WithDbAsync(db => db.MissionTasks.CountAsync()));
+    }
+
     [Fact]
     public async Task Edit_opens_the_proposal_in_a_modal_and_submitting_it_updates_the_proposal_in_place()
     {
@@ -133,7 +179,7 @@ public sealed class DiscordFlowTests
         var embed = updated["data"]!["embeds"]![0]!;
         Assert.Equal("Mission proposal: Onboarding checklist", (string)embed["title"]!);
         Assert.Contains("Fri 4 Dec 2026", embed["fields"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal(["Approve", "Edit", "Reject"], DiscordCloud.ButtonLabels(updated["data"]!.AsObject()));
+        Assert.Equal(["Approve", "Edit", "Answer", "Reject"], DiscordCloud.ButtonLabels(updated["data"]!.AsObject()));
         var stored = await app.WithDbAsync(db => db.Proposals.SingleAsync());
         Assert.Equal(("Onboarding checklist", 2L, new DateOnly(2026, 12, 4), ProposalStatus.Pending), (stored.Title, stored.Version, stored.DueDate!.Value, stored.Status));
         Assert.Equal(staff, stored.AssigneeId!.Value.ToString("N"));

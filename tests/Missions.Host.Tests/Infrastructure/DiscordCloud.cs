@@ -93,6 +93,9 @@ public sealed class DiscordCloud : IAsyncDisposable
     /// <summary>The message with that id as it is now (after every edit).</summary>
     public JsonObject? Message(string id) => messages.TryGetValue(id, out var m) ? m : null;
 
+    /// <summary>A message as an interaction's answer (UPDATE_MESSAGE) left it: Discord shows that from then on.</summary>
+    public void Updated(string id, JsonObject message) => messages[id] = (JsonObject)message.DeepClone();
+
     // ---- signing interactions ------------------------------------------------------------------------------------------
 
     public (string Signature, string Timestamp) Sign(string body, string? timestamp = null)
@@ -220,7 +223,18 @@ public sealed class DiscordCloud : IAsyncDisposable
             .Single(b => (string?)b!["label"] == label)!["custom_id"]!.GetValue<string>();
 
     public static IReadOnlyList<string> ButtonLabels(JsonObject? message) =>
-        message?["components"]?.AsArray().SelectMany(row => row!["components"]!.AsArray()).Select(b => (string)b!["label"]!).ToList() ?? [];
+        message?["components"]?.AsArray().SelectMany(row => row!["components"]!.AsArray()).Where(b => (int)b!["type"]! == 2).Select(b => (string)b!["label"]!).ToList() ?? [];
+
+    /// <summary>A choice made in a select menu of a message the bot sent (as it is now).</summary>
+    public JsonObject Choose(string messageId, string customId, string value, JsonObject? member = null) =>
+        Base(3, new JsonObject { ["custom_id"] = customId, ["component_type"] = 3, ["values"] = new JsonArray(value) }, member, (JsonObject)Message(messageId)!.DeepClone());
+
+    /// <summary>The select menu of a message (its custom_id and options' labels by value).</summary>
+    public static (string CustomId, IReadOnlyDictionary<string, string> Options) Select(JsonObject message)
+    {
+        var select = message["components"]!.AsArray().SelectMany(row => row!["components"]!.AsArray()).Single(c => (int)c!["type"]! == 3)!;
+        return ((string)select["custom_id"]!, select["options"]!.AsArray().ToDictionary(o => (string)o!["value"]!, o => (string)o!["label"]!));
+    }
 
     private static string NewSnowflake() => Random.Shared.NextInt64(100_000_000_000_000_000, 999_999_999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 

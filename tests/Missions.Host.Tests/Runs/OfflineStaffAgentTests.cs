@@ -87,7 +87,7 @@ public sealed class OfflineStaffAgentTests
         Assert.Contains("Reproduce or pin down exactly what must change", brief, StringComparison.Ordinal);
         Assert.Contains("**Task 2 of 3:** Reproduce it", brief, StringComparison.Ordinal);
         Assert.Contains("**Attachment steps.txt** (120 B, 9 words): Open Safari. Click log in.", brief, StringComparison.Ordinal);
-        Assert.Contains("**Attachment screen.png** (2 KB, image/png): not read as text.", brief, StringComparison.Ordinal);
+        Assert.Contains("**Image screen.png** (2 KB, image/png): an image; the offline agent names it but does not look at it (a staff member with a model does).", brief, StringComparison.Ordinal);
         Assert.Equal(["M-7-task-2-brief.md", "M-7-task-2-brief.pdf"], result.Artifacts.Select(a => a.Name));
         Assert.Equal("%PDF", Encoding.ASCII.GetString(result.Artifacts[1].Content, 0, 4));
     }

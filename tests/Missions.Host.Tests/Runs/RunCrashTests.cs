@@ -32,7 +32,7 @@ public sealed class RunCrashTests
         using (var http = new HttpClient { BaseAddress = first.Address })
         using (var chat = await DirectLineClient.StartAsync(http))
         {
-            await chat.SendAsync("can someone pull together a competitor pricing summary for the Q3 deck by Friday?");
+            await chat.SendAsync("can someone pull together a pricing summary for the Q3 deck by Friday?");
             await chat.PollAsync();
             await chat.ClickAsync(chat.LastCard(), "approve");
             await chat.SendAsync("run M-1");

@@ -64,7 +64,7 @@ public sealed class RunFailureTests
     private static async Task<DirectLineClient> ApproveAndRunAsync(HttpClient http)
     {
         var chat = await DirectLineClient.StartAsync(http);
-        await chat.SendAsync("can someone pull together a competitor pricing summary for the Q3 deck by Friday?");
+        await chat.SendAsync("can someone pull together a pricing summary for the Q3 deck by Friday?");
         await chat.PollAsync();
         await chat.ClickAsync(chat.LastCard(), "approve");
         await chat.SendAsync("run M-1");

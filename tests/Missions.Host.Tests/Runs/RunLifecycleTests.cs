@@ -13,7 +13,7 @@ namespace Missions.Host.Tests.Runs;
 /// </summary>
 public sealed class RunLifecycleTests
 {
-    private const string Request = "can someone pull together a competitor pricing summary for the Q3 deck by Friday?";
+    private const string Request = "can someone pull together a pricing summary for the Q3 deck by Friday?";
 
     /// <summary>Polls until a card in the transcript matches, or fails after 30 s.</summary>
     internal static async Task<JsonObject> WaitForCardAsync(DirectLineClient chat, MissionsApp app, Func<JsonObject, bool> match)
@@ -191,10 +191,12 @@ public sealed class RunLifecycleTests
         await chat.PollAsync();
         var proposal = await app.WithDbAsync(db => db.Proposals.AsNoTracking().SingleAsync());
         Assert.True(proposal.AutoRun);
-        // The card says what approving does.
+        // The card says what approving does, and asks the blueprint's checklist, each with its answer box.
         var pending = chat.LastCard();
         Assert.True(Says(pending, "Approving starts Writer on it at once."));
-        await chat.ClickAsync(pending, "approve");
+        var boxes = AnswerBoxes(pending);
+        Assert.Equal(["Audience?", "Channel (blog, email, chat)?", "Key facts and dates?"], boxes.Values.Where(q => proposal.Questions.IndexOf(q) >= proposal.Questions.Count - 3));
+        await chat.ClickAsync(pending, "approve", boxes.ToDictionary(b => b.Key, b => (string?)("Known: " + b.Value)));
 
         var run = await app.WithDbAsync(db => db.Runs.AsNoTracking().SingleAsync()); // queued with the approval, not later
         Assert.Equal(RunTriggers.Approved, run.Trigger);
@@ -207,6 +209,43 @@ public sealed class RunLifecycleTests
         await WaitForCardAsync(chat, app, c => Says(c, "Ready for review · M-1"));
         Assert.Contains(chat.Transcript, a => DirectLineClient.CardOf(a) is { } c && Says(c, "Run · M-1") && Says(c, "Finished."));
     }
+
+    [Fact]
+    public async Task An_auto_run_mission_whose_checklist_is_not_answered_waits_and_its_card_offers_Run_anyway()
+    {
+        await using var app = await MissionsApp.StartAsync(Provider.Sqlite);
+        using var chat = await DirectLineClient.StartAsync(app.CreateClient());
+        await chat.SendAsync("draft the launch announcement for customers by Friday");
+        await chat.PollAsync();
+        var proposal = await app.WithDbAsync(db => db.Proposals.AsNoTracking().SingleAsync());
+        var pending = chat.LastCard();
+        // Only the audience is answered.
+        var audience = AnswerBoxes(pending).Single(b => b.Value == "Audience?").Key;
+        await chat.ClickAsync(pending, "approve", new Dictionary<string, string?> { [audience] = "Customers on the Team plan" });
+
+        await chat.PollAsync();
+        var decided = DirectLineClient.CardOf(chat.Activity(await app.CardMessageIdAsync(proposal.Id)))!;
+        Assert.True(Says(decided, "Approved as M-1"));
+        Assert.Contains(DirectLineClient.Texts(decided), t => t.StartsWith("Not started by itself: its blueprint asks “Channel (blog, email, chat)?” “Key facts and dates?”", StringComparison.Ordinal));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Runs.CountAsync()));
+        Assert.Equal(["Audience? — Customers on the Team plan"], await app.WithDbAsync(db => db.Missions.Select(m => m.Context).SingleAsync()));
+
+        // Run anyway: the run starts, and is given what was told.
+        Assert.Contains("runMission", DirectLineClient.ActionIds(decided));
+        await chat.ClickAsync(decided, "runMission");
+        await WaitForCardAsync(chat, app, c => Says(c, "Ready for review · M-1"));
+        Assert.Equal(3, await app.WithDbAsync(db => db.MissionTasks.CountAsync()));
+        var first = await app.WithDbAsync(db => db.Runs.OrderBy(r => r.QueuedAt).Select(r => r.Id).FirstAsync());
+        using var api = app.CreateClient();
+        var run = await MissionsApp.ReadOkAsync(await api.GetAsync($"/api/runs/{first}"));
+        var md = new Uri(run["artifacts"]!.AsArray().Single(a => a!["name"]!.GetValue<string>().EndsWith(".md", StringComparison.Ordinal))!["url"]!.GetValue<string>());
+        Assert.Contains("Told before it started:", await api.GetStringAsync(md.PathAndQuery), StringComparison.Ordinal);
+    }
+
+    /// <summary>The proposal card's answer boxes: input id → the question it answers.</summary>
+    private static Dictionary<string, string> AnswerBoxes(JsonObject card) =>
+        card["body"]!.AsArray().SelectMany(e => e!["items"]?.AsArray() ?? []).Where(e => e!["id"]?.GetValue<string>().StartsWith("answer.", StringComparison.Ordinal) == true)
+            .ToDictionary(e => e!["id"]!.GetValue<string>(), e => e!["label"]!.GetValue<string>());
 
     [Fact]
     public async Task Only_permitted_reviewers_decide_on_a_result()

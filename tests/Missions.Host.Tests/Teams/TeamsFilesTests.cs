@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -145,7 +146,7 @@ public sealed class TeamsFilesTests
     }
 
     [Fact]
-    public async Task Files_sent_with_anything_but_attach_are_not_fetched_and_the_answer_says_so()
+    public async Task Files_sent_with_a_request_are_kept_with_its_proposal_and_with_anything_else_are_not_fetched()
     {
         await using var files = await FileHost.StartAsync();
         var (cloud, app, http, teams) = await StartAsync();
@@ -153,13 +154,22 @@ public sealed class TeamsFilesTests
         await using var __ = app;
         using var ___ = http;
 
-        var message = teams.Message(TeamsChannel.PersonalChat, "draft the partner newsletter");
-        message["attachments"] = new JsonArray(FileInfo("notes.txt", files.Put("drive/notes.txt", Notes)));
-        await teams.PostAsync(message);
+        // With a request: fetched, and kept with the proposal (its card names it).
+        var request = teams.Message(TeamsChannel.PersonalChat, "draft the partner newsletter");
+        request["attachments"] = new JsonArray(FileInfo("notes.txt", files.Put("drive/notes.txt", Notes)));
+        await teams.PostAsync(request);
+        var card = Assert.Single(await cloud.WaitForCallsAsync(c => c.Card is not null));
+        Assert.Contains("Files sent with the request: notes.txt (", card.Card!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("notes.txt", await app.WithDbAsync(db => db.Attachments.Where(a => a.ProposalId != null).Select(a => a.FileName).SingleAsync()));
+        var fetched = files.Requests.Count;
+        Assert.True(fetched > 0);
 
+        // With any other command: not fetched, and said so.
+        var other = teams.Message(TeamsChannel.PersonalChat, "board");
+        other["attachments"] = new JsonArray(FileInfo("other.txt", files.Put("drive/other.txt", Notes)));
+        await teams.PostAsync(other);
         var said = (await cloud.WaitForCallsAsync(c => c.Text?.StartsWith("I did not keep", StringComparison.Ordinal) == true)).Single();
-        Assert.Equal("I did not keep notes.txt: to attach files to a mission, send them with “attach M-12”.", said.Text);
-        Assert.Single(await cloud.WaitForCallsAsync(c => c.Card is not null)); // the proposal, as without the file
-        Assert.Empty(files.Requests);
+        Assert.Equal("I did not keep other.txt: to attach files to a mission, send them with “attach M-12”.", said.Text);
+        Assert.Equal(fetched, files.Requests.Count);
     }
 }

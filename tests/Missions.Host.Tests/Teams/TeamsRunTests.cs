@@ -24,7 +24,7 @@ public sealed class TeamsRunTests
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         var teams = new TeamsChannel(cloud, http);
 
-        await teams.PostAsync(teams.Message(TeamsChannel.GroupChat, "pull together a competitor pricing summary by Friday", type: "groupChat"));
+        await teams.PostAsync(teams.Message(TeamsChannel.GroupChat, "pull together a pricing summary by Friday", type: "groupChat"));
         await cloud.WaitForCallsAsync(c => c.Card is not null);
         var proposal = await app.WithDbAsync(db => db.Proposals.SingleAsync());
         var cardId = await app.WaitForAsync(async db => await db.OutboxMessages.Where(o => o.ViewKey == $"proposal:{proposal.Id:N}" && o.SentMessageId != null).Select(o => o.SentMessageId).FirstOrDefaultAsync());

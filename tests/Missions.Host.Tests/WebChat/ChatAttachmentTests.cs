@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Missions.Host.Data;
 using Missions.Host.Tests.Infrastructure;
 
 namespace Missions.Host.Tests.WebChat;
@@ -38,16 +41,49 @@ public sealed class ChatAttachmentTests
         Assert.Empty(app.ChatUploads());
     }
 
+    [Theory, Sqlite, Postgres]
+    public async Task Files_sent_with_a_request_stay_with_its_proposal_become_the_missions_when_approved_and_go_when_rejected(Provider provider)
+    {
+        await using var app = await MissionsApp.StartAsync(provider);
+        using var chat = await DirectLineClient.StartAsync(app.CreateClient());
+        using var api = app.CreateClient();
+
+        await chat.SendWithFilesAsync("draft the partner newsletter", ("notes.txt", "text/plain", Notes));
+        await chat.PollAsync();
+        var card = chat.LastCard();
+        Assert.Contains(DirectLineClient.Texts(card), t => t.StartsWith("Files sent with the request: notes.txt (", StringComparison.Ordinal));
+        Assert.DoesNotContain(chat.Transcript, a => a["text"]?.GetValue<string>()?.StartsWith("I did not keep", StringComparison.Ordinal) == true);
+        Assert.Empty(app.ChatUploads());
+        await chat.ClickAsync(card, "approve");
+        var attached = Assert.Single((await api.GetFromJsonAsync<JsonArray>("/api/missions/M-1/attachments"))!)!;
+        Assert.Equal(("notes.txt", "Alice"), (attached["fileName"]!.GetValue<string>(), attached["uploadedBy"]!.GetValue<string>()));
+        Assert.Equal(Notes, await api.GetByteArrayAsync(attached["downloadUrl"]!.GetValue<string>()));
+
+        // Rejected: the files kept with the proposal go with it.
+        await chat.SendWithFilesAsync("draft the partner newsletter for the reseller channel", ("brief.txt", "text/plain", Notes));
+        await chat.PollAsync();
+        var kept = await app.WithDbAsync(db => db.Attachments.AsNoTracking().SingleAsync(a => a.FileName == "brief.txt"));
+        Assert.Null(kept.MissionId);
+        (await api.PostAsJsonAsync($"/api/proposals/{kept.ProposalId}/reject", new { reason = "Not now" })).EnsureSuccessStatusCode();
+        Assert.Equal(0, await app.WithDbAsync(db => db.Attachments.CountAsync(a => a.FileName == "brief.txt")));
+        var store = app.Services.GetRequiredService<IContentStore>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); await store.OpenReadAsync(kept.StorageKey, CancellationToken.None) is { } still;)
+        {
+            await still.DisposeAsync();
+            Assert.True(DateTime.UtcNow < deadline, "The rejected proposal's file is still stored.");
+            await Task.Delay(20);
+        }
+    }
+
     [Fact]
     public async Task Files_with_anything_else_are_not_kept_and_the_message_is_handled_as_without_them()
     {
         await using var app = await MissionsApp.StartAsync(Provider.Sqlite);
         using var chat = await DirectLineClient.StartAsync(app.CreateClient());
 
-        // A request with a file: the proposal, and a word that the file was not kept.
-        await chat.SendWithFilesAsync("draft the partner newsletter", ("notes.txt", "text/plain", Notes));
+        // A command with a file: its answer, and a word that the file was not kept.
+        await chat.SendWithFilesAsync("board", ("notes.txt", "text/plain", Notes));
         await chat.PollAsync();
-        Assert.Contains("Draft the partner newsletter", DirectLineClient.Texts(chat.LastCard()));
         Assert.Equal("I did not keep notes.txt: to attach files to a mission, send them with “attach M-12”.", chat.LastText());
 
         // A file sent alone: only that it was not kept (not the help an empty message gets).

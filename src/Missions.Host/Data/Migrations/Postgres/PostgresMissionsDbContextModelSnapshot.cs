@@ -382,7 +382,10 @@ namespace Missions.Host.Data.Migrations.Postgres
                         .IsUnicode(true)
                         .HasColumnType("character varying(200)");
 
-                    b.Property<Guid>("MissionId")
+                    b.Property<Guid?>("MissionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ProposalId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Sha256")
@@ -413,6 +416,8 @@ namespace Missions.Host.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("MissionId");
+
+                    b.HasIndex("ProposalId");
 
                     b.ToTable("Attachments", (string)null);
                 });
@@ -482,6 +487,12 @@ namespace Missions.Host.Data.Migrations.Postgres
 
                     b.Property<Guid?>("BlueprintId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Context")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("[]");
 
                     b.Property<Guid?>("ConversationReferenceId")
                         .HasColumnType("uuid");
@@ -627,6 +638,12 @@ namespace Missions.Host.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Answers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("[]");
+
                     b.Property<Guid?>("AssigneeId")
                         .HasColumnType("uuid");
 
@@ -713,6 +730,12 @@ namespace Missions.Host.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Tasks")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("[]");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -1151,8 +1174,12 @@ namespace Missions.Host.Data.Migrations.Postgres
                     b.HasOne("Missions.Host.Missions.Mission", null)
                         .WithMany()
                         .HasForeignKey("MissionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Missions.Host.Proposals.Proposal", null)
+                        .WithMany()
+                        .HasForeignKey("ProposalId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Missions.Host.Missions.Comment", b =>

@@ -382,7 +382,10 @@ namespace Missions.Host.Data.Migrations.SqlServer
                         .IsUnicode(true)
                         .HasColumnType("nvarchar(200)");
 
-                    b.Property<Guid>("MissionId")
+                    b.Property<Guid?>("MissionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("ProposalId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("Sha256")
@@ -413,6 +416,8 @@ namespace Missions.Host.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("MissionId");
+
+                    b.HasIndex("ProposalId");
 
                     b.ToTable("Attachments", (string)null);
                 });
@@ -482,6 +487,12 @@ namespace Missions.Host.Data.Migrations.SqlServer
 
                     b.Property<Guid?>("BlueprintId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Context")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("nvarchar(max)")
+                        .HasDefaultValue("[]");
 
                     b.Property<Guid?>("ConversationReferenceId")
                         .HasColumnType("uniqueidentifier");
@@ -628,6 +639,12 @@ namespace Missions.Host.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("Answers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("nvarchar(max)")
+                        .HasDefaultValue("[]");
+
                     b.Property<Guid?>("AssigneeId")
                         .HasColumnType("uniqueidentifier");
 
@@ -714,6 +731,12 @@ namespace Missions.Host.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Tasks")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("nvarchar(max)")
+                        .HasDefaultValue("[]");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -1152,8 +1175,12 @@ namespace Missions.Host.Data.Migrations.SqlServer
                     b.HasOne("Missions.Host.Missions.Mission", null)
                         .WithMany()
                         .HasForeignKey("MissionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Missions.Host.Proposals.Proposal", null)
+                        .WithMany()
+                        .HasForeignKey("ProposalId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Missions.Host.Missions.Comment", b =>

@@ -371,7 +371,10 @@ namespace Missions.Host.Data.Migrations.Sqlite
                         .IsUnicode(true)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("MissionId")
+                    b.Property<Guid?>("MissionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ProposalId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Sha256")
@@ -402,6 +405,8 @@ namespace Missions.Host.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("MissionId");
+
+                    b.HasIndex("ProposalId");
 
                     b.ToTable("Attachments", (string)null);
                 });
@@ -471,6 +476,12 @@ namespace Missions.Host.Data.Migrations.Sqlite
 
                     b.Property<Guid?>("BlueprintId")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Context")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("[]");
 
                     b.Property<Guid?>("ConversationReferenceId")
                         .HasColumnType("TEXT");
@@ -616,6 +627,12 @@ namespace Missions.Host.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Answers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("[]");
+
                     b.Property<Guid?>("AssigneeId")
                         .HasColumnType("TEXT");
 
@@ -702,6 +719,12 @@ namespace Missions.Host.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Tasks")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("[]");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -1136,8 +1159,12 @@ namespace Missions.Host.Data.Migrations.Sqlite
                     b.HasOne("Missions.Host.Missions.Mission", null)
                         .WithMany()
                         .HasForeignKey("MissionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Missions.Host.Proposals.Proposal", null)
+                        .WithMany()
+                        .HasForeignKey("ProposalId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Missions.Host.Missions.Comment", b =>
