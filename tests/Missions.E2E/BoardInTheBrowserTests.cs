@@ -162,6 +162,19 @@ public sealed class BoardInTheBrowserTests : IAsyncLifetime
         await Expect(page.Locator(".facts")).ToContainTextAsync("due Fri 7 Mar 2031");
         await Expect(page.Locator("ul.activity")).ToContainTextAsync("edited it");
 
+        // Tasks: added on the page, listed with their state, removed again while not started.
+        var newTask = page.Locator("fluent-text-input[aria-label='New task'] input");
+        await newTask.ClickAsync();
+        await newTask.PressSequentiallyAsync("Check the competitors' pricing pages");
+        await newTask.PressAsync("Tab");
+        await Button("Add task").ClickAsync();
+        await Expect(page.Locator("ol.tasks li")).ToHaveCountAsync(1);
+        await Expect(page.Locator("ol.tasks li").First).ToContainTextAsync("Check the competitors' pricing pages pending");
+        Assert.Single((await api.GetFromJsonAsync<JsonArray>("/api/missions/M-1/tasks"))!);
+        await Browser.Button(page.Locator("ol.tasks li").First.Locator("fluent-button"), "Remove").ClickAsync();
+        await Expect(page.Locator("ol.tasks li")).ToHaveCountAsync(0);
+        await Expect(page.Locator("ul.activity")).ToContainTextAsync("removed a task");
+
         // An empty comment is not sent; the page says what to do.
         await Button("Comment").ClickAsync();
         await Expect(page.GetByText("Write the comment first, then press Comment.")).ToBeVisibleAsync();
