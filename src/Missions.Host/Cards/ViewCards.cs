@@ -72,7 +72,8 @@ public static class ViewCards
         card.Add(
             new TextBlock("Mission proposal") { Size = FontSize.Small, Weight = FontWeight.Bolder, Color = TextColor.Accent },
             new TextBlock(budget.Cut(p.Title, 200)) { Size = FontSize.Large, Weight = FontWeight.Bolder, Style = TextBlockStyle.Heading },
-            new TextBlock($"Requested by {p.RequestedByName ?? "someone"}" + (p.BlueprintName is null ? "" : $" · blueprint: {p.BlueprintName}")) { IsSubtle = true, Spacing = Spacing.None });
+            new TextBlock($"Requested by {p.RequestedByName ?? "someone"}" + (p.BlueprintName is null ? "" : $" · blueprint: {p.BlueprintName}")
+                + (p.FollowsUp is null ? "" : $" · follows up {p.FollowsUp}")) { IsSubtle = true, Spacing = Spacing.None });
         if (p.AutoRun)
         {
             card.Add(new TextBlock(ViewText.StartsOnApproval(p)) { IsSubtle = true, Spacing = Spacing.None });
@@ -212,7 +213,7 @@ public static class ViewCards
             card.Add(new TextBlock(budget.Cut(p.Objective, 2000)) { Spacing = Spacing.Small });
         }
 
-        if (Facts(("Mission", p.MissionNumber), ("Assignee", p.AssigneeName), ("Project", p.ProjectName), ("Due", ViewText.Day(p.DueDate)), ("Files", p.Files is { Count: > 0 } f ? budget.Cut(string.Join(", ", f), 600) : null), ("Reason", budget.Cut(p.RejectionReason, 1000))) is { } facts)
+        if (Facts(("Mission", p.MissionNumber), ("Follows up", p.FollowsUp), ("Assignee", p.AssigneeName), ("Project", p.ProjectName), ("Due", ViewText.Day(p.DueDate)), ("Files", p.Files is { Count: > 0 } f ? budget.Cut(string.Join(", ", f), 600) : null), ("Reason", budget.Cut(p.RejectionReason, 1000))) is { } facts)
         {
             card.Add(facts);
         }

@@ -34,6 +34,9 @@ public sealed record ReplayCommand(long Number) : ChatCommand;
 
 public sealed record StopCommand(long Number) : ChatCommand;
 
+/// <summary>A request for new work that follows up a mission: its proposal (and mission) link back to it.</summary>
+public sealed record FollowUpCommand(long Number, string Text) : ChatCommand;
+
 /// <summary>A mission's tasks, in order, with their state and staff member.</summary>
 public sealed record TasksCommand(long Number) : ChatCommand;
 
@@ -91,6 +94,7 @@ public static partial class ChatCommands
         new("blueprint M-12 Competitor summary", "say which blueprint a mission follows"),
         new("tasks M-12", "a mission's tasks, with where each one is"),
         new("task M-12 add check the pricing page", "add a task to a mission (“task M-12 remove 2” takes one out)"),
+        new("follow-up M-12 your request", "propose new work that follows up a mission, linked to it"),
         new("cancel M-12", "cancel a mission"),
         new("help", "this list"),
     ];
@@ -178,6 +182,11 @@ public static partial class ChatCommands
         if (StopPattern().Match(line) is { Success: true } stop)
         {
             return new StopCommand(Number(stop));
+        }
+
+        if (FollowUpPattern().Match(line) is { Success: true } followUp)
+        {
+            return new FollowUpCommand(Number(followUp), followUp.Groups["text"].Value.Trim());
         }
 
         if (TasksPattern().Match(line) is { Success: true } tasks)
@@ -278,6 +287,9 @@ public static partial class ChatCommands
 
     [GeneratedRegex(@"^\s*(?<f>assign|reassign|give|due|rename|retitle|auto-?run|auto run|project|blueprint)\s+(?<n>m-?\d+)\s*(?:(?:to|as|on|:|=)\s*)?(?<v>\S.*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex EditPattern();
+
+    [GeneratedRegex(@"^\s*follow[- ]?up\s+(?:(?:on|to)\s+)?(?<n>m-?\d+)\s*[:,\-–]?\s*(?<text>\S.*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex FollowUpPattern();
 
     [GeneratedRegex(@"^\s*(?:tasks|list tasks(?:\s+of)?|show tasks(?:\s+of)?)\s+(?<n>m-?\d+)\s*[.!?]?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex TasksPattern();

@@ -156,7 +156,8 @@ public sealed record ProposalView(
     IReadOnlyList<string>? Answers = null,
     IReadOnlyList<string>? Tasks = null,
     IReadOnlyList<string>? Waiting = null,
-    IReadOnlyList<string>? Files = null) : ChatView
+    IReadOnlyList<string>? Files = null,
+    string? FollowsUp = null) : ChatView
 {
     public override string Key => KeyOf(Id);
 

@@ -21,7 +21,15 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
 
     /// <summary>A proposal as its card shows it, with the files sent with its request.</summary>
     public async Task<ProposalView> ProposalAsync(Proposal proposal, WorkspaceSnapshot workspace, long? missionNumber, CancellationToken cancellationToken) =>
-        Proposal(proposal, workspace, missionNumber) with { Files = await FilesOfAsync(proposal.Id, cancellationToken) };
+        Proposal(proposal, workspace, missionNumber) with
+        {
+            Files = await FilesOfAsync(proposal.Id, cancellationToken),
+            FollowsUp = await NumberOfAsync(proposal.FollowsMissionId, cancellationToken),
+        };
+
+    /// <summary>A mission's number as people write it, or null.</summary>
+    private async Task<string?> NumberOfAsync(Guid? missionId, CancellationToken cancellationToken) => missionId is null ? null
+        : await db.Missions.AsNoTracking().Where(m => m.Id == missionId).Select(m => (long?)m.Number).SingleOrDefaultAsync(cancellationToken) is { } n ? Mission.FormatNumber(n) : null;
 
     /// <summary>The files sent with a proposal's request (kept with it, then with its mission), as the card names them.</summary>
     private async Task<IReadOnlyList<string>> FilesOfAsync(Guid proposalId, CancellationToken cancellationToken) =>
@@ -74,6 +82,7 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
             BlueprintId = mission.BlueprintId,
             Waiting = waiting,
             Files = await FilesOfAsync(proposal.Id, cancellationToken),
+            FollowsUp = await NumberOfAsync(mission.FollowsMissionId, cancellationToken),
         };
     }
 

@@ -62,7 +62,13 @@ public sealed class MissionBot(
             return new PreparedTurn(workspace, command, null, Fetched: await linkedFiles.FetchAsync(turn, cancellationToken));
         }
 
-        if (command is not RequestCommand { Text.Length: <= MaxRequestLength } request)
+        var asked = command switch
+        {
+            RequestCommand r => r.Text,
+            FollowUpCommand f => f.Text,
+            _ => null,
+        };
+        if (asked is not { Length: <= MaxRequestLength })
         {
             return new PreparedTurn(workspace, command, null);
         }
@@ -72,7 +78,7 @@ public sealed class MissionBot(
 
         var conversation = await TurnQueries.For(db).Conversation(db, turn.ConversationReferenceId);
         var draft = await proposer.DraftAsync(new ProposalRequest(
-            request.Text, clock.GetUtcNow(), turn.TimeZone ?? conversation?.TimeZone, conversation?.ProjectId,
+            asked, clock.GetUtcNow(), turn.TimeZone ?? conversation?.TimeZone, conversation?.ProjectId,
             workspace.Staff.Where(s => s.IsActive).Select(s => new StaffInfo(s.Id, s.Name, s.Role, s.Instructions)).ToList(),
             workspace.Projects.Select(p => new ProjectInfo(p.Id, p.Name, p.Brief)).ToList(),
             workspace.Blueprints.Select(b => new BlueprintInfo(b.Id, b.Name, b.Keywords, b.DefaultStaffId, b.AutoRun, b.ObjectiveTemplate)).ToList(),
@@ -98,7 +104,7 @@ public sealed class MissionBot(
 
         var command = prepared.Command ?? ChatCommands.Parse(turn.Text);
         string[] sent = [.. (turn.Files ?? []).Select(f => f.Name), .. (turn.Links ?? []).Select(l => l.Name ?? "the pasted image")];
-        if (sent.Length > 0 && command is not (AttachCommand or RequestCommand { Text.Length: > 0 }))
+        if (sent.Length > 0 && command is not (AttachCommand or RequestCommand { Text.Length: > 0 } or FollowUpCommand))
         {
             // Files are kept with a request's proposal, or attached when asked to: with any other command the rest of
             // the message is handled (a file sent alone asks for nothing else), and the files are not kept.
@@ -173,7 +179,10 @@ public sealed class MissionBot(
                 var stopped = await runs.CancelAsync(stop.Number, actor, cancellationToken);
                 return BotReply.Post(new NoticeView(stopped.Status == RunStatus.Cancelled ? "Stopped the run." : "The run had already finished.", NoticeTone.Success));
             case RequestCommand request:
-                return await ProposeAsync(turn, request.Text, prepared, cancellationToken);
+                return await ProposeAsync(turn, request.Text, prepared, null, cancellationToken);
+            case FollowUpCommand followUp:
+                var followed = await missions.GetAsync(followUp.Number, cancellationToken);
+                return await ProposeAsync(turn, followUp.Text, prepared, followed.Id, cancellationToken);
             default:
                 throw new InvalidOperationException("A command with no handling.");
         }
@@ -302,7 +311,7 @@ public sealed class MissionBot(
     /// The request as a proposal, with the files sent with it kept with the proposal (they become the mission's when it
     /// is approved); a file that cannot be kept is named with why.
     /// </summary>
-    private async Task<BotReply> ProposeAsync(ChatTurn turn, string text, PreparedTurn prepared, CancellationToken cancellationToken)
+    private async Task<BotReply> ProposeAsync(ChatTurn turn, string text, PreparedTurn prepared, Guid? follows, CancellationToken cancellationToken)
     {
         var fetched = prepared.Fetched ?? FetchedFiles.None;
         IReadOnlyList<ChatFile> files = [.. turn.Files ?? [], .. fetched.Files];
@@ -313,7 +322,7 @@ public sealed class MissionBot(
         }
 
         var draft = prepared.Draft ?? (await PrepareAsync(turn, cancellationToken)).Draft!;
-        var proposal = await proposals.CreateAsync(draft, turn.Actor, turn.ConversationReferenceId, turn.Workspace, cancellationToken);
+        var proposal = await proposals.CreateAsync(draft, turn.Actor, turn.ConversationReferenceId, turn.Workspace, cancellationToken, follows);
         var refused = new List<string>(fetched.Problems);
         foreach (var file in files)
         {

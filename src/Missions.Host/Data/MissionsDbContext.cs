@@ -131,6 +131,8 @@ public abstract class MissionsDbContext : DbContext, IDataProtectionKeyContext
             b.HasOne<Staff>().WithMany().HasForeignKey(m => m.AssigneeId).OnDelete(DeleteBehavior.Restrict);
             b.HasOne<Blueprint>().WithMany().HasForeignKey(m => m.BlueprintId).OnDelete(DeleteBehavior.Restrict);
             b.HasOne<Proposal>().WithMany().HasForeignKey(m => m.ProposalId).OnDelete(DeleteBehavior.Restrict);
+            b.HasIndex(m => m.FollowsMissionId);
+            b.HasOne<Mission>().WithMany().HasForeignKey(m => m.FollowsMissionId).OnDelete(DeleteBehavior.Restrict);
             b.HasOne<ConversationReference>().WithMany().HasForeignKey(m => m.ConversationReferenceId).OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -198,6 +200,7 @@ public abstract class MissionsDbContext : DbContext, IDataProtectionKeyContext
             b.HasOne<Staff>().WithMany().HasForeignKey(p => p.AssigneeId).OnDelete(DeleteBehavior.Restrict);
             b.HasOne<Blueprint>().WithMany().HasForeignKey(p => p.BlueprintId).OnDelete(DeleteBehavior.Restrict);
             b.HasOne<ConversationReference>().WithMany().HasForeignKey(p => p.ConversationReferenceId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Mission>().WithMany().HasForeignKey(p => p.FollowsMissionId).OnDelete(DeleteBehavior.Restrict);
         });
 
         modelBuilder.Entity<Run>(b =>

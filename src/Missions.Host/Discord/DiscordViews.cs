@@ -89,7 +89,7 @@ public static class DiscordViews
             Title: "Mission proposal: " + p.Title,
             Description: description.ToString(),
             Color: Blurple,
-            Fields: Fields(("Assignee", p.AssigneeName ?? "nobody yet"), ("Project", p.ProjectName), ("Due", ViewText.Day(p.DueDate)), ("Blueprint", p.BlueprintName)),
+            Fields: Fields(("Assignee", p.AssigneeName ?? "nobody yet"), ("Project", p.ProjectName), ("Due", ViewText.Day(p.DueDate)), ("Blueprint", p.BlueprintName), ("Follows up", p.FollowsUp)),
             Footer: new EmbedFooter($"Requested by {p.RequestedByName ?? "someone"}"));
         JsonObject[] buttons =
         [

@@ -20,6 +20,10 @@ public sealed class Mission
     public Guid? AssigneeId { get; set; }
     public Guid? BlueprintId { get; set; }
     public Guid? ProposalId { get; set; }
+
+    /// <summary>The mission this one follows up, when it was asked for as a follow-up.</summary>
+    public Guid? FollowsMissionId { get; set; }
+
     public bool AutoRun { get; set; }
     public DateOnly? DueDate { get; set; }
 

@@ -23,7 +23,8 @@ public sealed record NewMission(
     Guid? Id = null,
     string? Workspace = null,
     IReadOnlyList<string>? Tasks = null,
-    IReadOnlyList<string>? Context = null);
+    IReadOnlyList<string>? Context = null,
+    Guid? FollowsMissionId = null);
 
 public sealed record MissionEdit(
     Patch<string> Title = default,
@@ -98,6 +99,7 @@ public sealed class MissionOperations(MissionsDbContext db, RunCancellation runs
             AutoRun = input.AutoRun,
             DueDate = input.DueDate,
             Context = input.Context?.ToList() ?? [],
+            FollowsMissionId = input.FollowsMissionId,
             RequestedById = requester.Id,
             RequestedByName = requester.Name,
             ApprovedById = actor.Id,

@@ -26,6 +26,9 @@ public sealed class Proposal
     /// <summary>The tasks the mission will have (its blueprint's, or drafted from the request), in order.</summary>
     public List<string> Tasks { get; set; } = [];
 
+    /// <summary>The mission this one follows up (<c>follow-up M-12 …</c>); the mission it becomes links back to it.</summary>
+    public Guid? FollowsMissionId { get; set; }
+
     /// <summary>A pending proposal or open mission this one looks like, as a hint to the approver.</summary>
     public string? DuplicateHint { get; set; }
 

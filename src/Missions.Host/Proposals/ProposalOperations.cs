@@ -57,7 +57,7 @@ public sealed class ProposalOperations(
     /// Stores a drafted proposal for the person who asked, in the conversation and workspace they asked in (the
     /// caller's transaction, or its own).
     /// </summary>
-    public async Task<Proposal> CreateAsync(ProposalDraft draft, Actor requester, Guid? conversationId, string workspace, CancellationToken cancellationToken)
+    public async Task<Proposal> CreateAsync(ProposalDraft draft, Actor requester, Guid? conversationId, string workspace, CancellationToken cancellationToken, Guid? followsMissionId = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var title = CleanText.Line(draft.Title);
@@ -74,6 +74,7 @@ public sealed class ProposalOperations(
             AutoRun = draft.AutoRun,
             Questions = draft.Questions.ToList(),
             DuplicateHint = draft.DuplicateHint,
+            FollowsMissionId = followsMissionId,
             DraftedBy = draft.DraftedBy,
             RequestedById = requester.Id,
             RequestedByName = requester.Name,
@@ -159,7 +160,8 @@ public sealed class ProposalOperations(
             missionId,
             proposal.Workspace,
             proposal.Tasks,
-            BlueprintShape.Context(proposal)), actor, cancellationToken, save: false);
+            BlueprintShape.Context(proposal),
+            proposal.FollowsMissionId), actor, cancellationToken, save: false);
         db.ActivityEntries.Add(Activity(id, mission.Id, actor, "proposal-approved", now, $"Approved as {Mission.FormatNumber(mission.Number)}."));
         proposal.Status = ProposalStatus.Approved;
         proposal.Title = title;

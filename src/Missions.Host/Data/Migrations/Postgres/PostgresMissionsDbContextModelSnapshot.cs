@@ -508,6 +508,9 @@ namespace Missions.Host.Data.Migrations.Postgres
                     b.Property<DateOnly?>("DueDate")
                         .HasColumnType("date");
 
+                    b.Property<Guid?>("FollowsMissionId")
+                        .HasColumnType("uuid");
+
                     b.Property<long>("Number")
                         .HasColumnType("bigint");
 
@@ -571,6 +574,8 @@ namespace Missions.Host.Data.Migrations.Postgres
                     b.HasIndex("BlueprintId");
 
                     b.HasIndex("ConversationReferenceId");
+
+                    b.HasIndex("FollowsMissionId");
 
                     b.HasIndex("Number")
                         .IsUnique();
@@ -696,6 +701,9 @@ namespace Missions.Host.Data.Migrations.Postgres
                     b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("FollowsMissionId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid?>("MissionId")
                         .HasColumnType("uuid");
 
@@ -765,6 +773,8 @@ namespace Missions.Host.Data.Migrations.Postgres
                     b.HasIndex("BlueprintId");
 
                     b.HasIndex("ConversationReferenceId");
+
+                    b.HasIndex("FollowsMissionId");
 
                     b.HasIndex("ProjectId");
 
@@ -1208,6 +1218,11 @@ namespace Missions.Host.Data.Migrations.Postgres
                         .HasForeignKey("ConversationReferenceId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("Missions.Host.Missions.Mission", null)
+                        .WithMany()
+                        .HasForeignKey("FollowsMissionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Missions.Host.Workspace.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")
@@ -1248,6 +1263,11 @@ namespace Missions.Host.Data.Migrations.Postgres
                     b.HasOne("Missions.Host.Conversations.ConversationReference", null)
                         .WithMany()
                         .HasForeignKey("ConversationReferenceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Missions.Host.Missions.Mission", null)
+                        .WithMany()
+                        .HasForeignKey("FollowsMissionId")
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Missions.Host.Workspace.Project", null)

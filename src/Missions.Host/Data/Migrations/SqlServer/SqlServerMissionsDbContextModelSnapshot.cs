@@ -508,6 +508,9 @@ namespace Missions.Host.Data.Migrations.SqlServer
                     b.Property<DateOnly?>("DueDate")
                         .HasColumnType("date");
 
+                    b.Property<Guid?>("FollowsMissionId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<long>("Number")
                         .HasColumnType("bigint");
 
@@ -571,6 +574,8 @@ namespace Missions.Host.Data.Migrations.SqlServer
                     b.HasIndex("BlueprintId");
 
                     b.HasIndex("ConversationReferenceId");
+
+                    b.HasIndex("FollowsMissionId");
 
                     b.HasIndex("Number")
                         .IsUnique();
@@ -697,6 +702,9 @@ namespace Missions.Host.Data.Migrations.SqlServer
                     b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<Guid?>("FollowsMissionId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<Guid?>("MissionId")
                         .HasColumnType("uniqueidentifier");
 
@@ -766,6 +774,8 @@ namespace Missions.Host.Data.Migrations.SqlServer
                     b.HasIndex("BlueprintId");
 
                     b.HasIndex("ConversationReferenceId");
+
+                    b.HasIndex("FollowsMissionId");
 
                     b.HasIndex("ProjectId");
 
@@ -1209,6 +1219,11 @@ namespace Missions.Host.Data.Migrations.SqlServer
                         .HasForeignKey("ConversationReferenceId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("Missions.Host.Missions.Mission", null)
+                        .WithMany()
+                        .HasForeignKey("FollowsMissionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Missions.Host.Workspace.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")
@@ -1249,6 +1264,11 @@ namespace Missions.Host.Data.Migrations.SqlServer
                     b.HasOne("Missions.Host.Conversations.ConversationReference", null)
                         .WithMany()
                         .HasForeignKey("ConversationReferenceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Missions.Host.Missions.Mission", null)
+                        .WithMany()
+                        .HasForeignKey("FollowsMissionId")
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Missions.Host.Workspace.Project", null)

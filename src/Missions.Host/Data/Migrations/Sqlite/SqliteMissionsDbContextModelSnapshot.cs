@@ -497,6 +497,9 @@ namespace Missions.Host.Data.Migrations.Sqlite
                     b.Property<DateOnly?>("DueDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("FollowsMissionId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Number")
                         .HasColumnType("INTEGER");
 
@@ -560,6 +563,8 @@ namespace Missions.Host.Data.Migrations.Sqlite
                     b.HasIndex("BlueprintId");
 
                     b.HasIndex("ConversationReferenceId");
+
+                    b.HasIndex("FollowsMissionId");
 
                     b.HasIndex("Number")
                         .IsUnique();
@@ -685,6 +690,9 @@ namespace Missions.Host.Data.Migrations.Sqlite
                     b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("FollowsMissionId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("MissionId")
                         .HasColumnType("TEXT");
 
@@ -754,6 +762,8 @@ namespace Missions.Host.Data.Migrations.Sqlite
                     b.HasIndex("BlueprintId");
 
                     b.HasIndex("ConversationReferenceId");
+
+                    b.HasIndex("FollowsMissionId");
 
                     b.HasIndex("ProjectId");
 
@@ -1193,6 +1203,11 @@ namespace Missions.Host.Data.Migrations.Sqlite
                         .HasForeignKey("ConversationReferenceId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("Missions.Host.Missions.Mission", null)
+                        .WithMany()
+                        .HasForeignKey("FollowsMissionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Missions.Host.Workspace.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")
@@ -1233,6 +1248,11 @@ namespace Missions.Host.Data.Migrations.Sqlite
                     b.HasOne("Missions.Host.Conversations.ConversationReference", null)
                         .WithMany()
                         .HasForeignKey("ConversationReferenceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Missions.Host.Missions.Mission", null)
+                        .WithMany()
+                        .HasForeignKey("FollowsMissionId")
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Missions.Host.Workspace.Project", null)
