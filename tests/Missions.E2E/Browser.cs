@@ -24,13 +24,15 @@ public static class Browser
     }
 
     /// <summary>
-    /// A page with the tests' default wait (15 s) whose console errors the page reports, and those of its own that
+    /// A page with the tests' default wait (15 s, for actions and for expectations alike: the browser tests run beside the
+    /// host tests on two cores, and a host's first answer can take longer than Playwright's 5 s) whose console errors the page reports, and those of its own that
     /// <paramref name="isProblem"/> picks, are written to <paramref name="problems"/>, for the test to assert there are none.
     /// </summary>
     public static async Task<IPage> NewPageAsync(IBrowser browser, BrowserNewPageOptions options, List<string> problems, Func<IConsoleMessage, bool> isProblem)
     {
         var page = await browser.NewPageAsync(options);
         page.SetDefaultTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(15_000);
         page.Console += (_, message) =>
         {
             if (isProblem(message))
