@@ -16,6 +16,13 @@ public sealed class InboxCrashTests
 {
     private const int Conversations = 10;
 
+    /// <summary>
+    /// How soon after the restart every conversation must have answered: the killed host's claims run out within one
+    /// inbox lease (10 s) of its last renewal, and then the 20 turns are answered — on two cores shared with the
+    /// browser tests, a few seconds more. (Before the claims were renewed and short, this took two minutes.)
+    /// </summary>
+    private static readonly TimeSpan Within = new InboxOptions().Lease + TimeSpan.FromSeconds(5);
+
     [Theory, Sqlite, Postgres]
     public async Task A_killed_hosts_conversations_answer_within_seconds_of_its_restart_each_message_once_and_in_order(Provider provider)
     {
@@ -66,7 +73,7 @@ public sealed class InboxCrashTests
         }
 
         await database.WaitForAsync(async db => await db.Proposals.CountAsync() == 2 * Conversations ? (bool?)true : null,
-            "every conversation to answer both messages within 10 s of the restart", TimeSpan.FromSeconds(10), second, restarted);
+            $"every conversation to answer both messages within {Within.TotalSeconds:0} s of the restart", Within, second, restarted);
         var answeredWithin = clock.Elapsed;
 
         // The audit: nothing lost, nothing answered twice, each conversation's answers in the order asked.
@@ -82,7 +89,7 @@ public sealed class InboxCrashTests
             }
         }
 
-        Assert.True(answeredWithin <= TimeSpan.FromSeconds(10), $"answered {answeredWithin.TotalSeconds:0.0} s after the restart");
+        Assert.True(answeredWithin <= Within, $"answered {answeredWithin.TotalSeconds:0.0} s after the restart");
     }
 
     private static JsonObject Message(DirectLineClient chat, string text) => new()
