@@ -257,6 +257,15 @@ public sealed class ProposalOperations(
         // Tracked from here: the update is EF's, guarded by the version it was read at (a concurrency token).
         db.Proposals.Attach(proposal);
         var loadedVersion = proposal.Version;
+        if (edits.Answers is { } given)
+        {
+            // The answers are to the questions the person saw: kept first, so a blueprint changed with them keeps the
+            // answers to the questions it keeps.
+            proposal.Answers = proposal.Questions.Select((_, i) => i < given.Count
+                ? MissionOperations.OptionalText(given[i], "answers", 2000) ?? ""
+                : BlueprintShape.AnswerAt(proposal, i)).ToList();
+        }
+
         var reshaped = blueprintId != proposal.BlueprintId;
         if (reshaped)
         {
@@ -269,13 +278,6 @@ public sealed class ProposalOperations(
         else if (edits.Objective.IsSet)
         {
             proposal.Objective = MissionOperations.RequireText(edits.Objective.Value, "objective", MissionOperations.MaxText);
-        }
-
-        if (edits.Answers is { } given)
-        {
-            proposal.Answers = proposal.Questions.Select((_, i) => i < given.Count
-                ? MissionOperations.OptionalText(given[i], "answers", 2000) ?? ""
-                : BlueprintShape.AnswerAt(proposal, i)).ToList();
         }
 
         proposal.Title = MissionOperations.RequireText(edits.Title.Or(proposal.Title), "title", MissionOperations.MaxTitle);

@@ -67,6 +67,27 @@ public sealed class BlueprintShapingTests
     }
 
     [Fact]
+    public async Task Answers_sent_with_a_blueprint_change_stay_with_their_questions()
+    {
+        await using var bot = await BotHarness.StartAsync(Provider.Sqlite, null, new FakeTimeProvider(Start));
+        var here = await bot.ConversationAsync();
+        var proposal = await bot.ProposeAsync(here, "research onboarding tools for the support team");
+        var own = proposal.Questions;
+        Assert.NotEmpty(own);
+        var announcement = Guid.Parse(proposal.BlueprintOptions!.Single(o => o.Title == "Announcement draft").Id);
+        var competitors = Guid.Parse(proposal.BlueprintOptions!.Single(o => o.Title == "Competitor summary").Id);
+        var shaped = Card(await bot.PressAsync(here, new EditProposal(proposal.Id, proposal.Version, new ProposalEdits(BlueprintId: Patch(announcement)))));
+
+        // Answered as the card showed the questions, and another blueprint picked in the same press.
+        var answers = shaped.Questions.Select(q => q == own[0] ? "Within two weeks" : q == "Audience?" ? "Support agents" : "").ToList();
+        var reshaped = Card(await bot.PressAsync(here, new EditProposal(proposal.Id, shaped.Version, new ProposalEdits(BlueprintId: Patch(competitors), Answers: answers))));
+
+        Assert.Equal([.. own, "Which competitors matter?", "Where the result will be used?", "Deadline?"], reshaped.Questions);
+        Assert.Equal("Within two weeks", reshaped.AnswerAt(0));
+        Assert.DoesNotContain("Support agents", reshaped.Answers ?? []);
+    }
+
+    [Fact]
     public async Task The_proposers_suggestion_brings_the_blueprints_tasks_and_checklist_and_keeps_its_own_objective()
     {
         await using var bot = await BotHarness.StartAsync(Provider.Sqlite, null, new FakeTimeProvider(Start));
