@@ -11,17 +11,10 @@ namespace Missions.Host.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<Guid>(
-                name: "FollowsMissionId",
-                table: "Proposals",
-                type: "TEXT",
-                nullable: true);
-
-            migrationBuilder.AddColumn<Guid>(
-                name: "FollowsMissionId",
-                table: "Missions",
-                type: "TEXT",
-                nullable: true);
+            // Nullable columns with their foreign keys, added in place (SQLite allows a REFERENCES clause on a column
+            // added with no default): EF would rebuild both tables, turning foreign keys off outside the transaction.
+            migrationBuilder.Sql("""ALTER TABLE "Proposals" ADD COLUMN "FollowsMissionId" TEXT NULL REFERENCES "Missions" ("Id") ON DELETE RESTRICT;""");
+            migrationBuilder.Sql("""ALTER TABLE "Missions" ADD COLUMN "FollowsMissionId" TEXT NULL REFERENCES "Missions" ("Id") ON DELETE RESTRICT;""");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Proposals_FollowsMissionId",
@@ -32,22 +25,6 @@ namespace Missions.Host.Data.Migrations.Sqlite
                 name: "IX_Missions_FollowsMissionId",
                 table: "Missions",
                 column: "FollowsMissionId");
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Missions_Missions_FollowsMissionId",
-                table: "Missions",
-                column: "FollowsMissionId",
-                principalTable: "Missions",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Restrict);
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Proposals_Missions_FollowsMissionId",
-                table: "Proposals",
-                column: "FollowsMissionId",
-                principalTable: "Missions",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Restrict);
         }
 
         /// <inheritdoc />
