@@ -231,8 +231,7 @@ public sealed class MissionBot(
     /// <summary>One change to an approved mission, from chat: names and days read as the person wrote them.</summary>
     private async Task<NoticeView> EditAsync(ChatTurn turn, EditCommand command, WorkspaceSnapshot workspace, CancellationToken cancellationToken)
     {
-        var mission = await missions.GetAsync(command.Number, cancellationToken);
-        var label = Mission.FormatNumber(mission.Number);
+        var label = Mission.FormatNumber(command.Number);
         var value = command.Value;
         MissionEdit edit;
         string now;
@@ -263,7 +262,22 @@ public sealed class MissionBot(
                 break;
         }
 
-        var edited = await editor.EditAsync(mission.Number, mission.Version, edit, turn.Actor, cancellationToken);
+        // Chat shows no version: the edit is to the mission as it is now. A run moving it between the read and the
+        // write makes the version stale; read it again (a person's conflicting edit is the same edit again).
+        MissionEdited edited;
+        for (var attempt = 1; ; attempt++)
+        {
+            var mission = await missions.GetAsync(command.Number, cancellationToken);
+            try
+            {
+                edited = await editor.EditAsync(mission.Number, mission.Version, edit, turn.Actor, cancellationToken);
+                break;
+            }
+            catch (DomainException stale) when (stale.Code == DomainException.StaleVersionCode && attempt < 3)
+            {
+            }
+        }
+
         if (edited.Changed.Count == 0)
         {
             return new NoticeView($"{label} is already {now}.");

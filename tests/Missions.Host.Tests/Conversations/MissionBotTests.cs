@@ -100,7 +100,7 @@ public sealed class MissionBotTests
         await using var bot = await BotHarness.StartAsync();
         var mine = await bot.ConversationAsync();
         var theirs = await bot.ConversationAsync();
-        var proposal = await bot.ProposeAsync(theirs, "compare Stripe and Adyen fees for the finance team");
+        var proposal = await bot.ProposeAsync(theirs, "pull together a pricing summary for the finance team");
 
         var forged = await Assert.ThrowsAsync<DomainException>(() => bot.PressAsync(mine, new ApproveProposal(proposal.Id, new ProposalEdits(Title: Patch.Of<string>("Mine now")))));
         Assert.Equal(Refusal.NotPermitted, forged.Kind);
@@ -117,7 +117,7 @@ public sealed class MissionBotTests
             Assert.Equal(Refusal.NotPermitted, refused.Kind);
         }
 
-        Assert.NotEqual(RunStatus.Cancelled, (await bot.App.WithDbAsync(db => db.Runs.SingleAsync())).Status);
+        Assert.NotEqual(RunStatus.Cancelled, (await bot.App.WithDbAsync(db => db.Runs.SingleAsync(r => r.Id == run.Id))).Status);
     }
 
     [Fact]
