@@ -162,7 +162,7 @@ public sealed record ProposalView(
     public override string Key => KeyOf(Id);
 
     /// <summary>The answer given to question <paramref name="index"/>, or "".</summary>
-    public string AnswerAt(int index) => Answers is { } a && index < a.Count ? a[index] : "";
+    public string AnswerAt(int index) => BlueprintShape.AnswerAt(Answers, index);
 
     public static string KeyOf(Guid proposalId) => $"proposal:{proposalId:N}";
 }

@@ -16,15 +16,34 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
     /// <summary>How many missions of each column the board card shows.</summary>
     public const int LinesPerColumn = 8;
 
-    public async Task<ProposalView> ProposalAsync(Proposal proposal, long? missionNumber, CancellationToken cancellationToken) =>
-        await ProposalAsync(proposal, await workspaces.GetAsync(db, cancellationToken), missionNumber, cancellationToken);
+    /// <summary>A pending or decided proposal as its card shows it, with the files sent with its request.</summary>
+    public async Task<ProposalView> ProposalAsync(Proposal proposal, CancellationToken cancellationToken) =>
+        await ProposalAsync(proposal, await workspaces.GetAsync(db, cancellationToken), cancellationToken);
 
-    /// <summary>A proposal as its card shows it, with the files sent with its request.</summary>
-    public async Task<ProposalView> ProposalAsync(Proposal proposal, WorkspaceSnapshot workspace, long? missionNumber, CancellationToken cancellationToken) =>
-        Proposal(proposal, workspace, missionNumber) with
+    /// <summary>The same, with the workspace snapshot the caller already read.</summary>
+    public Task<ProposalView> ProposalAsync(Proposal proposal, WorkspaceSnapshot workspace, CancellationToken cancellationToken) =>
+        CardAsync(proposal, workspace, null, cancellationToken);
+
+    /// <summary>
+    /// An approved proposal's card as the mission now is (edited since): its title, objective, assignee, project,
+    /// blueprint, auto-run and due date are the mission's; an auto-run mission that has not run because its blueprint's
+    /// checklist is not all answered says what it waits for (<see cref="ProposalView.Waiting"/>).
+    /// </summary>
+    public async Task<ProposalView> ApprovedCardAsync(Proposal proposal, Mission mission, CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.GetAsync(db, cancellationToken);
+        var waiting = mission.AutoRun && mission.Status == MissionStatus.Backlog && !await db.Runs.AnyAsync(r => r.MissionId == mission.Id, cancellationToken)
+            ? BlueprintShape.Unanswered(proposal, workspace.Blueprints.FirstOrDefault(b => b.Id == mission.BlueprintId))
+            : [];
+        return await CardAsync(proposal, workspace, mission, cancellationToken) with { Waiting = waiting };
+    }
+
+    /// <summary>The card, with the files sent with the request and the mission it follows up.</summary>
+    private async Task<ProposalView> CardAsync(Proposal proposal, WorkspaceSnapshot workspace, Mission? mission, CancellationToken cancellationToken) =>
+        Proposal(proposal, workspace, mission) with
         {
             Files = await FilesOfAsync(proposal.Id, cancellationToken),
-            FollowsUp = await NumberOfAsync(proposal.FollowsMissionId, cancellationToken),
+            FollowsUp = await NumberOfAsync(mission?.FollowsMissionId ?? proposal.FollowsMissionId, cancellationToken),
         };
 
     /// <summary>A mission's number as people write it, or null.</summary>
@@ -37,53 +56,30 @@ public sealed class ChatViews(MissionsDbContext db, WorkspaceCache workspaces, M
             .Select(a => new { a.FileName, a.Size }).ToListAsync(cancellationToken))
         .Select(a => $"{a.FileName} ({Runs.OfflineStaffAgent.Size(a.Size)})").ToList();
 
-    /// <summary>A proposal as its card shows it; names and choices come from the workspace snapshot.</summary>
-    private ProposalView Proposal(Proposal p, WorkspaceSnapshot workspace, long? missionNumber)
+    /// <summary>
+    /// A proposal as its card shows it; names and choices come from the workspace snapshot. Approved as
+    /// <paramref name="mission"/>, the card shows the mission's fields, as it now is.
+    /// </summary>
+    private ProposalView Proposal(Proposal p, WorkspaceSnapshot workspace, Mission? mission)
     {
+        var (title, objective, assigneeId, projectId, blueprintId, autoRun, dueDate) = mission is null
+            ? (p.Title, p.Objective, p.AssigneeId, p.ProjectId, p.BlueprintId, p.AutoRun, p.DueDate)
+            : (mission.Title, mission.Objective, mission.AssigneeId, mission.ProjectId, mission.BlueprintId, mission.AutoRun, mission.DueDate);
         // Ids are formatted here: the card's selected value must match its choices exactly.
-        var staff = workspace.Staff.Where(s => s.IsActive || s.Id == p.AssigneeId)
+        var staff = workspace.Staff.Where(s => s.IsActive || s.Id == assigneeId)
             .Select(s => new ChoiceOption(s.Id.ToString(), $"{s.Name} ({s.Role})")).ToList();
         var projects = workspace.Projects.Select(x => new ChoiceOption(x.Id.ToString(), x.Name)).ToList();
         var blueprints = workspace.Blueprints.Select(b => new ChoiceOption(b.Id.ToString(), b.Name)).ToList();
         return new ProposalView(
-            p.Id, p.Version, p.Status, p.Title, p.Objective,
-            p.AssigneeId, workspace.Staff.FirstOrDefault(s => s.Id == p.AssigneeId)?.Name,
-            p.ProjectId, workspace.Projects.FirstOrDefault(x => x.Id == p.ProjectId)?.Name,
-            workspace.Blueprints.FirstOrDefault(b => b.Id == p.BlueprintId)?.Name,
-            p.AutoRun,
-            p.DueDate, p.Questions, p.DuplicateHint, p.RequestedByName, p.DecidedByName, p.DecidedAt, p.RejectionReason,
-            missionNumber is null ? null : Mission.FormatNumber(missionNumber.Value),
-            missionNumber is null ? null : address.Mission(missionNumber.Value),
-            staff, projects, p.BlueprintId, blueprints, p.Answers, p.Tasks);
-    }
-
-    /// <summary>
-    /// An approved proposal's card as the mission now is (edited since): its title, objective, assignee, project,
-    /// blueprint, auto-run and due date are the mission's.
-    /// </summary>
-    public async Task<ProposalView> ApprovedCardAsync(Proposal proposal, Mission mission, CancellationToken cancellationToken)
-    {
-        var workspace = await workspaces.GetAsync(db, cancellationToken);
-        // An auto-run mission that has not run because its blueprint's checklist is not all answered says what it waits for.
-        var waiting = mission.AutoRun && mission.Status == MissionStatus.Backlog && !await db.Runs.AnyAsync(r => r.MissionId == mission.Id, cancellationToken)
-            ? BlueprintShape.Unanswered(proposal, workspace.Blueprints.FirstOrDefault(b => b.Id == mission.BlueprintId))
-            : [];
-        return Proposal(proposal, workspace, mission.Number) with
-        {
-            Title = mission.Title,
-            Objective = mission.Objective,
-            AssigneeId = mission.AssigneeId,
-            AssigneeName = workspace.Staff.FirstOrDefault(s => s.Id == mission.AssigneeId)?.Name,
-            ProjectId = mission.ProjectId,
-            ProjectName = workspace.Projects.FirstOrDefault(x => x.Id == mission.ProjectId)?.Name,
-            BlueprintName = workspace.Blueprints.FirstOrDefault(b => b.Id == mission.BlueprintId)?.Name,
-            AutoRun = mission.AutoRun,
-            DueDate = mission.DueDate,
-            BlueprintId = mission.BlueprintId,
-            Waiting = waiting,
-            Files = await FilesOfAsync(proposal.Id, cancellationToken),
-            FollowsUp = await NumberOfAsync(mission.FollowsMissionId, cancellationToken),
-        };
+            p.Id, p.Version, p.Status, title, objective,
+            assigneeId, workspace.Staff.FirstOrDefault(s => s.Id == assigneeId)?.Name,
+            projectId, workspace.Projects.FirstOrDefault(x => x.Id == projectId)?.Name,
+            workspace.Blueprints.FirstOrDefault(b => b.Id == blueprintId)?.Name,
+            autoRun,
+            dueDate, p.Questions, p.DuplicateHint, p.RequestedByName, p.DecidedByName, p.DecidedAt, p.RejectionReason,
+            mission is null ? null : Mission.FormatNumber(mission.Number),
+            mission is null ? null : address.Mission(mission.Number),
+            staff, projects, blueprintId, blueprints, p.Answers, p.Tasks);
     }
 
     /// <summary>The proposals still waiting for a decision (the workspace's), soonest to expire first.</summary>

@@ -231,7 +231,8 @@ public sealed class MissionBot(
     /// <summary>One change to an approved mission, from chat: names and days read as the person wrote them.</summary>
     private async Task<NoticeView> EditAsync(ChatTurn turn, EditCommand command, WorkspaceSnapshot workspace, CancellationToken cancellationToken)
     {
-        var label = Mission.FormatNumber(command.Number);
+        // A mission that is not there (or not this workspace's) is said before anything about the words.
+        var label = Mission.FormatNumber((await missions.GetAsync(command.Number, cancellationToken)).Number);
         var value = command.Value;
         MissionEdit edit;
         string now;
@@ -262,22 +263,8 @@ public sealed class MissionBot(
                 break;
         }
 
-        // Chat shows no version: the edit is to the mission as it is now. A run moving it between the read and the
-        // write makes the version stale; read it again (a person's conflicting edit is the same edit again).
-        MissionEdited edited;
-        for (var attempt = 1; ; attempt++)
-        {
-            var mission = await missions.GetAsync(command.Number, cancellationToken);
-            try
-            {
-                edited = await editor.EditAsync(mission.Number, mission.Version, edit, turn.Actor, cancellationToken);
-                break;
-            }
-            catch (DomainException stale) when (stale.Code == DomainException.StaleVersionCode && attempt < 3)
-            {
-            }
-        }
-
+        // Chat shows no version: the edit is to the mission as it is now.
+        var edited = await editor.EditAsync(command.Number, null, edit, turn.Actor, cancellationToken);
         if (edited.Changed.Count == 0)
         {
             return new NoticeView($"{label} is already {now}.");
@@ -350,7 +337,7 @@ public sealed class MissionBot(
             }
         }
 
-        var view = await views.ProposalAsync(proposal, prepared.Workspace, null, cancellationToken);
+        var view = await views.ProposalAsync(proposal, prepared.Workspace, cancellationToken);
         return refused.Count == 0 ? BotReply.Post(view)
             : BotReply.Post(view, new NoticeView("Not kept with the proposal: " + string.Join(" ", refused.Select(r => r.EndsWith('.') ? r : r + ".")), NoticeTone.Warning));
     }
@@ -454,7 +441,7 @@ public sealed class MissionBot(
             // Its time ran out before the sweep came by: it expires now, and its card says so in place.
             if (await proposals.ExpireAsync(existing, cancellationToken))
             {
-                return new BotReply([], await views.ProposalAsync(existing, prepared.Workspace, null, cancellationToken));
+                return new BotReply([], await views.ProposalAsync(existing, prepared.Workspace, cancellationToken));
             }
 
             existing = await TurnQueries.For(db).Proposal(db, proposalId) ?? existing;
@@ -470,22 +457,22 @@ public sealed class MissionBot(
             if (action is ApproveProposal approval)
             {
                 var decision = await proposals.ApproveAsync(existing, approval.Edits, null, turn.Actor, cancellationToken);
-                return new BotReply([], await views.ApprovedCardAsync(decision.Proposal, decision.Mission!, cancellationToken));
+                return new BotReply([], decision.Card);
             }
 
             if (action is EditProposal change)
             {
                 var edited = await proposals.EditAsync(existing, change.Edits, change.Version, turn.Actor, cancellationToken);
-                return new BotReply([], await views.ProposalAsync(edited, prepared.Workspace, null, cancellationToken));
+                return new BotReply([], await views.ProposalAsync(edited, prepared.Workspace, cancellationToken));
             }
 
             var rejected = await proposals.RejectAsync(existing, ((RejectProposal)action).Reason, null, turn.Actor, cancellationToken);
-            return new BotReply([], await views.ProposalAsync(rejected, prepared.Workspace, null, cancellationToken));
+            return new BotReply([], await views.ProposalAsync(rejected, prepared.Workspace, cancellationToken));
         }
         catch (DomainException refused) when (refused.Kind == Refusal.NotPermitted)
         {
             // The card stays as it is for everyone; the person is told why.
-            return new BotReply([new NoticeView(refused.Message, NoticeTone.Warning)], await views.ProposalAsync(existing, prepared.Workspace, null, cancellationToken));
+            return new BotReply([new NoticeView(refused.Message, NoticeTone.Warning)], await views.ProposalAsync(existing, prepared.Workspace, cancellationToken));
         }
         catch (DomainException lost) when (lost.Code is ProposalOperations.AlreadyDecided or ProposalOperations.ConcurrentChange)
         {
@@ -504,7 +491,7 @@ public sealed class MissionBot(
     {
         var mission = decided.MissionId is null ? null
             : await db.Missions.AsNoTracking().SingleOrDefaultAsync(m => m.Id == decided.MissionId, cancellationToken);
-        var view = mission is null ? await views.ProposalAsync(decided, prepared.Workspace, null, cancellationToken) : await views.ApprovedCardAsync(decided, mission, cancellationToken);
+        var view = mission is null ? await views.ProposalAsync(decided, prepared.Workspace, cancellationToken) : await views.ApprovedCardAsync(decided, mission, cancellationToken);
         return new BotReply([view], view);
     }
 }

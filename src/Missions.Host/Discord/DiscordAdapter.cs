@@ -229,7 +229,7 @@ public sealed partial class DiscordAdapter(
         {
             DiscordButtons.ApproveProposalVerb when DiscordButtons.GuidOf(id) is { } p => new ApproveProposal(p, new ProposalEdits()),
             DiscordButtons.BlueprintVerb when EditTarget(id) is var (p, version) && interaction.Data?.Values is [var chosen] =>
-                new EditProposal(p, version, new ProposalEdits(BlueprintId: Patch.Of(chosen == NoneValue ? null : DiscordButtons.GuidOf(chosen)))),
+                new EditProposal(p, version, new ProposalEdits(BlueprintId: Patch.Of(DiscordButtons.ChoiceOf(chosen)))),
             DiscordButtons.RunMissionVerb when DiscordButtons.NumberOf(id) is { } n => new RunMission(n),
             DiscordButtons.ReplayMissionVerb when DiscordButtons.NumberOf(id) is { } n => new ReplayMission(n),
             DiscordButtons.ApproveReviewVerb when DiscordButtons.GuidOf(id) is { } r => new ApproveReview(r),
@@ -304,7 +304,6 @@ public sealed partial class DiscordAdapter(
     private const string AssigneeInput = "assignee";
     private const string ProjectInput = "project";
     private const string DueInput = "due";
-    private const string NoneValue = "none";
 
     /// <summary>
     /// The proposal's fields in a modal, as they are now (its version in the modal's id guards the edit): title, objective,
@@ -313,13 +312,13 @@ public sealed partial class DiscordAdapter(
     private async Task<InteractionResponse> EditModalAsync(Proposal proposal, CancellationToken cancellationToken)
     {
         var workspace = await workspaces.GetAsync(db, cancellationToken);
-        var staff = workspace.Staff.Where(s => s.IsActive).Select(s => (s.Id.ToString("N"), $"{s.Name} ({s.Role})")).Prepend((NoneValue, "Nobody yet"));
-        var projects = workspace.Projects.Select(p => (p.Id.ToString("N"), p.Name)).Prepend((NoneValue, "No project"));
+        var staff = workspace.Staff.Where(s => s.IsActive).Select(s => (s.Id.ToString("N"), $"{s.Name} ({s.Role})")).Prepend((DiscordButtons.NoChoice, "Nobody yet"));
+        var projects = workspace.Projects.Select(p => (p.Id.ToString("N"), p.Name)).Prepend((DiscordButtons.NoChoice, "No project"));
         return InteractionResponse.Modal($"{EditVerb}:{proposal.Id:N}.{proposal.Version.ToString(CultureInfo.InvariantCulture)}", "Edit the proposal",
             Components.Label("Title", Components.TextInput(TitleInput, paragraph: false, proposal.Title, required: true, maxLength: MissionOperations.MaxTitle)),
             Components.Label("Objective (the outcome)", Components.TextInput(ObjectiveInput, paragraph: true, proposal.Objective, required: true, maxLength: 4000)),
-            Components.Label("Assignee", Components.StringSelect(AssigneeInput, staff, proposal.AssigneeId?.ToString("N") ?? NoneValue, required: true)),
-            Components.Label("Project", Components.StringSelect(ProjectInput, projects, proposal.ProjectId?.ToString("N") ?? NoneValue, required: true)),
+            Components.Label("Assignee", Components.StringSelect(AssigneeInput, staff, proposal.AssigneeId?.ToString("N") ?? DiscordButtons.NoChoice, required: true)),
+            Components.Label("Project", Components.StringSelect(ProjectInput, projects, proposal.ProjectId?.ToString("N") ?? DiscordButtons.NoChoice, required: true)),
             Components.Label("Due date", Components.TextInput(DueInput, paragraph: false, proposal.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), required: false, maxLength: 10, placeholder: "YYYY-MM-DD, or leave empty")));
     }
 
@@ -354,7 +353,7 @@ public sealed partial class DiscordAdapter(
             due = parsed;
         }
 
-        Guid? Chosen(string input) => value(input) is { } v && v != NoneValue ? DiscordButtons.GuidOf(v) : null;
+        Guid? Chosen(string input) => value(input) is { } v ? DiscordButtons.ChoiceOf(v) : null;
         return new EditProposal(proposal, version, new ProposalEdits(
             Title: value(TitleInput) is { } title ? Patch.Of(title) : default,
             Objective: value(ObjectiveInput) is { } objective ? Patch.Of(objective) : default,

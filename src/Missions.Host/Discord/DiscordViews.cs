@@ -104,9 +104,9 @@ public static class DiscordViews
         }
 
         // Choosing a blueprint shapes the proposal at once (its objective, tasks and checklist).
-        var choices = blueprints.Select(b => (Guid.Parse(b.Id).ToString("N"), "Blueprint: " + b.Title)).Prepend(("none", "No blueprint")).Take(25);
+        var choices = blueprints.Select(b => (Guid.Parse(b.Id).ToString("N"), "Blueprint: " + b.Title)).Prepend((DiscordButtons.NoChoice, "No blueprint")).Take(25);
         return Message(embed, Components.Row(buttons),
-            Components.Row(Components.StringSelect(DiscordButtons.Blueprint(p.Id, p.Version), choices, p.BlueprintId?.ToString("N") ?? "none", required: null, placeholder: "Shape it by a blueprint")));
+            Components.Row(Components.StringSelect(DiscordButtons.Blueprint(p.Id, p.Version), choices, p.BlueprintId?.ToString("N") ?? DiscordButtons.NoChoice, required: null, placeholder: "Shape it by a blueprint")));
     }
 
     /// <summary>After a decision: the outcome, who and when, the mission number; the next step instead of live decision buttons.</summary>
@@ -333,6 +333,12 @@ public static class DiscordButtons
     /// <summary>The verb and id of a custom_id, or null when it is not one of ours.</summary>
     public static (string Verb, string Id)? Parse(string? customId) =>
         customId?.Split(':') is [var verb, var id] && verb.Length > 0 && id.Length is > 0 and <= 64 ? (verb, id) : null;
+
+    /// <summary>The value of a select's "nobody", "no project" or "no blueprint" option.</summary>
+    public const string NoChoice = "none";
+
+    /// <summary>The id a select's value chose, or null for <see cref="NoChoice"/> (or a value that is not one of ours).</summary>
+    public static Guid? ChoiceOf(string value) => value == NoChoice ? null : GuidOf(value);
 
     public static Guid? GuidOf(string id) => Guid.TryParseExact(id, "N", out var guid) ? guid : null;
 

@@ -159,19 +159,20 @@ public sealed class AttachmentService(MissionsDbContext db, IContentStore store,
     /// </summary>
     public async Task ForProposalDecidedAsync(Guid proposalId, Guid? missionId, CancellationToken ct)
     {
+        var kept = db.Attachments.Where(a => a.ProposalId == proposalId && a.MissionId == null);
         if (missionId is { } id)
         {
-            await db.Attachments.Where(a => a.ProposalId == proposalId && a.MissionId == null).ExecuteUpdateAsync(s => s.SetProperty(a => a.MissionId, id), ct);
+            await kept.ExecuteUpdateAsync(s => s.SetProperty(a => a.MissionId, id), ct);
             return;
         }
 
-        var keys = await db.Attachments.Where(a => a.ProposalId == proposalId && a.MissionId == null).Select(a => a.StorageKey).ToListAsync(ct);
+        var keys = await kept.Select(a => a.StorageKey).ToListAsync(ct);
         if (keys.Count == 0)
         {
             return;
         }
 
-        await db.Attachments.Where(a => a.ProposalId == proposalId && a.MissionId == null).ExecuteDeleteAsync(ct);
+        await kept.ExecuteDeleteAsync(ct);
         db.AfterCommit(() => _ = Task.WhenAll(keys.Select(k => store.DeleteAsync(k, CancellationToken.None))));
     }
 

@@ -29,7 +29,26 @@ public sealed class MissionEditor(
     AccessPolicy access,
     TimeProvider clock)
 {
-    public async Task<MissionEdited> EditAsync(long number, long expectedVersion, MissionEdit edit, Actor actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Edits the mission at <paramref name="expectedVersion"/>, the version the editor saw (a page, the API); changed
+    /// since, the edit is refused as stale. With no version (chat shows none) the edit is to the mission as it is now:
+    /// one that something else (a run) changes between the read and the write is read again, up to three times.
+    /// </summary>
+    public async Task<MissionEdited> EditAsync(long number, long? expectedVersion, MissionEdit edit, Actor actor, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await EditOnceAsync(number, expectedVersion, edit, actor, cancellationToken);
+            }
+            catch (DomainException stale) when (expectedVersion is null && stale.Code == DomainException.StaleVersionCode && attempt < 3)
+            {
+            }
+        }
+    }
+
+    private async Task<MissionEdited> EditOnceAsync(long number, long? expectedVersion, MissionEdit edit, Actor actor, CancellationToken cancellationToken)
     {
         var mission = await db.Missions.SingleOrDefaultAsync(m => m.Number == number, cancellationToken)
             ?? throw DomainException.NotFound($"There is no mission {Mission.FormatNumber(number)}.");
@@ -38,9 +57,11 @@ public sealed class MissionEditor(
             throw DomainException.NotPermitted($"Only the person who asked for {Mission.FormatNumber(number)} or an approver may change it; {actor.Name} may not.");
         }
 
-        if (expectedVersion != mission.Version)
+        var loadedVersion = mission.Version;
+        if (expectedVersion is { } expected && expected != loadedVersion)
         {
-            throw DomainException.StaleVersion(expectedVersion, mission.Version);
+            db.Entry(mission).State = EntityState.Detached;
+            throw DomainException.StaleVersion(expected, loadedVersion);
         }
 
         var changed = new List<string>();
@@ -82,7 +103,7 @@ public sealed class MissionEditor(
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        mission.Version = expectedVersion + 1;
+        mission.Version = loadedVersion + 1;
         mission.UpdatedAt = now;
         db.ActivityEntries.Add(MissionOperations.Activity(mission.Id, actor, "edited", now, null, null, mission.Version, "Changed " + string.Join(", ", changed) + "."));
         await using (var transaction = await db.BeginWriteAsync(cancellationToken))
@@ -95,7 +116,7 @@ public sealed class MissionEditor(
             catch (DbUpdateConcurrencyException)
             {
                 db.ChangeTracker.Clear();
-                throw DomainException.StaleVersion(expectedVersion, (await missions.GetAsync(number, cancellationToken)).Version);
+                throw DomainException.StaleVersion(expectedVersion ?? loadedVersion, (await missions.GetAsync(number, cancellationToken)).Version);
             }
 
             db.Entry(mission).State = EntityState.Detached;

@@ -63,11 +63,14 @@ public static partial class BlueprintShape
         Enumerable.Range(0, proposal.Questions.Count).Where(i => AnswerAt(proposal, i).Length > 0)
             .Select(i => $"{proposal.Questions[i]} — {AnswerAt(proposal, i)}").ToList();
 
-    /// <summary>The questions still without an answer.</summary>
-    public static List<string> Open(Proposal proposal) =>
-        Enumerable.Range(0, proposal.Questions.Count).Where(i => AnswerAt(proposal, i).Length == 0).Select(i => proposal.Questions[i]).ToList();
+    /// <summary>The questions still without an answer (<paramref name="answers"/> in the questions' order).</summary>
+    public static List<string> Open(IReadOnlyList<string> questions, IReadOnlyList<string> answers) =>
+        Enumerable.Range(0, questions.Count).Where(i => AnswerAt(answers, i).Length == 0).Select(i => questions[i]).ToList();
 
-    public static string AnswerAt(Proposal proposal, int index) => index < proposal.Answers.Count ? proposal.Answers[index].Trim() : "";
+    public static string AnswerAt(Proposal proposal, int index) => AnswerAt(proposal.Answers, index);
+
+    /// <summary>The answer to question <paramref name="index"/>, or "" (answers are kept in the questions' order).</summary>
+    public static string AnswerAt(IReadOnlyList<string>? answers, int index) => answers is not null && index < answers.Count ? answers[index].Trim() : "";
 
     [GeneratedRegex(@"\{(?<name>[A-Za-z][A-Za-z ]{0,30})\}")]
     private static partial Regex Placeholder();

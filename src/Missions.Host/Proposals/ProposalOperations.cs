@@ -23,7 +23,8 @@ public sealed record ProposalEdits(
     Patch<Guid?> BlueprintId = default,
     IReadOnlyList<string>? Answers = null);
 
-public sealed record ProposalDecision(Proposal Proposal, Mission? Mission);
+/// <summary>A proposal decided: the mission it became, if approved, and its card as the decision shows it.</summary>
+public sealed record ProposalDecision(Proposal Proposal, Mission? Mission, ProposalView Card);
 
 /// <summary>
 /// Proposals: made from a draft, approved or rejected. Approval is one transaction: a conditional update Pending →
@@ -172,10 +173,12 @@ public sealed class ProposalOperations(
         proposal.UpdatedAt = now;
         proposal.Version = version;
         proposal.MissionId = missionId;
-        // The decision first, then whatever follows it in the conversation.
+        // The decision first, then whatever follows it in the conversation. The card also says whether the mission
+        // waits for answers its blueprint asks for before it may start by itself.
+        var card = await views.ApprovedCardAsync(proposal, mission, cancellationToken);
         if (proposal.ConversationReferenceId is { } conversation)
         {
-            await outbox.PostAsync(conversation, await views.ApprovedCardAsync(proposal, mission, cancellationToken), null, cancellationToken);
+            await outbox.PostAsync(conversation, card, null, cancellationToken);
         }
 
         if (withFiles)
@@ -185,7 +188,7 @@ public sealed class ProposalOperations(
             await attachments.ForProposalDecidedAsync(id, mission.Id, cancellationToken);
         }
 
-        if (mission.AutoRun && !await WaitsForAnswersAsync(proposal, cancellationToken))
+        if (mission.AutoRun && card.Waiting is not { Count: > 0 })
         {
             // Approved with auto-run: its first run is queued in the same transaction (the mission saved first).
             await db.SaveChangesAsync(cancellationToken);
@@ -195,7 +198,7 @@ public sealed class ProposalOperations(
         // One round trip for the mission, its "created" entry, the approval entry and the card (at the turn's end when
         // this joined a chat turn's transaction).
         await transaction.SaveAndCommitAsync(db, cancellationToken);
-        return new ProposalDecision(proposal, mission);
+        return new ProposalDecision(proposal, mission, card);
     }
 
     public async Task<Proposal> RejectAsync(Guid id, string? reason, long? expectedVersion, Actor actor, CancellationToken cancellationToken) =>
@@ -227,7 +230,7 @@ public sealed class ProposalOperations(
         proposal.DecidedAt = now;
         proposal.UpdatedAt = now;
         proposal.Version = version;
-        await ShowDecisionAsync(proposal, null, cancellationToken);
+        await ShowCardAsync(proposal, cancellationToken);
         await transaction.SaveAndCommitAsync(db, cancellationToken);
         return proposal;
     }
@@ -305,7 +308,7 @@ public sealed class ProposalOperations(
         if (show)
         {
             // The card shows the change in place, wherever the change was made (a click, the API).
-            await ShowDecisionAsync(proposal, null, cancellationToken);
+            await ShowCardAsync(proposal, cancellationToken);
         }
 
         await transaction.SaveAndCommitAsync(db, cancellationToken);
@@ -316,14 +319,6 @@ public sealed class ProposalOperations(
     private static bool Reshapes(Proposal proposal, ProposalEdits edits) =>
         edits.BlueprintId.IsSet && edits.BlueprintId.Value != proposal.BlueprintId
         || edits.Answers is { } answers && answers.Select((a, i) => (a ?? "").Trim() != BlueprintShape.AnswerAt(proposal, i)).Any(changed => changed);
-
-    /// <summary>
-    /// Whether the proposal's blueprint asks for context it was not given: an auto-run mission then does not start by
-    /// itself (its card says what is missing and offers Run anyway).
-    /// </summary>
-    private async Task<bool> WaitsForAnswersAsync(Proposal proposal, CancellationToken cancellationToken) =>
-        proposal.BlueprintId is { } id
-        && BlueprintShape.Unanswered(proposal, await db.Blueprints.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, cancellationToken)).Count > 0;
 
     /// <summary>
     /// The decision, as a conditional update guarded by the status and version the caller read: whoever decides first
@@ -381,17 +376,17 @@ public sealed class ProposalOperations(
         proposal.Status = ProposalStatus.Expired;
         proposal.UpdatedAt = now;
         proposal.Version = version;
-        await ShowDecisionAsync(proposal, null, cancellationToken);
+        await ShowCardAsync(proposal, cancellationToken);
         await transaction.SaveAndCommitAsync(db, cancellationToken);
         return true;
     }
 
     /// <summary>The proposal's card as it now is (decided, or edited), in place, in the conversation it was posted to.</summary>
-    private async Task ShowDecisionAsync(Proposal proposal, long? missionNumber, CancellationToken cancellationToken)
+    private async Task ShowCardAsync(Proposal proposal, CancellationToken cancellationToken)
     {
         if (proposal.ConversationReferenceId is { } conversation)
         {
-            await outbox.PostAsync(conversation, await views.ProposalAsync(proposal, missionNumber, cancellationToken), null, cancellationToken);
+            await outbox.PostAsync(conversation, await views.ProposalAsync(proposal, cancellationToken), null, cancellationToken);
         }
     }
 

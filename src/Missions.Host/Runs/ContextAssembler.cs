@@ -36,9 +36,9 @@ public sealed class ContextAssembler(MissionsDbContext db, IContentStore content
         var tasks = await db.MissionTasks.AsNoTracking().Where(t => t.MissionId == mission.Id).OrderBy(t => t.Position).ToListAsync(cancellationToken);
         var task = tasks.FirstOrDefault(t => t.Id == run.TaskId);
         // What was told before execution (the mission's context), and what was asked and never answered.
-        var proposal = mission.ProposalId is null ? null
-            : await db.Proposals.AsNoTracking().Where(p => p.Id == mission.ProposalId).Select(p => new Proposals.Proposal { Title = "", Objective = "", Questions = p.Questions, Answers = p.Answers }).SingleOrDefaultAsync(cancellationToken);
-        var questions = proposal is null ? [] : Proposals.BlueprintShape.Open(proposal);
+        var asked = mission.ProposalId is null ? null
+            : await db.Proposals.AsNoTracking().Where(p => p.Id == mission.ProposalId).Select(p => new { p.Questions, p.Answers }).SingleOrDefaultAsync(cancellationToken);
+        var questions = asked is null ? [] : Proposals.BlueprintShape.Open(asked.Questions, asked.Answers);
         // The changes asked for in the review that started this run.
         var changes = run.Trigger != RunTriggers.ChangesRequested ? null : await db.Runs.AsNoTracking()
             .Where(r => r.MissionId == mission.Id && r.ReviewOutcome == ReviewOutcome.ChangesRequested && r.ReviewedAt != null)
